@@ -1,0 +1,43 @@
+/** Why a command failed, as a process exit code (documented in README "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  /** The module broke the contract (error findings), or a publish was refused by our rules. */
+  findings: 1,
+  /** The user's input is wrong: a missing folder, a bad option value, bad JSON. */
+  usage: 2,
+  /** Something outside us is unreachable or refused: the engine, a registry, credentials. */
+  environment: 3,
+  /** Interrupted by SIGINT/SIGTERM. */
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorKind = 'usage' | 'environment' | 'refused';
+
+/**
+ * The one error type for failures a user can act on. Its message says what is wrong, `hint` what to
+ * do next; the CLI prints both on one or two lines and never a stack trace. Anything else is a bug.
+ */
+export class ModuleError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, options: { kind?: ErrorKind; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ModuleError';
+    this.code = code;
+    this.kind = options.kind ?? 'usage';
+    this.hint = options.hint;
+  }
+
+  get exitCode(): ExitCode {
+    if (this.kind === 'environment') return ExitCode.environment;
+    if (this.kind === 'refused') return ExitCode.findings;
+    return ExitCode.usage;
+  }
+}
+
+export function isModuleError(error: unknown): error is ModuleError {
+  return error instanceof ModuleError;
+}

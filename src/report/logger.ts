@@ -1,0 +1,39 @@
+/**
+ * How the library talks to people. The CLI backs it with the terminal, the Action with
+ * @actions/core; the library never writes to stdout itself.
+ */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  /** A named phase (build, smoke run, push); `done` ends it. */
+  step(title: string): { done(summary?: string): void };
+}
+
+/** A logger that drops everything: the default for library callers who pass none. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  step() {
+    return { done() {} };
+  },
+};
+
+/** Collects messages in memory; used by tests and by report builders. */
+export class MemoryLogger implements Logger {
+  readonly lines: { level: 'debug' | 'info' | 'warn' | 'step'; message: string }[] = [];
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', message });
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  step(title: string): { done(summary?: string): void } {
+    this.lines.push({ level: 'step', message: title });
+    return { done: (summary?: string) => summary && this.lines.push({ level: 'step', message: `${title}: ${summary}` }) };
+  }
+}

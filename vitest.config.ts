@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Engine tests share one Docker engine and one registry; keep files from fighting over 2 cores.
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    globalSetup: ['test/global-setup.ts'],
+  },
+});
