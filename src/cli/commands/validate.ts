@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import { validate } from '../../pipeline/validate.js';
+import type { CliContext } from '../main.js';
+import { collectBuildArg, parseLevel, parseSeconds, parseSettings } from '../options.js';
+import { renderValidation } from '../report.js';
+import { styleFor } from '../style.js';
+import { TerminalLogger } from '../terminal-logger.js';
+
+interface ValidateFlags {
+  image?: string;
+  imageName?: string;
+  dockerfile?: string;
+  buildArg: Record<string, string>;
+  timeout?: number;
+  fixtures?: string;
+  settings?: Record<string, unknown>;
+  level: 'series' | 'study';
+  requiresRoot?: boolean;
+  network?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** `mercure-module validate [DIR]`: static checks, build, and a smoke run as mercure 0.4.1 runs it. */
+export function registerValidate(program: Command, ctx: CliContext): void {
+  program
+    .command('validate')
+    .description('Check a module, build it and run it on a mercure-style case exactly as mercure runs it.')
+    .argument('[dir]', 'module folder (default: . when no --image is given)')
+    .option('--image <tag>', 'validate this image instead of building DIR')
+    .option('--image-name <name>', 'the name the module is published as (checks the Makefile agrees)')
+    .option('--dockerfile <path>', 'Dockerfile relative to DIR')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
+    .option('--timeout <seconds>', 'kill the module after this many seconds (default 600)', parseSeconds)
+    .option('--fixtures <dir>', 'input: a mercure case folder, or a folder of DICOM files (default: a synthetic CT series)')
+    .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
+    .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
+    .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')
+    .option('--network', 'give the module a network, as mercure does for network_enabled modules')
+    .option('--json', 'print the report as JSON')
+    .option('-v, --verbose', 'show build output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mercure-module validate ./my-module --build-arg BASE_IMAGE=python:3.12-slim-bookworm
+  $ mercure-module validate --image acme/blur:1.2.3 --settings '{"radius": 2}' --level study
+  $ mercure-module validate . --fixtures ~/anonymised-ct --timeout 120 --json`,
+    )
+    .action(async (dir: string | undefined, opts: ValidateFlags) => {
+      const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
+      const report = await validate({
+        ...(dir !== undefined ? { dir } : {}),
+        ...(opts.image ? { image: opts.image } : {}),
+        ...(opts.imageName ? { imageName: opts.imageName } : {}),
+        ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+        buildArgs: opts.buildArg,
+        ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+        ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
+        ...(opts.settings ? { settings: opts.settings } : {}),
+        level: opts.level,
+        requiresRoot: opts.requiresRoot === true,
+        network: opts.network === true,
+        logger,
+        signal: ctx.signal,
+      });
+      ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`);
+      ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
+    });
+}

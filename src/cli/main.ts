@@ -1,0 +1,68 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isModuleError } from '../errors.js';
+import { removeLiveContainers } from '../engine/containers.js';
+import { registerCheck } from './commands/check.js';
+import { registerFixtures } from './commands/fixtures.js';
+import { registerValidate } from './commands/validate.js';
+import { styleFor } from './style.js';
+import { KIT_VERSION } from '../version.js';
+
+/** What every command gets: the abort signal for SIGINT/SIGTERM and where to write. */
+export interface CliContext {
+  signal: AbortSignal;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Set by a command to the process exit code it wants. */
+  exitCode: number;
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const controller = new AbortController();
+  const ctx: CliContext = { signal: controller.signal, ...streams, exitCode: ExitCode.ok };
+  const onSignal = (signal: NodeJS.Signals) => {
+    streams.stderr.write(`\nmercure-module: ${signal} received: stopping and removing containers\n`);
+    controller.abort(signal);
+    ctx.exitCode = ExitCode.interrupted;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const program = new Command('mercure-module')
+    .description('Validate, build and publish mercure processing modules.')
+    .version(KIT_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+    .exitOverride();
+  registerCheck(program, ctx);
+  registerFixtures(program, ctx);
+  registerValidate(program, ctx);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.signal.aborted ? ExitCode.interrupted : ctx.exitCode;
+  } catch (error) {
+    return reportError(error, streams.stderr, ctx);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await removeLiveContainers();
+  }
+}
+
+function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version text).
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const style = styleFor(stderr);
+  if (isModuleError(error)) {
+    stderr.write(`${style.red('mercure-module: error:')} ${error.message}\n`);
+    if (error.hint) stderr.write(`  ${style.dim(`hint: ${error.hint}`)}\n`);
+    return error.exitCode;
+  }
+  if (ctx.signal.aborted) return ExitCode.interrupted;
+  // Not a user error: a bug. Show everything so it can be reported.
+  stderr.write(`${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`);
+  return 70;
+}

@@ -1,0 +1,51 @@
+import { FINDING_CATALOGUE } from '../contract/codes.js';
+import type { Finding } from '../contract/finding.js';
+import type { ValidationReport } from '../pipeline/validate.js';
+import type { Style } from './style.js';
+
+/** The findings grouped by stage (repository, then image), each with where, what and what to do. */
+export function renderFindings(findings: readonly Finding[], style: Style): string[] {
+  const lines: string[] = [];
+  for (const stage of ['static', 'smoke'] as const) {
+    const group = findings.filter((f) => FINDING_CATALOGUE[f.code].stage === stage);
+    if (group.length === 0) continue;
+    lines.push(style.bold(stage === 'static' ? 'Repository' : 'Smoke run'));
+    for (const f of group) {
+      const label = f.severity === 'error' ? style.red('error  ') : style.yellow('warning');
+      const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
+      lines.push(`  ${label} ${style.dim(f.code.padEnd(28))} ${where}${f.message}`);
+      lines.push(`          ${style.dim(`→ ${f.hint}`)}`);
+    }
+  }
+  return lines;
+}
+
+/** The human report of `validate`: findings, the smoke run, the log tail on failure, the verdict. */
+export function renderValidation(report: ValidationReport, style: Style): string {
+  const lines = renderFindings(report.findings, style);
+  const smoke = report.smoke;
+  if (smoke) {
+    if (lines.length > 0) lines.push('');
+    const took = `${(smoke.durationMs / 1000).toFixed(1)} s`;
+    const exit = smoke.timedOut ? 'killed after the timeout' : `exit ${smoke.exitCode ?? '-'}`;
+    lines.push(`${style.bold('Smoke run')} ${report.image?.ref ?? smoke.image}: ${smoke.inputFiles} input file(s), ${exit}, ${took}`);
+    if (smoke.monaiPackage) lines.push('  MONAI application package: run as root with its manifest command, as mercure does');
+    const dicom = smoke.outputs.filter((o) => o.kind === 'dicom');
+    const series = new Set(dicom.map((o) => o.seriesInstanceUid));
+    if (smoke.outputs.length > 0) {
+      lines.push(`  output: ${dicom.length} DICOM file(s) in ${series.size} series${smoke.outputs.some((o) => o.kind === 'result.json') ? ', result.json' : ''}`);
+    }
+    if (!report.ok && smoke.logTail.length > 0) {
+      lines.push(style.dim('  log tail:'));
+      for (const line of smoke.logTail) lines.push(style.dim(`  | ${line}`));
+    }
+  }
+  if (report.build && !report.build.imageId && report.build.logTail.length > 0) {
+    lines.push(style.dim('  build log tail:'));
+    for (const line of report.build.logTail) lines.push(style.dim(`  | ${line}`));
+  }
+  lines.push('');
+  const counts = `${report.counts.errors} error(s), ${report.counts.warnings} warning(s)`;
+  lines.push(report.ok ? style.green(`✓ passed (${counts})${report.image ? `: ${report.image.id}` : ''}`) : style.red(`✗ failed (${counts})`));
+  return lines.join('\n');
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readDicomHeader } from '../mercure/dicom.js';
+import { finding, type Finding } from './finding.js';
+
+/** One file the module wrote, as mercure will see it. */
+export interface OutputFile {
+  /** Path relative to out/. */
+  name: string;
+  size: number;
+  kind: 'dicom' | 'result.json' | 'other';
+  seriesInstanceUid?: string;
+}
+
+/** A folder's files with size and content hash, to tell whether the module touched its input. */
+export type Snapshot = Map<string, { size: number; sha256: string }>;
+
+/**
+ * Judges out/ as mercure will use it: not empty, readable once chowned back to mercure, DICOM
+ * files valid and named `<SeriesInstanceUID>#…dcm`, result.json an object, and the folder a valid
+ * input for a chained next module.
+ */
+export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]; findings: Finding[] }> {
+  const entries = await walk(outDir);
+  const findings: Finding[] = [];
+  const files: OutputFile[] = [];
+  if (!entries.some((e) => e.isFile)) {
+    return { files, findings: [finding('output-empty', 'the module exited 0 but $MERCURE_OUT_DIR is empty', { file: 'out/' })] };
+  }
+  for (const entry of entries) {
+    const where = { file: `out/${entry.name}` };
+    if (!readableByOwner(entry.mode, entry.isFile)) {
+      const mode = (entry.mode & 0o777).toString(8).padStart(3, '0');
+      findings.push(finding('output-unreadable', `out/${entry.name} has mode ${mode}: mercure cannot ${entry.isFile ? 'read' : 'list'} it`, where));
+      continue;
+    }
+    if (!entry.isFile) continue;
+    files.push(await judgeFile(outDir, entry.name, entry.size, findings));
+  }
+  const nested = files.filter((f) => f.kind === 'dicom' && f.name.includes('/'));
+  if (nested.length > 0) {
+    findings.push(
+      finding('output-not-chainable', `${nested.length} DICOM file(s) are in subfolders (e.g. out/${nested[0]?.name}); mercure dispatches and chains only files directly in out/`, { file: 'out/' }),
+    );
+  }
+  return { files, findings };
+}
+
+async function judgeFile(outDir: string, name: string, size: number, findings: Finding[]): Promise<OutputFile> {
+  const full = path.join(outDir, name);
+  const where = { file: `out/${name}` };
+  const base = path.posix.basename(name);
+  if (base === 'result.json' && !name.includes('/')) {
+    const problem = resultJsonProblem(await readFile(full, 'utf8'));
+    if (problem) findings.push(finding('result-json-invalid', `out/result.json ${problem}`, where));
+    return { name, size, kind: 'result.json' };
+  }
+  let header: Record<string, string> | undefined;
+  try {
+    header = await readDicomHeader(full);
+  } catch (error) {
+    if (base.toLowerCase().endsWith('.dcm')) {
+      findings.push(finding('output-not-dicom', `out/${name} is not valid DICOM: ${(error as Error).message}`, where));
+    }
+    return { name, size, kind: 'other' };
+  }
+  const series = header['SeriesInstanceUID'] ?? '';
+  const file: OutputFile = { name, size, kind: 'dicom', seriesInstanceUid: series };
+  if (!series || !header['SOPInstanceUID']) {
+    findings.push(finding('output-not-chainable', `out/${name} has no ${series ? 'SOPInstanceUID' : 'SeriesInstanceUID'}; a chained module cannot group it`, where));
+  } else if (!base.toLowerCase().endsWith('.dcm')) {
+    findings.push(finding('output-naming', `out/${name} is DICOM but does not end in .dcm: mercure will not dispatch it`, where));
+  } else if (!base.startsWith(`${series}#`)) {
+    findings.push(finding('output-naming', `out/${name} should be named "${series}#<name>.dcm" after its SeriesInstanceUID`, where));
+  }
+  return file;
+}
+
+/** Why a result.json is unusable for mercure, or undefined when it is a JSON object. */
+export function resultJsonProblem(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `is not valid JSON: ${(error as Error).message}`;
+  }
+  if (value === null || typeof value !== 'object') return `is a JSON ${value === null ? 'null' : typeof value}, not an object`;
+  if (Array.isArray(value)) return 'is a JSON array; mercure expects an object';
+  return undefined;
+}
+
+/** After mercure chowns out/ to itself, it needs read on files and read+execute on folders. */
+function readableByOwner(mode: number, isFile: boolean): boolean {
+  return isFile ? (mode & 0o400) !== 0 : (mode & 0o500) === 0o500;
+}
+
+interface Entry {
+  name: string;
+  isFile: boolean;
+  mode: number;
+  size: number;
+}
+
+async function walk(root: string, rel = ''): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for (const dirent of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const name = rel ? `${rel}/${dirent.name}` : dirent.name;
+    const info = await stat(path.join(root, name));
+    out.push({ name, isFile: dirent.isFile(), mode: info.mode, size: info.size });
+    if (dirent.isDirectory() && (info.mode & 0o500) === 0o500) out.push(...(await walk(root, name)));
+  }
+  return out;
+}
+
+/** Hashes every file below dir. */
+export async function snapshotFolder(dir: string): Promise<Snapshot> {
+  const snapshot: Snapshot = new Map();
+  for (const entry of await walk(dir)) {
+    if (!entry.isFile) continue;
+    const bytes = await readFile(path.join(dir, entry.name));
+    snapshot.set(entry.name, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  return snapshot;
+}
+
+/** input-modified findings for every file the module deleted, changed or added in in/. */
+export function compareSnapshots(before: Snapshot, after: Snapshot): Finding[] {
+  const changes: string[] = [];
+  for (const [name, was] of before) {
+    const now = after.get(name);
+    if (!now) changes.push(`deleted ${name}`);
+    else if (now.sha256 !== was.sha256) changes.push(`changed ${name}`);
+  }
+  for (const name of after.keys()) if (!before.has(name)) changes.push(`added ${name}`);
+  if (changes.length === 0) return [];
+  const shown = changes.slice(0, 3).join(', ') + (changes.length > 3 ? ` and ${changes.length - 3} more` : '');
+  return [finding('input-modified', `the module changed $MERCURE_IN_DIR: ${shown}`, { file: 'in/' })];
+}

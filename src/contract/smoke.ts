@@ -1,0 +1,189 @@
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { runContainer, StartError, type ContainerResult } from '../engine/containers.js';
+import {
+  CASE_MODES,
+  moduleInvocation,
+  probeInvocation,
+  serviceAccount,
+  type Invocation,
+  type ModuleRunSettings,
+} from '../mercure/invocation.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { finding, type Finding } from './finding.js';
+import { diagnoseFailure } from './diagnosis.js';
+import { checkOutput, snapshotFolder, compareSnapshots, type OutputFile } from './output.js';
+
+/** How to smoke-run an image. */
+export interface SmokeOptions {
+  /** Image reference or ID, already present in the engine. */
+  image: string;
+  /** Writes the case's input (DICOM files, .tags, task.json) into the given in/ folder. */
+  prepareInput: (inDir: string) => Promise<void>;
+  settings?: ModuleRunSettings;
+  /** Seconds before a hung module is killed (mercure itself would wait forever). */
+  timeoutSeconds?: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** Where the temporary case folder goes (default: the OS temp folder). */
+  tempRoot?: string;
+}
+
+/** What happened in one smoke run, and the findings judged from it. */
+export interface SmokeRun {
+  image: string;
+  monaiPackage: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  interrupted: boolean;
+  durationMs: number;
+  inputFiles: number;
+  outputs: OutputFile[];
+  logTail: string[];
+  findings: Finding[];
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+const PROBE_TIMEOUT_MS = 60_000;
+const LOG_TAIL_LINES = 40;
+
+/**
+ * Runs the image once on a mercure-style case exactly as mercure 0.4.1 does (probe, then the
+ * run) and judges the result. The case folder is removed afterwards, whatever happens.
+ */
+export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<SmokeRun> {
+  const logger = options.logger ?? silentLogger;
+  const settings = options.settings ?? {};
+  const caseDir = await mkdtemp(path.join(options.tempRoot ?? os.tmpdir(), 'mercure-smoke-'));
+  try {
+    const inDir = path.join(caseDir, 'in');
+    const outDir = path.join(caseDir, 'out');
+    await mkdir(inDir);
+    await mkdir(outDir);
+    await options.prepareInput(inDir);
+    await applyCaseModes(inDir, outDir);
+    const before = await snapshotFolder(inDir);
+
+    const probe = await runProbe(docker, options, logger);
+    const base: Omit<SmokeRun, 'exitCode' | 'timedOut' | 'interrupted' | 'durationMs' | 'outputs' | 'logTail' | 'findings'> = {
+      image: options.image,
+      monaiPackage: probe.monaiCommand !== undefined,
+      inputFiles: before.size,
+    };
+    if (probe.finding) {
+      return { ...base, exitCode: null, timedOut: false, interrupted: false, durationMs: 0, outputs: [], logTail: [], findings: [probe.finding] };
+    }
+
+    const account = serviceAccount({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 });
+    const invocation = moduleInvocation({ inDir, outDir }, settings, account, probe.monaiCommand);
+    const step = logger.step(`smoke run of ${options.image}`);
+    const result = await runContainer(docker, {
+      ...toSpec(options.image, invocation),
+      timeoutMs: (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    step.done(result.timedOut ? 'timed out' : `exit ${result.exitCode} in ${(result.durationMs / 1000).toFixed(1)} s`);
+
+    const findings = judgeRun(result, options);
+    const outputs: OutputFile[] = [];
+    if (result.exitCode === 0) {
+      const judged = await checkOutput(outDir);
+      outputs.push(...judged.files);
+      findings.push(...judged.findings);
+    }
+    findings.push(...compareSnapshots(before, await snapshotFolder(inDir)));
+    const failed = findings.some((f) => f.severity === 'error');
+    return {
+      ...base,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      interrupted: result.interrupted,
+      durationMs: result.durationMs,
+      outputs,
+      logTail: failed ? result.log.slice(-LOG_TAIL_LINES) : result.log.slice(-5),
+      findings,
+    };
+  } finally {
+    await removeCase(caseDir, logger);
+  }
+}
+
+/** mercure chmods the case folders before the run: in/ 0777, its files 0666, out/ 0777. */
+async function applyCaseModes(inDir: string, outDir: string): Promise<void> {
+  await chmod(inDir, CASE_MODES.inDir);
+  await chmod(outDir, CASE_MODES.outDir);
+  for (const entry of await readdir(inDir, { withFileTypes: true })) {
+    if (entry.isFile()) await chmod(path.join(inDir, entry.name), CASE_MODES.inFile);
+  }
+}
+
+async function runProbe(
+  docker: Docker,
+  options: SmokeOptions,
+  logger: Logger,
+): Promise<{ monaiCommand?: string[]; finding?: Finding }> {
+  try {
+    const probe = await runContainer(docker, { ...toSpec(options.image, probeInvocation()), timeoutMs: PROBE_TIMEOUT_MS });
+    if (probe.exitCode !== 0) return {};
+    const command = monaiCommand(probe.stdout);
+    if (command) logger.info(`MONAI application package: mercure will run "${command.join(' ')}" as root`);
+    return command ? { monaiCommand: command } : {};
+  } catch (error) {
+    if (error instanceof StartError) {
+      return {
+        finding: finding('probe-no-cat', `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.image}: ${error.message}`, {
+          file: options.image,
+          ...(error.notFound ? {} : { hint: 'The image cannot start a command with the entrypoint reset; check that it has a shell and coreutils.' }),
+        }),
+      };
+    }
+    throw error;
+  }
+}
+
+/** The `command` of a MONAI app manifest, split as docker-py splits a string command. */
+export function monaiCommand(manifest: string): string[] | undefined {
+  try {
+    const parsed = JSON.parse(manifest) as { command?: unknown };
+    if (Array.isArray(parsed.command)) return parsed.command.map(String);
+    if (typeof parsed.command === 'string' && parsed.command.trim()) return parsed.command.trim().split(/\s+/);
+  } catch {
+    // Not JSON: not a MONAI package, as mercure concludes too.
+  }
+  return undefined;
+}
+
+function judgeRun(result: ContainerResult, options: SmokeOptions): Finding[] {
+  const where = { file: options.image };
+  if (result.interrupted) return [];
+  if (result.timedOut) {
+    const seconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    return [finding('module-hung', `the module was still running after ${seconds} s and was killed`, where)];
+  }
+  if (result.exitCode !== 0) return [diagnoseFailure(result.exitCode ?? -1, result.log, where.file)];
+  return [];
+}
+
+function toSpec(image: string, invocation: Invocation) {
+  return {
+    image,
+    env: invocation.env,
+    binds: invocation.binds,
+    capDrop: invocation.capDrop,
+    groupAdd: invocation.groupAdd,
+    ...(invocation.entrypoint ? { entrypoint: invocation.entrypoint } : {}),
+    ...(invocation.cmd ? { cmd: invocation.cmd } : {}),
+    ...(invocation.user ? { user: invocation.user } : {}),
+    ...(invocation.networkMode ? { networkMode: invocation.networkMode } : {}),
+  };
+}
+
+async function removeCase(caseDir: string, logger: Logger): Promise<void> {
+  try {
+    await rm(caseDir, { recursive: true, force: true });
+  } catch (error) {
+    logger.warn(`could not remove the case folder ${caseDir}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,53 @@
+import Docker from 'dockerode';
+import { ModuleError } from '../errors.js';
+
+/** The Docker Engine API version we speak (Debian bookworm's docker.io 20.10 offers 1.41). */
+const MIN_API = '1.41';
+
+/**
+ * Connects to the Docker Engine named by DOCKER_HOST (or the default socket) and checks that it
+ * answers, so that every later failure is about the module, not about a missing engine.
+ */
+export async function connectEngine(options: { docker?: Docker } = {}): Promise<Docker> {
+  const docker = options.docker ?? new Docker();
+  try {
+    await docker.ping();
+  } catch (error) {
+    const where = process.env['DOCKER_HOST'] ?? '/var/run/docker.sock';
+    throw new ModuleError('engine-unreachable', `no Docker Engine answers at ${where}: ${reason(error)}`, {
+      kind: 'environment',
+      hint: 'Start Docker (on Debian: `bash scripts/setup.sh` starts dockerd), or set DOCKER_HOST to a running engine.',
+    });
+  }
+  const version = await docker.version();
+  if (compareApi(version.ApiVersion, MIN_API) < 0) {
+    throw new ModuleError('engine-too-old', `the Docker Engine speaks API ${version.ApiVersion}; ${MIN_API} or newer is needed`, {
+      kind: 'environment',
+      hint: 'Upgrade Docker to 20.10 or newer.',
+    });
+  }
+  return docker;
+}
+
+function compareApi(a: string, b: string): number {
+  const [a1 = 0, a2 = 0] = a.split('.').map(Number);
+  const [b1 = 0, b2 = 0] = b.split('.').map(Number);
+  return a1 - b1 || a2 - b2;
+}
+
+/** A short, secret-free reason for an engine error (dockerode errors carry the whole request). */
+export function reason(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: string; json?: { message?: string }; reason?: string; message?: string; statusCode?: number };
+    if (e.json?.message) return e.json.message;
+    if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') return `${e.code} (nothing listens there)`;
+    if (e.code === 'EACCES') return 'permission denied on the Docker socket (are you in the docker group?)';
+    if (e.message) return e.message.replace(/^\(HTTP code \d+\)\s*/, '');
+  }
+  return String(error);
+}
+
+/** The HTTP status of a dockerode error, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  return error && typeof error === 'object' && 'statusCode' in error ? Number((error as { statusCode: unknown }).statusCode) : undefined;
+}

@@ -1,0 +1,157 @@
+import type Docker from 'dockerode';
+import { ModuleError } from '../errors.js';
+import { reason, statusOf } from './connect.js';
+
+/** Label put on every container this tool creates, so that leftovers can be found and removed. */
+export const OWNER_LABEL = 'io.github.mercure-module-kit.owner';
+
+/** What to run: the subset of the Engine's create-container body we use, plus a time limit. */
+export interface ContainerSpec {
+  image: string;
+  /** Undefined keeps the image's ENTRYPOINT; [''] resets it (as docker-py's entrypoint=""). */
+  entrypoint?: string[];
+  /** Undefined keeps the image's CMD. */
+  cmd?: string[];
+  env?: string[];
+  user?: string;
+  binds?: string[];
+  networkMode?: string;
+  capDrop?: string[];
+  groupAdd?: string[];
+  /** Milliseconds after which the container is killed; undefined waits forever, like mercure. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ContainerResult {
+  exitCode: number | null;
+  timedOut: boolean;
+  interrupted: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  /** Both streams in order, each line prefixed with the engine's timestamp. */
+  log: string[];
+}
+
+/** The image could not be started at all (as opposed to starting and failing). */
+export class StartError extends Error {
+  constructor(message: string, readonly notFound: boolean) {
+    super(message);
+  }
+}
+
+const live = new Set<Docker.Container>();
+
+/** Removes every container this process still has (used by SIGINT/SIGTERM handlers). */
+export async function removeLiveContainers(): Promise<void> {
+  await Promise.all([...live].map((c) => c.remove({ force: true }).catch(() => undefined)));
+  live.clear();
+}
+
+/**
+ * Creates, starts and waits for one container, collects its logs and always removes it, also on
+ * start failure, timeout and abort. Start failures (no such executable) throw StartError.
+ */
+export async function runContainer(docker: Docker, spec: ContainerSpec): Promise<ContainerResult> {
+  const container = await create(docker, spec);
+  live.add(container);
+  const started = Date.now();
+  try {
+    try {
+      await container.start();
+    } catch (error) {
+      const message = reason(error);
+      throw new StartError(message, /executable file not found|no such file or directory/i.test(message));
+    }
+    const outcome = await waitFor(container, spec);
+    const durationMs = Date.now() - started;
+    const logs = await collectLogs(container);
+    return { ...outcome, durationMs, ...logs };
+  } finally {
+    live.delete(container);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+async function create(docker: Docker, spec: ContainerSpec): Promise<Docker.Container> {
+  const body: Docker.ContainerCreateOptions = {
+    Image: spec.image,
+    Labels: { [OWNER_LABEL]: String(process.pid) },
+    HostConfig: {
+      Binds: spec.binds ?? [],
+      CapDrop: spec.capDrop ?? [],
+      GroupAdd: spec.groupAdd ?? [],
+      ...(spec.networkMode ? { NetworkMode: spec.networkMode } : {}),
+    },
+  };
+  if (spec.entrypoint) body.Entrypoint = spec.entrypoint;
+  if (spec.cmd) body.Cmd = spec.cmd;
+  if (spec.env) body.Env = spec.env;
+  if (spec.user) body.User = spec.user;
+  try {
+    return await docker.createContainer(body);
+  } catch (error) {
+    if (statusOf(error) === 404) {
+      throw new ModuleError('image-not-found', `image ${spec.image} is not in the Docker Engine`, {
+        hint: 'Build it first (`mercure-module build`), pull it, or check the name and tag.',
+      });
+    }
+    throw new ModuleError('engine-error', `the Docker Engine could not create a container of ${spec.image}: ${reason(error)}`, {
+      kind: 'environment',
+    });
+  }
+}
+
+async function waitFor(
+  container: Docker.Container,
+  spec: ContainerSpec,
+): Promise<{ exitCode: number | null; timedOut: boolean; interrupted: boolean }> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<'timeout' | 'abort'>((resolve) => {
+    if (spec.timeoutMs !== undefined) timer = setTimeout(() => resolve('timeout'), spec.timeoutMs);
+    if (spec.signal) {
+      onAbort = () => resolve('abort');
+      if (spec.signal.aborted) onAbort();
+      else spec.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  try {
+    // The wait request stays open after a kill or removal; its late answer is of no interest.
+    const waiting = (container.wait() as Promise<{ StatusCode: number }>).catch(() => 'gone' as const);
+    const first = await Promise.race([waiting, stop]);
+    if (first === 'gone') throw new ModuleError('engine-error', 'the Docker Engine lost the container while waiting for it', { kind: 'environment' });
+    if (typeof first === 'object') return { exitCode: first.StatusCode, timedOut: false, interrupted: false };
+    await container.kill().catch(() => undefined);
+    return { exitCode: null, timedOut: first === 'timeout', interrupted: first === 'abort' };
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (onAbort) spec.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function collectLogs(container: Docker.Container): Promise<{ stdout: string; stderr: string; log: string[] }> {
+  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
+  const { stdout, stderr, ordered } = demux(raw);
+  const strip = (s: string) => s.replace(/^\S+Z /gm, '');
+  return { stdout: strip(stdout), stderr: strip(stderr), log: ordered.split('\n').filter((line) => line.length > 0) };
+}
+
+/** Splits the Engine's multiplexed log format (8-byte frame headers) into its two streams. */
+export function demux(raw: Buffer): { stdout: string; stderr: string; ordered: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const all: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const stream = raw[offset];
+    const size = raw.readUInt32BE(offset + 4);
+    const chunk = raw.subarray(offset + 8, offset + 8 + size);
+    (stream === 2 ? err : out).push(chunk);
+    all.push(chunk);
+    offset += 8 + size;
+  }
+  const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
+  return { stdout: text(out), stderr: text(err), ordered: text(all) };
+}

@@ -1,0 +1,186 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { checkModule } from '../contract/static/index.js';
+import { finding, hasErrors, sortFindings, type Finding } from '../contract/finding.js';
+import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { BuildFailure, buildImage } from '../engine/build.js';
+import { connectEngine, statusOf } from '../engine/connect.js';
+import { ModuleError } from '../errors.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { prepareCase, type CaseSource } from './case.js';
+import { recordValidation, stateDir } from './validation-record.js';
+
+/** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
+export interface ValidateOptions {
+  /** The module folder: statically checked, and built when no image is given. */
+  dir?: string;
+  /** Run this image instead of building `dir`. */
+  image?: string;
+  buildArgs?: Record<string, string>;
+  dockerfile?: string;
+  /** Seconds before a hung module is killed (default 600). */
+  timeoutSeconds?: number;
+  /** A mercure input folder, or a folder of DICOM files to turn into one. */
+  fixtures?: string;
+  /** The module's settings, as the rule's processing settings (task.json process.settings). */
+  settings?: Record<string, unknown>;
+  level?: 'series' | 'study';
+  requiresRoot?: boolean;
+  network?: boolean;
+  /** Configured image name, for the Makefile check. */
+  imageName?: string;
+  /** Where to record a passing validation (default: the user's state folder); false to skip. */
+  recordTo?: string | false;
+  logger?: Logger;
+  signal?: AbortSignal;
+  docker?: Docker;
+  now?: () => Date;
+}
+
+/** Everything validate found, for the terminal, --json and the Action's summary. */
+export interface ValidationReport {
+  ok: boolean;
+  dir?: string;
+  image?: { ref: string; id: string };
+  findings: Finding[];
+  build?: { imageId?: string; logTail: string[] };
+  smoke?: SmokeRun;
+  counts: { errors: number; warnings: number };
+}
+
+/**
+ * Static checks of the module folder, then (unless the static checks make a build pointless) a
+ * build and a smoke run exactly as mercure runs the image. Records the image ID when it passes.
+ */
+export async function validate(options: ValidateOptions): Promise<ValidationReport> {
+  const logger = options.logger ?? silentLogger;
+  const dir = options.dir ?? (options.image ? undefined : '.');
+  if (dir !== undefined) await requireFolder(dir, 'module folder');
+  if (options.fixtures !== undefined) await requireFolder(options.fixtures, '--fixtures folder');
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+
+  const findings: Finding[] = [];
+  if (dir !== undefined) {
+    const step = logger.step(`static checks of ${dir}`);
+    findings.push(
+      ...(await checkModule(dir, {
+        ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+        ...(options.imageName ? { image: options.imageName } : {}),
+        buildArgs: options.buildArgs ?? {},
+        requiresRoot: options.requiresRoot ?? false,
+        network: options.network ?? false,
+      })),
+    );
+    step.done(`${findings.length} finding(s)`);
+  }
+  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  const report: ValidationReport = { ok: false, findings, counts: { errors: 0, warnings: 0 } };
+  if (dir !== undefined) report.dir = dir;
+
+  let image = options.image;
+  if (image === undefined && dir !== undefined) {
+    if (findings.some((f) => f.code === 'no-dockerfile')) return finish(report);
+    image = await buildForValidation(docker, dir, options, report, logger);
+    if (image === undefined) return finish(report);
+  }
+  if (image === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
+  const imageId = await resolveImage(docker, image);
+  report.image = { ref: image, id: imageId };
+
+  const source: CaseSource = {
+    level: options.level ?? 'series',
+    settings: options.settings ?? {},
+    ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
+    dockerTag: image,
+    ...(options.now ? { now: options.now() } : {}),
+  };
+  const smoke = await smokeRun(docker, {
+    image: imageId,
+    prepareInput: (inDir) => prepareCase(inDir, source),
+    settings: { requiresRoot: options.requiresRoot ?? false, networkEnabled: options.network ?? false },
+    timeoutSeconds,
+    logger,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  smoke.image = image;
+  for (const f of smoke.findings) if (f.file === imageId) f.file = image;
+  report.smoke = smoke;
+  findings.push(...smoke.findings);
+  finish(report);
+  if (report.ok && options.recordTo !== false && !smoke.interrupted) {
+    await recordValidation(
+      {
+        imageId,
+        image,
+        validatedAt: (options.now?.() ?? new Date()).toISOString(),
+        conditions: {
+          level: source.level,
+          fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic',
+          requiresRoot: options.requiresRoot ?? false,
+          network: options.network ?? false,
+        },
+      },
+      options.recordTo ?? stateDir(),
+    );
+  }
+  return report;
+}
+
+function finish(report: ValidationReport): ValidationReport {
+  report.findings = sortFindings(report.findings);
+  report.counts = {
+    errors: report.findings.filter((f) => f.severity === 'error').length,
+    warnings: report.findings.filter((f) => f.severity === 'warning').length,
+  };
+  report.ok = !hasErrors(report.findings) && report.smoke !== undefined && !report.smoke.interrupted;
+  return report;
+}
+
+async function buildForValidation(
+  docker: Docker,
+  dir: string,
+  options: ValidateOptions,
+  report: ValidationReport,
+  logger: Logger,
+): Promise<string | undefined> {
+  const step = logger.step(`building ${dir}`);
+  try {
+    const built = await buildImage(docker, {
+      dir,
+      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      buildArgs: options.buildArgs ?? {},
+      onLine: (line) => logger.debug(line),
+    });
+    step.done(built.imageId.slice(0, 19));
+    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
+    return built.imageId;
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    step.done('failed');
+    report.build = { logTail: error.log.slice(-20) };
+    const at = error.step ? ` at "${error.step}"` : '';
+    report.findings.push(finding('build-failed', `the build failed${at}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
+    return undefined;
+  }
+}
+
+async function resolveImage(docker: Docker, image: string): Promise<string> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch (error) {
+    if (statusOf(error) === 404) {
+      throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, {
+        hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.',
+      });
+    }
+    throw error;
+  }
+}
+
+async function requireFolder(dir: string, what: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new ModuleError('no-such-folder', `${what} ${dir} does not exist`);
+  if (!info.isDirectory()) throw new ModuleError('not-a-folder', `${what} ${dir} is not a folder`);
+}
