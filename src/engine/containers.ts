@@ -135,7 +135,17 @@ async function collectLogs(container: Docker.Container): Promise<{ stdout: strin
   const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
   const { stdout, stderr, ordered } = demux(raw);
   const strip = (s: string) => s.replace(/^\S+Z /gm, '');
-  return { stdout: strip(stdout), stderr: strip(stderr), log: ordered.split('\n').filter((line) => line.length > 0) };
+  const lines = ordered.split('\n').filter((line) => line.length > 0);
+  // The engine returns stdout and stderr frames out of order; the timestamps restore it.
+  const keyed = lines.map((line, index) => ({ line, index, key: sortKey(line) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  return { stdout: strip(stdout), stderr: strip(stderr), log: keyed.map((k) => k.line) };
+}
+
+/** RFC 3339 timestamps with their fraction padded to nanoseconds, so that they sort as text. */
+function sortKey(line: string): string {
+  const match = /^(\S+?)(?:\.(\d+))?Z /.exec(line);
+  return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}` : '';
 }
 
 /** Splits the Engine's multiplexed log format (8-byte frame headers) into its two streams. */
