@@ -12,9 +12,10 @@ export interface FloatingTag {
   readonly follows: string;
 }
 
-/** A floating tag the rules withhold from a version whatever the registry holds, and why. */
-export interface WithheldTag extends FloatingTag {
-  readonly reason: string;
+/** A floating tag a version names, with the reason the rules withhold it whatever the registry holds. */
+export interface FloatingCandidate extends FloatingTag {
+  /** Set when the rules withhold it (a prerelease, 0.x without majorZero, latest: false). */
+  readonly withheld: string | undefined;
 }
 
 /** The verdict on moving a floating tag from the image it points at now to a new version. */
@@ -45,31 +46,26 @@ export function covers(kind: FloatingKind, of: ReleaseVersion, other: ReleaseVer
 
 /** The floating tags `version` may move under `options` (minor, major, latest, channel, extras), in that order. */
 export function floatingTagsFor(version: string, options: TagPlanOptions = {}): FloatingTag[] {
-  const { allowed } = floatingCandidates(parseVersion(version), normaliseTagOptions(options));
-  return allowed;
+  return floatingCandidates(parseVersion(version), normaliseTagOptions(options))
+    .filter((c) => c.withheld === undefined)
+    .map(({ tag, kind, follows }) => ({ tag, kind, follows }));
 }
 
-/** Split a version's floating tags into those it may move and those the rules withhold (with reasons). */
-export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions): { allowed: FloatingTag[]; withheld: WithheldTag[] } {
-  const allowed: FloatingTag[] = [];
-  const withheld: WithheldTag[] = [];
+/** Every floating tag a version names, in order, each marked with why the rules withhold it (if they do). */
+export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions): FloatingCandidate[] {
   const { variant } = opts;
-  const push = (tag: FloatingTag, withheldBecause: string | undefined): void => {
-    if (withheldBecause === undefined) allowed.push(tag);
-    else withheld.push({ ...tag, reason: withheldBecause });
-  };
   const pre = v.isPrerelease ? `${affix(variant, v.version)} is a prerelease: only releases move it` : undefined;
-
-  push({ tag: affix(variant, `${v.major}.${v.minor}`), kind: 'minor', follows: `${v.major}.${v.minor}.x releases` }, pre);
   const zero = v.major === 0 && !opts.majorZero
     ? 'not set for 0.y.z: under semver any 0.y minor may break; set majorZero to publish it' : undefined;
-  push({ tag: affix(variant, `${v.major}`), kind: 'major', follows: `${v.major}.x.y releases` }, pre ?? zero);
-  push({ tag: affix(variant, 'latest'), kind: 'latest', follows: 'all releases' }, pre ?? (opts.latest ? undefined : 'disabled (latest: false)'));
-  if (opts.channel !== undefined) {
-    push({ tag: affix(variant, opts.channel), kind: 'channel', follows: 'all versions, prereleases included' }, undefined);
-  }
-  for (const tag of opts.extraTags) push({ tag, kind: 'extra', follows: 'all releases' }, pre);
-  return { allowed, withheld };
+  return [
+    { tag: affix(variant, `${v.major}.${v.minor}`), kind: 'minor', follows: `${v.major}.${v.minor}.x releases`, withheld: pre },
+    { tag: affix(variant, `${v.major}`), kind: 'major', follows: `${v.major}.x.y releases`, withheld: pre ?? zero },
+    { tag: affix(variant, 'latest'), kind: 'latest', follows: 'all releases', withheld: pre ?? (opts.latest ? undefined : 'disabled (latest: false)') },
+    ...(opts.channel === undefined ? [] : [
+      { tag: affix(variant, opts.channel), kind: 'channel' as const, follows: 'all versions, prereleases included', withheld: undefined },
+    ]),
+    ...opts.extraTags.map((tag) => ({ tag, kind: 'extra' as const, follows: 'all releases', withheld: pre })),
+  ];
 }
 
 /**
@@ -80,7 +76,7 @@ export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions
 export function checkFloatingMove(tag: string, current: CurrentTarget, newVersion: string, options: TagPlanOptions = {}): MoveCheck {
   const next = parseVersion(newVersion);
   const opts = normaliseTagOptions(options);
-  const floating = floatingCandidates(next, opts).allowed.find((f) => f.tag === tag);
+  const floating = floatingCandidates(next, opts).find((f) => f.tag === tag && f.withheld === undefined);
   // A caller bug, not a user error: the plan never asks to move a tag the version is not entitled to.
   if (!floating) throw new Error(`${tag} is not a floating tag of ${next.version} under these options`);
 

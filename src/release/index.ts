@@ -8,7 +8,7 @@ export { parseVersion, tryParseVersion, compareVersions, isDockerTag, assertDock
 export { normaliseTagOptions, affix, unaffix, type TagPlanOptions, type NormalisedTagOptions, type Variant } from './tag-options.js';
 export {
   floatingTagsFor, floatingCandidates, checkFloatingMove, covers,
-  type FloatingKind, type FloatingTag, type WithheldTag, type MoveCheck, type CurrentTarget,
+  type FloatingKind, type FloatingTag, type FloatingCandidate, type MoveCheck, type CurrentTarget,
 } from './floating.js';
 export { planTags, existingVersions, type TagPlan, type PlannedTag, type PlannedTagKind, type SkippedTag } from './tag-plan.js';
 export { ociLabels, normaliseSourceUrl, stripCredentials, type OciLabelInput } from './labels.js';

@@ -1,6 +1,6 @@
 import { covers, floatingCandidates, type FloatingKind } from './floating.js';
 import { affix, normaliseTagOptions, unaffix, type TagPlanOptions, type Variant } from './tag-options.js';
-import { compareVersions, parseVersion, tryParseVersion, type ReleaseVersion } from './version.js';
+import { assertDockerTag, compareVersions, parseVersion, tryParseVersion, type ReleaseVersion } from './version.js';
 
 /** What a planned tag is: the fixed version, a floating tag, an extra name or the commit. */
 export type PlannedTagKind = 'version' | FloatingKind | 'sha';
@@ -43,10 +43,12 @@ export function planTags(version: string, existingTags: readonly string[], optio
   const show = (x: ReleaseVersion): string => affix(variant, x.version);
 
   const tags: PlannedTag[] = [{ tag: show(v), kind: 'version', reason: versionReason(v, existing, variant) }];
-  const { allowed, withheld } = floatingCandidates(v, opts);
-  const skipped: SkippedTag[] = withheld.map((w) => ({ tag: w.tag, reason: `${w.tag} ${w.reason}` }));
-
-  for (const floating of allowed) {
+  const skipped: SkippedTag[] = [];
+  for (const floating of floatingCandidates(v, opts)) {
+    if (floating.withheld !== undefined) {
+      skipped.push({ tag: floating.tag, reason: `${floating.tag} ${floating.withheld}` });
+      continue;
+    }
     const highest = highestOf(existing.filter((e) => covers(floating.kind, v, e)));
     if (highest && compareVersions(v, highest) < 0) {
       skipped.push({
@@ -57,13 +59,15 @@ export function planTags(version: string, existingTags: readonly string[], optio
       continue;
     }
     const since = !highest ? 'the first of them'
-      : compareVersions(v, highest) === 0 ? `${show(v)} is already the newest (a re-run)` : `newer than ${show(highest)}`;
+      : compareVersions(v, highest) === 0 ? 'already the newest (a re-run)' : `newer than ${show(highest)}`;
     tags.push({ tag: floating.tag, kind: floating.kind, reason: `${floating.tag} follows ${floating.follows}: ${show(v)} is ${since}` });
   }
 
   if (opts.sha !== undefined) {
     tags.push({ tag: affix(variant, `sha-${opts.sha}`), kind: 'sha', reason: `the commit ${opts.sha} the image was built from` });
   }
+  // Affixes and long prereleases can push a name past Docker's 128 characters: fail before any push.
+  for (const planned of tags) assertDockerTag(planned.tag, `${planned.kind} tag`);
   return { version: v.version, tags, skipped };
 }
 
