@@ -3,13 +3,15 @@ import { styleFor } from './style.js';
 
 /** Progress and diagnostics on stderr, so that stdout carries only the report (or --json). */
 export class TerminalLogger implements Logger {
-  private readonly style = styleFor(this.stream);
+  private readonly style;
 
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly verbose = false,
     private readonly quiet = false,
-  ) {}
+  ) {
+    this.style = styleFor(stream);
+  }
 
   debug(message: string): void {
     if (this.verbose) this.stream.write(`${this.style.dim(message)}\n`);
