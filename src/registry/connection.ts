@@ -1,0 +1,112 @@
+import { silentLogger, type Logger } from '../report/logger.js';
+import { RegistryAuth, type Credentials } from './auth.js';
+import { registryBaseUrl } from './reference.js';
+import { registryError } from './response-error.js';
+import { defaultRetryPolicy, displayUrl, send, type RetryPolicy, type SendInit, type Transport } from './transport.js';
+
+/** How to reach one registry. */
+export interface RegistryOptions {
+  /** Registry host with optional port, as written in image references: `docker.io`, `127.0.0.1:5000`. */
+  registry: string;
+  /** A login; without one, requests are anonymous. */
+  credentials?: Credentials;
+  /** The API base URL, when not the one `registryBaseUrl` derives (plain http on a LAN, a proxy). */
+  url?: string;
+  /** Where retries and requests are told (retries as warnings, requests as debug lines). */
+  logger?: Logger;
+  /** Decides retries of 408/429/5xx and reset connections; defaults to `defaultRetryPolicy()`. */
+  retry?: RetryPolicy;
+  /** The fetch to use (tests wrap it to inject failures); defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** How to wait between retries; defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock for token expiry; defaults to Date.now. */
+  now?: () => number;
+}
+
+/** One request as the client methods describe it. */
+export interface RegistryCall {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** A path under the base URL (`/v2/...`) or an absolute URL (an upload location). */
+  url: string;
+  /** Token scopes the request needs (`repository:acme/blur:pull`). */
+  scopes: string[];
+  /** What the request does, for messages: `GET manifest acme/blur:1.0`. */
+  what: string;
+  headers?: Record<string, string>;
+  /** A Buffer can be sent again after a 401 or a retryable failure; a stream cannot. */
+  body?: Buffer | AsyncIterable<Uint8Array>;
+  /** The statuses that mean success. */
+  expect: number[];
+  /** Return a 404 answer instead of throwing (the caller reads it as "not there"). */
+  allowMissing?: boolean;
+}
+
+const USER_AGENT = 'mercure-module-kit';
+
+/**
+ * The door to one registry: every request passes here to get authorization, retries and
+ * error mapping. A 401 is answered once (challenge, token, retry); any status outside `expect`
+ * becomes a ModuleError carrying the registry's own error codes.
+ */
+export class RegistryConnection {
+  /** Registry host, as in image references. */
+  readonly registry: string;
+  /** The API base URL, without trailing slash. */
+  readonly baseUrl: string;
+  /** Challenge answering and token cache for this registry. */
+  readonly auth: RegistryAuth;
+  readonly logger: Logger;
+  readonly #transport: Transport;
+
+  constructor(options: RegistryOptions) {
+    this.registry = options.registry;
+    this.baseUrl = registryBaseUrl(options.registry, options.url);
+    this.logger = options.logger ?? silentLogger;
+    this.#transport = {
+      fetch: options.fetch ?? globalThis.fetch,
+      retry: options.retry ?? defaultRetryPolicy(),
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      logger: this.logger,
+    };
+    this.auth = new RegistryAuth(options.registry, options.credentials, this.#transport, options.now);
+  }
+
+  /** Resolves a path or a registry-given location against the base URL. */
+  resolve(url: string): string {
+    return new URL(url, `${this.baseUrl}/`).href;
+  }
+
+  /** Sends one request (authenticating on a 401) and returns the answer when its status is expected. */
+  async call(call: RegistryCall): Promise<Response> {
+    const url = this.resolve(call.url);
+    const replayable = call.body === undefined || Buffer.isBuffer(call.body);
+    const attempt = (authorization: string | undefined) => {
+      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...call.headers };
+      if (authorization) headers.Authorization = authorization;
+      const init: SendInit = { method: call.method, headers, replayable };
+      if (call.body !== undefined) init.body = call.body;
+      if (!replayable) init.duplex = 'half';
+      return send(this.#transport, url, init);
+    };
+
+    let authorization = await this.auth.authorization(call.scopes);
+    let response = await attempt(authorization);
+    if (response.status === 401) {
+      if (!replayable) {
+        await response.body?.cancel().catch(() => {});
+        throw this.auth.refused(call.what);
+      }
+      const scopes = await this.auth.challenged(response, call.scopes, authorization !== undefined);
+      authorization = await this.auth.authorization(scopes);
+      response = await attempt(authorization);
+      if (response.status === 401) {
+        await response.body?.cancel().catch(() => {});
+        throw this.auth.refused(call.what);
+      }
+    }
+    this.logger.debug(`registry: ${call.method} ${displayUrl(url)} -> ${response.status}`);
+    if (call.expect.includes(response.status) || (call.allowMissing && response.status === 404)) return response;
+    throw await registryError(response, { registry: this.registry, what: call.what, redact: (t) => this.auth.redact(t) });
+  }
+}
