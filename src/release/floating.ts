@@ -88,7 +88,9 @@ export function checkFloatingMove(tag: string, current: CurrentTarget, newVersio
     return { verdict: 'unknown', current: undefined, reason: `the image at ${tag} has no org.opencontainers.image.version label` };
   }
   // Other tools put the whole tag (with a variant's affixes) in the label; we put the bare version.
-  const was = tryParseVersion(label) ?? tryParseVersion(unaffix(opts.variant, label) ?? '');
+  // Strip affixes first: `1.3.0-gpu` read whole would be a prerelease of 1.3.0.
+  const bare = opts.variant.prefix || opts.variant.suffix ? unaffix(opts.variant, label) : undefined;
+  const was = (bare === undefined ? undefined : tryParseVersion(bare)) ?? tryParseVersion(label);
   if (!was) {
     return { verdict: 'unknown', current: undefined, reason: `the image at ${tag} is labelled "${label}", which is not a version` };
   }
