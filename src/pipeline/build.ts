@@ -1,0 +1,107 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { BuildFailure, buildImage } from '../engine/build.js';
+import { connectEngine } from '../engine/connect.js';
+import { ModuleError } from '../errors.js';
+import { parseReference, formatReference } from '../registry/reference.js';
+import { ociLabels, parseVersion } from '../release/index.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { readGitInfo } from './git-info.js';
+
+/** Options of `mercure-module build`. */
+export interface BuildOptions {
+  dir: string;
+  /** Repository to name the image, e.g. `acme/blur` or `127.0.0.1:5000/acme/blur` (no tag). */
+  image: string;
+  version: string;
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  /** Labels that win over the generated OCI labels; an empty value removes one. */
+  labels?: Record<string, string>;
+  target?: string;
+  platform?: string;
+  noCache?: boolean;
+  description?: string;
+  license?: string;
+  logger?: Logger;
+  docker?: Docker;
+  now?: () => Date;
+}
+
+export interface BuildReport {
+  imageId: string;
+  /** The local reference the image was tagged with: `<image>:<version>`. */
+  reference: string;
+  version: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Builds the module with OCI labels (version, revision and source from git, created now) and
+ * tags it `<image>:<version>` in the engine. A failing Dockerfile step becomes a ModuleError that
+ * names the step and shows the last lines of its output.
+ */
+export async function buildModule(options: BuildOptions): Promise<BuildReport> {
+  const logger = options.logger ?? silentLogger;
+  const info = await stat(options.dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ModuleError('no-such-folder', `module folder ${options.dir} does not exist`);
+  const version = parseVersion(options.version);
+  const ref = parseReference(options.image);
+  if (ref.tag || ref.digest) {
+    throw new ModuleError('image-has-tag', `--image ${options.image} must name a repository without a tag or digest`, {
+      hint: 'The tags come from --version: give e.g. --image acme/blur --version 1.2.3.',
+    });
+  }
+  const git = await readGitInfo(options.dir);
+  if (git.dirty) logger.warn('the module folder has uncommitted changes: the revision label names the last commit, not what was built');
+  const labels = ociLabels({
+    name: path.basename(ref.repository),
+    version: version.full,
+    ...(git.revision ? { revision: git.revision } : {}),
+    ...(git.remote ? { source: git.remote } : {}),
+    created: options.now?.() ?? new Date(),
+    ...(options.description ? { description: options.description } : {}),
+    license: options.license ?? (await detectLicense(options.dir)),
+    ...(options.labels ? { overrides: options.labels } : {}),
+  });
+  const reference = `${formatReference({ ...ref, tag: undefined, digest: undefined })}:${version.version}`;
+  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  const step = logger.step(`building ${reference}`);
+  try {
+    const built = await buildImage(docker, {
+      dir: options.dir,
+      tags: [reference],
+      labels,
+      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
+      ...(options.target ? { target: options.target } : {}),
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.noCache ? { noCache: true } : {}),
+      onLine: (line) => logger.debug(line),
+    });
+    step.done(built.imageId.slice(0, 19));
+    return { imageId: built.imageId, reference, version: version.full, labels };
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    step.done('failed');
+    const tail = error.log.slice(-10).map((line) => `  | ${line}`).join('\n');
+    throw new ModuleError('build-failed', `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}\n${tail}`, {
+      kind: 'refused',
+      hint: 'Fix the Dockerfile step above; `mercure-module check` finds the usual causes.',
+    });
+  }
+}
+
+/** The SPDX id of a LICENSE file's common licences, or undefined. */
+async function detectLicense(dir: string): Promise<string | undefined> {
+  for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
+    const text = await readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+    if (!text) continue;
+    if (/MIT License|Permission is hereby granted, free of charge/i.test(text)) return 'MIT';
+    if (/Apache License[\s\S]{0,80}Version 2\.0/i.test(text)) return 'Apache-2.0';
+    if (/GNU GENERAL PUBLIC LICENSE[\s\S]{0,80}Version 3/i.test(text)) return 'GPL-3.0-or-later';
+    if (/BSD 3-Clause|Redistribution and use in source and binary forms/i.test(text)) return 'BSD-3-Clause';
+  }
+  return undefined;
+}
