@@ -54,13 +54,13 @@ export function floatingTagsFor(version: string, options: TagPlanOptions = {}): 
 /** Every floating tag a version names, in order, each marked with why the rules withhold it (if they do). */
 export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions): FloatingCandidate[] {
   const { variant } = opts;
-  const pre = v.isPrerelease ? `${affix(variant, v.version)} is a prerelease: only releases move it` : undefined;
+  const pre = v.isPrerelease ? `${affix(variant, v.version)} is a prerelease, and only releases move it` : undefined;
   const zero = v.major === 0 && !opts.majorZero
-    ? 'not set for 0.y.z: under semver any 0.y minor may break; set majorZero to publish it' : undefined;
+    ? '0.y.z releases leave it alone unless majorZero is set (under semver any 0.y minor may break)' : undefined;
   return [
     { tag: affix(variant, `${v.major}.${v.minor}`), kind: 'minor', follows: `${v.major}.${v.minor}.x releases`, withheld: pre },
     { tag: affix(variant, `${v.major}`), kind: 'major', follows: `${v.major}.x.y releases`, withheld: pre ?? zero },
-    { tag: affix(variant, 'latest'), kind: 'latest', follows: 'all releases', withheld: pre ?? (opts.latest ? undefined : 'disabled (latest: false)') },
+    { tag: affix(variant, 'latest'), kind: 'latest', follows: 'all releases', withheld: pre ?? (opts.latest ? undefined : 'disabled by latest: false') },
     ...(opts.channel === undefined ? [] : [
       { tag: affix(variant, opts.channel), kind: 'channel' as const, follows: 'all versions, prereleases included', withheld: undefined },
     ]),

@@ -46,7 +46,7 @@ export function planTags(version: string, existingTags: readonly string[], optio
   const skipped: SkippedTag[] = [];
   for (const floating of floatingCandidates(v, opts)) {
     if (floating.withheld !== undefined) {
-      skipped.push({ tag: floating.tag, reason: `${floating.tag} ${floating.withheld}` });
+      skipped.push({ tag: floating.tag, reason: `${floating.tag} not moved: ${floating.withheld}` });
       continue;
     }
     const highest = highestOf(existing.filter((e) => covers(floating.kind, v, e)));

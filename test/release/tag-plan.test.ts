@@ -171,9 +171,10 @@ describe('planTags details', () => {
   });
 
   it('says why floating tags are withheld from a prerelease, 0.x and latest=false', () => {
-    expect(planTags('1.3.0-rc.1', []).skipped[0]?.reason).toBe('1.3 1.3.0-rc.1 is a prerelease: only releases move it');
-    expect(planTags('0.3.1', []).skipped[0]?.reason).toMatch(/^0 not set for 0\.y\.z: .*set majorZero/);
-    expect(planTags('1.2.3', [], { latest: false }).skipped[0]?.reason).toBe('latest disabled (latest: false)');
+    expect(planTags('1.3.0-rc.1', []).skipped[0]?.reason).toBe('1.3 not moved: 1.3.0-rc.1 is a prerelease, and only releases move it');
+    expect(planTags('0.3.1', []).skipped[0]?.reason)
+      .toBe('0 not moved: 0.y.z releases leave it alone unless majorZero is set (under semver any 0.y minor may break)');
+    expect(planTags('1.2.3', [], { latest: false }).skipped[0]?.reason).toBe('latest not moved: disabled by latest: false');
   });
 
   it('notes a re-run and dropped build metadata on the version tag', () => {
