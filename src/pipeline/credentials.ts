@@ -1,0 +1,25 @@
+import { ModuleError } from '../errors.js';
+import type { Credentials } from '../registry/auth.js';
+
+/** Environment variables read for a registry login when none is passed explicitly. */
+export const CREDENTIAL_ENV = { username: 'MERCURE_REGISTRY_USERNAME', password: 'MERCURE_REGISTRY_PASSWORD' } as const;
+
+/**
+ * The login to use: explicit values first, then the environment. Both parts or neither: half a
+ * login is a mistake worth stopping for, not a reason to push anonymously.
+ */
+export function resolveCredentials(
+  explicit: { username?: string | undefined; password?: string | undefined } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Credentials | undefined {
+  const username = explicit.username ?? env[CREDENTIAL_ENV.username];
+  const password = explicit.password ?? env[CREDENTIAL_ENV.password];
+  if (!username && !password) return undefined;
+  if (!username) throw new ModuleError('credentials-incomplete', `a registry password was given but no username`, { hint: `Pass --username or set ${CREDENTIAL_ENV.username}.` });
+  if (!password) {
+    throw new ModuleError('credentials-incomplete', `registry user ${username} was given without a password`, {
+      hint: `Set ${CREDENTIAL_ENV.password} or pipe it to --password-stdin (never on the command line).`,
+    });
+  }
+  return { username, password };
+}

@@ -1,0 +1,206 @@
+import type Docker from 'dockerode';
+import { connectEngine, statusOf } from '../engine/connect.js';
+import { pushTag } from '../engine/push.js';
+import { ModuleError } from '../errors.js';
+import type { Credentials } from '../registry/auth.js';
+import { RegistryClient } from '../registry/client.js';
+import { isIndex, parseManifest } from '../registry/manifest.js';
+import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
+import { checkFloatingMove, planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { findValidation, stateDir } from './validation-record.js';
+
+/** Options of `mercure-module publish`. */
+export interface PublishOptions {
+  /** Target repository without tag: `acme/blur`, `127.0.0.1:5000/acme/blur`. */
+  image: string;
+  version: string;
+  /** The local image to publish (reference or ID); default `<image>:<version>` as `build` tags it. */
+  source?: string;
+  credentials?: Credentials;
+  tagOptions?: TagPlanOptions;
+  dryRun?: boolean;
+  /** Overwrite an existing version tag that holds a different image. */
+  force?: boolean;
+  /** Publish an image that never passed validate (printed in the output). */
+  skipValidate?: boolean;
+  /** Where validate records passing images (default: the user's state folder). */
+  validationDir?: string;
+  /** Registry API base URL override (plain http on a LAN, a proxy). */
+  registryUrl?: string;
+  logger?: Logger;
+  docker?: Docker;
+  signal?: AbortSignal;
+}
+
+/** One tag after publishing, read back from the registry. */
+export interface PublishedTag {
+  tag: string;
+  kind: string;
+  digest: string;
+  reason: string;
+}
+
+export interface PublishResult {
+  image: string;
+  version: string;
+  imageId: string;
+  digest: string | undefined;
+  dryRun: boolean;
+  /** The version tag already held this image: nothing was uploaded. */
+  alreadyPublished: boolean;
+  skipValidate: boolean;
+  plan: TagPlan;
+  tags: PublishedTag[];
+  skipped: { tag: string; reason: string }[];
+}
+
+/**
+ * Publishes a local image: the version tag first (pushed through the engine), then every
+ * floating tag by PUT of the same manifest bytes, each re-checked just before it moves so that
+ * it only ever moves forward; finally every tag is read back and must resolve to the digest.
+ */
+export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const logger = options.logger ?? silentLogger;
+  const target = targetReference(options.image);
+  const registry = new RegistryClient({
+    registry: target.registry,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.registryUrl ? { url: options.registryUrl } : {}),
+    logger,
+  });
+  const existing = await registry.listTags(target.repository);
+  const plan = planTags(options.version, existing, options.tagOptions ?? {});
+  const versionTag = plan.tags[0]?.tag ?? plan.version;
+
+  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  const name = formatReference({ ...target, tag: undefined, digest: undefined });
+  const source = options.source ?? `${name}:${plan.version}`;
+  const imageId = await localImageId(docker, source);
+  await requireValidation(imageId, source, options, logger);
+
+  const result: PublishResult = {
+    image: name, version: plan.version, imageId, digest: undefined, dryRun: options.dryRun === true,
+    alreadyPublished: false, skipValidate: options.skipValidate === true, plan, tags: [], skipped: [...plan.skipped],
+  };
+  const held = await heldImage(registry, target.repository, versionTag);
+  if (held && held.configDigest !== imageId && !options.force) {
+    throw new ModuleError('version-exists', `${name}:${versionTag} already exists with another image (${held.digest})`, {
+      kind: 'refused',
+      hint: 'Releases are immutable: publish a new version, or pass --force to overwrite this one.',
+    });
+  }
+  result.alreadyPublished = held !== undefined && held.configDigest === imageId;
+  if (options.dryRun) return result;
+
+  let digest: string;
+  if (result.alreadyPublished && held) {
+    logger.info(`${name}:${versionTag} already holds this image (${held.digest}): nothing to upload`);
+    digest = held.digest;
+  } else {
+    await docker.getImage(source).tag({ repo: name, tag: versionTag });
+    const step = logger.step(`pushing ${name}:${versionTag}`);
+    digest = await pushTag(docker, name, versionTag, {
+      ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
+      onEvent: (line) => logger.debug(line),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    step.done(digest);
+  }
+  result.digest = digest;
+  const manifest = await registry.getManifest(target.repository, digest);
+
+  const moved = [versionTag];
+  for (const planned of plan.tags) {
+    if (planned.tag === versionTag) continue;
+    if (options.signal?.aborted) {
+      const left = plan.tags.map((t) => t.tag).filter((t) => !moved.includes(t));
+      throw new ModuleError('interrupted', `interrupted: ${name} has ${moved.join(', ')} on ${digest}; not moved: ${left.join(', ')}`, {
+        kind: 'environment',
+        hint: 'Run the same command again to finish: publishing is idempotent.',
+      });
+    }
+    if (planned.kind !== 'sha') {
+      const check = await recheckMove(registry, target.repository, planned.tag, digest, plan.version, options.tagOptions ?? {});
+      if (check.verdict === 'backward') {
+        result.skipped.push({ tag: planned.tag, reason: check.reason });
+        continue;
+      }
+      if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
+    }
+    await registry.putManifest(target.repository, planned.tag, manifest.bytes, manifest.mediaType);
+    moved.push(planned.tag);
+  }
+  result.tags = await verifyTags(registry, target.repository, plan, result, digest);
+  return result;
+}
+
+function targetReference(image: string): ImageReference {
+  const target = parseReference(image);
+  if (target.tag || target.digest) {
+    throw new ModuleError('image-has-tag', `--image ${image} must name a repository without a tag or digest`, {
+      hint: 'The tags come from --version: give e.g. --image acme/blur --version 1.2.3.',
+    });
+  }
+  return target;
+}
+
+async function localImageId(docker: Docker, source: string): Promise<string> {
+  try {
+    return (await docker.getImage(source).inspect()).Id;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    throw new ModuleError('image-not-found', `image ${source} is not in the Docker Engine`, {
+      hint: 'Build it first (`mercure-module build --image NAME --version V`), or name it with --source.',
+    });
+  }
+}
+
+async function requireValidation(imageId: string, source: string, options: PublishOptions, logger: Logger): Promise<void> {
+  if (options.skipValidate) {
+    logger.warn(`publishing ${source} WITHOUT validation (--skip-validate)`);
+    return;
+  }
+  if (await findValidation(imageId, options.validationDir ?? stateDir())) return;
+  throw new ModuleError('not-validated', `image ${source} (${imageId.slice(0, 19)}) never passed \`mercure-module validate\``, {
+    kind: 'refused',
+    hint: `Run \`mercure-module validate --image ${source}\` first (or use \`mercure-module release\`), or pass --skip-validate.`,
+  });
+}
+
+/** The digest a tag holds now and its image's config digest (the local image ID when it is ours). */
+async function heldImage(registry: RegistryClient, repository: string, tag: string): Promise<{ digest: string; configDigest: string | undefined } | undefined> {
+  const head = await registry.headManifest(repository, tag);
+  if (!head) return undefined;
+  const stored = await registry.getManifest(repository, head.digest);
+  const manifest = parseManifest(stored.bytes, `${repository}:${tag}`);
+  return { digest: stored.digest, configDigest: isIndex(manifest) ? undefined : manifest.config.digest };
+}
+
+/** Reads what a floating tag points at right now and asks the release rules whether moving is forward. */
+async function recheckMove(registry: RegistryClient, repository: string, tag: string, digest: string, version: string, tagOptions: TagPlanOptions) {
+  const head = await registry.headManifest(repository, tag);
+  if (!head) return checkFloatingMove(tag, { state: 'absent' }, version, tagOptions);
+  if (head.digest === digest) return { verdict: 'forward' as const, current: version, reason: `${tag} already points at this image` };
+  const stored = await registry.getManifest(repository, head.digest);
+  const manifest = parseManifest(stored.bytes, `${repository}:${tag}`);
+  const label = isIndex(manifest) ? undefined : (await registry.getConfig(repository, manifest)).config?.Labels?.['org.opencontainers.image.version'];
+  return checkFloatingMove(tag, { state: 'present', versionLabel: label }, version, tagOptions);
+}
+
+async function verifyTags(registry: RegistryClient, repository: string, plan: TagPlan, result: PublishResult, digest: string): Promise<PublishedTag[]> {
+  const skipped = new Set(result.skipped.map((s) => s.tag));
+  const tags: PublishedTag[] = [];
+  for (const planned of plan.tags) {
+    if (skipped.has(planned.tag)) continue;
+    const head = await registry.headManifest(repository, planned.tag);
+    if (head?.digest !== digest) {
+      throw new ModuleError('verify-failed', `${repository}:${planned.tag} resolves to ${head?.digest ?? 'nothing'} after publishing, not ${digest}`, {
+        kind: 'environment',
+        hint: 'Another publish may have raced this one; run the command again to re-check and repair the tags.',
+      });
+    }
+    tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: planned.reason });
+  }
+  return tags;
+}
