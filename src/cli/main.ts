@@ -3,6 +3,7 @@ import { ExitCode, isModuleError } from '../errors.js';
 import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
+import { registerPublishing } from './commands/publish.js';
 import { registerValidate } from './commands/validate.js';
 import { styleFor } from './style.js';
 import { KIT_VERSION } from '../version.js';
@@ -33,10 +34,12 @@ export async function main(argv: string[], streams = { stdout: process.stdout, s
     .version(KIT_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+    .enablePositionalOptions()
     .exitOverride();
   registerCheck(program, ctx);
   registerFixtures(program, ctx);
   registerValidate(program, ctx);
+  registerPublishing(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

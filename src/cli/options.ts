@@ -57,3 +57,8 @@ export function parseLevel(value: string): 'series' | 'study' {
   }
   return value;
 }
+
+/** Collects a repeatable option into a list. */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

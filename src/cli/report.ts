@@ -1,5 +1,6 @@
 import { FINDING_CATALOGUE } from '../contract/codes.js';
 import type { Finding } from '../contract/finding.js';
+import type { PublishResult } from '../pipeline/publish.js';
 import type { ValidationReport } from '../pipeline/validate.js';
 import type { Style } from './style.js';
 
@@ -47,5 +48,21 @@ export function renderValidation(report: ValidationReport, style: Style): string
   lines.push('');
   const counts = `${report.counts.errors} error(s), ${report.counts.warnings} warning(s)`;
   lines.push(report.ok ? style.green(`✓ passed (${counts})${report.image ? `: ${report.image.id}` : ''}`) : style.red(`✗ failed (${counts})`));
+  return lines.join('\n');
+}
+
+/** The human report of `publish`: the plan (dry run) or the tags read back, and what was not moved. */
+export function renderPublish(result: PublishResult, style: Style): string {
+  const lines: string[] = [];
+  if (result.skipValidate) lines.push(style.yellow('published WITHOUT validation (--skip-validate)'));
+  if (result.dryRun) {
+    lines.push(style.bold(`Dry run: ${result.image} ${result.version} would get`));
+    for (const t of result.plan.tags) lines.push(`  ${t.tag.padEnd(24)} ${style.dim(t.reason)}`);
+  } else {
+    lines.push(style.bold(`${result.image} ${result.version}${result.alreadyPublished ? ' (already published: no upload)' : ''}`));
+    lines.push(`  digest ${result.digest ?? '-'}`);
+    for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
+  }
+  for (const s of result.skipped) lines.push(`  ${style.dim('–')} ${s.tag.padEnd(22)} ${style.dim(s.reason)}`);
   return lines.join('\n');
 }

@@ -1,0 +1,60 @@
+import { ModuleError } from '../errors.js';
+import { silentLogger } from '../report/logger.js';
+import { buildModule, type BuildOptions, type BuildReport } from './build.js';
+import { publish, type PublishOptions, type PublishResult } from './publish.js';
+import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+
+/** Options of `mercure-module release`: those of build, validate and publish together. */
+export type ReleaseOptions = BuildOptions &
+  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> &
+  Pick<PublishOptions, 'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir'>;
+
+export interface ReleaseReport {
+  ok: boolean;
+  build: BuildReport;
+  validation: ValidationReport;
+  publish?: PublishResult;
+}
+
+/**
+ * The whole pipeline release automation calls: build with labels, validate that exact image
+ * (static checks + smoke run), and publish it only when validation passed.
+ */
+export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
+  const logger = options.logger ?? silentLogger;
+  const built = await buildModule(options);
+  const validation = await validate({
+    dir: options.dir,
+    image: built.imageId,
+    imageName: options.image,
+    ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+    ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
+    ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
+    ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.level ? { level: options.level } : {}),
+    requiresRoot: options.requiresRoot ?? false,
+    network: options.network ?? false,
+    ...(options.validationDir ? { recordTo: options.validationDir } : {}),
+    logger,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.docker ? { docker: options.docker } : {}),
+  });
+  if (!validation.ok) return { ok: false, build: built, validation };
+  if (options.signal?.aborted) throw new ModuleError('interrupted', 'interrupted before publishing: nothing was pushed', { kind: 'environment' });
+  const published = await publish({
+    image: options.image,
+    version: options.version,
+    source: built.imageId,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.tagOptions ? { tagOptions: options.tagOptions } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.force ? { force: true } : {}),
+    ...(options.registryUrl ? { registryUrl: options.registryUrl } : {}),
+    ...(options.validationDir ? { validationDir: options.validationDir } : {}),
+    logger,
+    ...(options.docker ? { docker: options.docker } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { ok: true, build: built, validation, publish: published };
+}
