@@ -1,0 +1,69 @@
+import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { TASK_FILE, writeInputFolder } from '../mercure/input-folder.js';
+import { createSyntheticSeries } from '../mercure/synthetic.js';
+import { importDicomFolder } from '../mercure/import-folder.js';
+import { toPythonJson } from '../mercure/python-json.js';
+
+/** Where a smoke run's case comes from, and how mercure would have configured the module. */
+export interface CaseSource {
+  level: 'series' | 'study';
+  /** The rule's processing settings (task.json process.settings). */
+  settings: Record<string, unknown>;
+  /** A mercure case folder (with task.json) to copy, or a folder of DICOM files to import. */
+  fixtures?: string;
+  dockerTag: string;
+  moduleName?: string;
+  /** Synthetic series size (default 12 slices of 128x128: quick, yet a real volume). */
+  slices?: number;
+  matrix?: number;
+  now?: Date;
+}
+
+/**
+ * Fills a case's in/ folder: a copy of a given mercure case (its task.json settings replaced
+ * when --settings is given), an import of the user's DICOM folder, or synthetic series (one CT at
+ * series level; CT and MR at study level).
+ */
+export async function prepareCase(inDir: string, source: CaseSource): Promise<void> {
+  const now = source.now ?? new Date();
+  const moduleName = source.moduleName ?? 'module-under-test';
+  const common = { dir: inDir, level: source.level, moduleName, dockerTag: source.dockerTag, settings: source.settings, now };
+  if (source.fixtures !== undefined) {
+    if (await isCaseFolder(source.fixtures)) return copyCase(source.fixtures, inDir, source.settings);
+    await importDicomFolder({ ...common, from: source.fixtures });
+    return;
+  }
+  const size = { slices: source.slices ?? 12, rows: source.matrix ?? 128, columns: source.matrix ?? 128, now };
+  const seed = `smoke-${now.toISOString()}`;
+  const series = [createSyntheticSeries({ modality: 'CT', seed, ...size })];
+  if (source.level === 'study') series.push(createSyntheticSeries({ modality: 'MR', seed, seriesNumber: 2, ...size }));
+  await writeInputFolder({ ...common, series });
+}
+
+async function isCaseFolder(dir: string): Promise<boolean> {
+  return (await stat(path.join(dir, TASK_FILE)).catch(() => undefined))?.isFile() === true;
+}
+
+/** Copies a prepared case (flat, as mercure lays it out); --settings replaces process.settings. */
+async function copyCase(from: string, inDir: string, settings: Record<string, unknown>): Promise<void> {
+  await mkdir(inDir, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (entry.isFile()) await copyFile(path.join(from, entry.name), path.join(inDir, entry.name));
+  }
+  if (Object.keys(settings).length === 0) return;
+  const taskPath = path.join(inDir, TASK_FILE);
+  let task: { process?: { settings?: Record<string, unknown> } };
+  try {
+    task = JSON.parse(await readFile(taskPath, 'utf8')) as typeof task;
+  } catch (error) {
+    throw new ModuleError('bad-task-json', `${path.join(from, TASK_FILE)} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!task.process || typeof task.process !== 'object') {
+    throw new ModuleError('bad-task-json', `${path.join(from, TASK_FILE)} has no "process" object, so --settings cannot be applied`);
+  }
+  task.process.settings = { ...(task.process.settings ?? {}), ...settings };
+  // As mercure writes it: Python's json.dump formatting.
+  await writeFile(taskPath, toPythonJson(task));
+}
