@@ -1,0 +1,183 @@
+/**
+ * Reading DICOM Part 10 files with dcmjs: whole datasets, or just the header values a .tags file
+ * and the folder checks need (parsing stops before the pixel data).
+ */
+import { open, readFile } from 'node:fs/promises';
+import dcmjs, { type DicomDict } from 'dcmjs';
+import { TAGS_FILE_DICOM_KEYWORDS } from './tags-file.js';
+
+const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
+
+// dcmjs logs parse warnings straight to the console; the library never writes to the terminal.
+dcmjs.log.setLevel('silent');
+dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
+
+/** A dataset keyed by DICOM keyword, as dcmjs naturalizes it (numbers for US/DS/IS, arrays for VM > 1). */
+export type DicomDataset = Record<string, unknown>;
+
+/** A parsed Part 10 file: the file meta header and the dataset. */
+export interface DicomFile {
+  meta: DicomDataset;
+  dataset: DicomDataset;
+  transferSyntaxUid: string;
+}
+
+/** Header values by DICOM keyword, as text (see `elementText`); tags absent from the file are absent here. */
+export type DicomHeader = Record<string, string>;
+
+/** An element as dcmjs holds it: VR, parsed values and the values as stored. */
+export interface DicomElementLike {
+  vr: string;
+  Value?: unknown[];
+  _rawValue?: unknown;
+}
+
+/** Thrown when bytes are not a DICOM file dcmjs can read; the message names the reason. */
+export class DicomReadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DicomReadError';
+  }
+}
+
+const PIXEL_DATA = '7FE00010';
+const PART10_MAGIC_OFFSET = 128;
+
+/** True when the bytes start like a Part 10 file: a 128-byte preamble, then "DICM". */
+export function isDicomPart10(buffer: Uint8Array): boolean {
+  return (
+    buffer.length >= PART10_MAGIC_OFFSET + 4 &&
+    buffer[128] === 0x44 && buffer[129] === 0x49 && buffer[130] === 0x43 && buffer[131] === 0x4d
+  );
+}
+
+/** Reads a whole Part 10 file (pixel data included, not decompressed) into naturalized datasets. */
+export function readDicom(buffer: Uint8Array): DicomFile {
+  const dict = parse(buffer, false);
+  return {
+    meta: DicomMetaDictionary.naturalizeDataset(dict.meta),
+    dataset: DicomMetaDictionary.naturalizeDataset(dict.dict),
+    transferSyntaxUid: firstText(dict.meta['00020010']),
+  };
+}
+
+/** Header values of a Part 10 buffer for the given keywords (default: those a .tags file needs). */
+export function parseDicomHeader(buffer: Uint8Array, keywords: readonly string[] = HEADER_KEYWORDS): DicomHeader {
+  const dict = parse(buffer, true);
+  const header: DicomHeader = {};
+  for (const keyword of keywords) {
+    const tag = tagOf(keyword);
+    const element = tag === undefined ? undefined : tag.startsWith('0002') ? dict.meta[tag] : dict.dict[tag];
+    if (element !== undefined) header[keyword] = elementText(element);
+  }
+  return header;
+}
+
+/** Header values of the Part 10 file at `path` (see parseDicomHeader); throws DicomReadError for non-DICOM. */
+export async function readDicomHeader(path: string, keywords: readonly string[] = HEADER_KEYWORDS): Promise<DicomHeader> {
+  const file = await open(path, 'r');
+  try {
+    // Cheap rejection of non-DICOM files (result.json, PNGs, logs) without reading them whole.
+    const head = new Uint8Array(132);
+    const { bytesRead } = await file.read(head, 0, 132, 0);
+    if (!isDicomPart10(head.subarray(0, bytesRead))) throw new DicomReadError(notPart10(bytesRead));
+  } finally {
+    await file.close();
+  }
+  return parseDicomHeader(await readFile(path), keywords);
+}
+
+/** The keywords readDicomHeader returns by default: the .tags values plus what ordering and checks use. */
+export const HEADER_KEYWORDS: readonly string[] = [
+  ...TAGS_FILE_DICOM_KEYWORDS,
+  'TransferSyntaxUID', 'SOPClassUID', 'ImagePositionPatient', 'SliceLocation', 'Rows', 'Columns',
+];
+
+/** "0020000E" for "SeriesInstanceUID" or for "0020,000e" / "(0020,000E)"; undefined when unknown. */
+export function tagOf(keyword: string): string | undefined {
+  const hex = /^\(?([0-9a-f]{4}),?([0-9a-f]{4})\)?$/i.exec(keyword);
+  if (hex) return `${hex[1]}${hex[2]}`.toUpperCase();
+  const entry = DicomMetaDictionary.nameMap[keyword];
+  return entry ? entry.tag.replace(/[(),]/g, '').toUpperCase() : undefined;
+}
+
+/** The .tags key DCMTK uses for a tag spec: its dictionary keyword, else "(gggg,eeee)" in lowercase hex. */
+export function tagKeyOf(spec: string): string {
+  const tag = tagOf(spec);
+  if (tag === undefined) throw new DicomReadError(`unknown DICOM tag "${spec}": give a keyword (PatientAge) or "gggg,eeee"`);
+  const entry = DicomMetaDictionary.dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
+  return entry && entry.name !== 'Unknown' ? entry.name : `(${tag.slice(0, 4).toLowerCase()},${tag.slice(4).toLowerCase()})`;
+}
+
+// VRs whose leading spaces DCMTK drops too when it normalizes (all VRs lose trailing padding).
+const TRIM_LEADING = new Set(['AE', 'CS', 'DS', 'IS', 'DA', 'TM', 'DT', 'UI']);
+const BULK_VRS = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'UN', 'SQ']);
+
+/**
+ * An element as text, the way DCMTK's findAndGetOFStringArray gives it: the stored strings (not
+ * dcmjs' parsed numbers, so "5.000000" stays "5.000000"), each value's padding trimmed, values
+ * joined by a backslash; binary numbers in decimal; sequences and bulk data as "".
+ */
+export function elementText(element: DicomElementLike): string {
+  if (BULK_VRS.has(element.vr)) return '';
+  const raw = element._rawValue ?? element.Value ?? [];
+  const values: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const trimLeading = TRIM_LEADING.has(element.vr);
+  return values
+    .map((v) => {
+      if (typeof v === 'string') return trimLeading ? v.replace(/^[ \0]+|[ \0]+$/g, '') : v.replace(/[ \0]+$/, '');
+      if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+      return '';
+    })
+    .join('\\');
+}
+
+function firstText(element: DicomElementLike | undefined): string {
+  return element ? (elementText(element).split('\\')[0] ?? '') : '';
+}
+
+function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
+  if (!isDicomPart10(buffer)) throw new DicomReadError(notPart10(buffer.length));
+  // dcmjs fails with a bare TypeError on this; say what is wrong instead.
+  if (metaLacksTransferSyntax(buffer)) throw new DicomReadError('cannot parse DICOM: the file meta header has no TransferSyntaxUID (0002,0010)');
+  const arrayBuffer = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
+  const base = headerOnly ? { untilTag: PIXEL_DATA, includeUntilTagValue: false } : {};
+  let dict: DicomDict;
+  try {
+    dict = DicomMessage.readFile(arrayBuffer, { ...base, ignoreErrors: false });
+  } catch (error) {
+    if (!RECOVERABLE.test(message(error))) throw new DicomReadError(`cannot parse DICOM: ${message(error)}`, { cause: error });
+    // DCMTK (and so mercure) reads these files; dcmjs refuses only in strict mode, so read leniently.
+    try {
+      dict = DicomMessage.readFile(arrayBuffer, { ...base, ignoreErrors: true });
+    } catch (retryError) {
+      throw new DicomReadError(`cannot parse DICOM: ${message(retryError)}`, { cause: retryError });
+    }
+  }
+  return dict;
+}
+
+/** True when the meta group has a length element and no (0002,0010) inside the group. */
+function metaLacksTransferSyntax(buffer: Uint8Array): boolean {
+  // (0002,0000) UL, explicit VR little endian: 02 00 00 00 'U' 'L' 04 00 <length>.
+  const b = buffer;
+  if (!(b[132] === 0x02 && b[133] === 0 && b[134] === 0 && b[135] === 0 && b[136] === 0x55 && b[137] === 0x4c)) return false;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length < 144) return false;
+  const end = Math.min(b.length - 4, 144 + view.getUint32(140, true));
+  for (let i = 144; i < end; i++) {
+    if (b[i] === 0x02 && b[i + 1] === 0 && b[i + 2] === 0x10 && b[i + 3] === 0) return false;
+  }
+  return true;
+}
+
+// Strict-mode refusals that are about the file's form, not about truncated or corrupt data.
+const RECOVERABLE = /character set|meta length tag/i;
+
+function notPart10(length: number): string {
+  return length < 132 ? `not a DICOM Part 10 file (only ${length} bytes)` : 'not a DICOM Part 10 file (no "DICM" after the 128-byte preamble)';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
