@@ -40,7 +40,7 @@ export interface ListingProblem {
 export interface InputListing {
   dir: string;
   /** DICOM files, by SeriesInstanceUID, then InstanceNumber, then name. */
-  dicom: ListedDicomFile[];
+  files: ListedDicomFile[];
   /** task.json parsed, when present and valid JSON. */
   task?: unknown;
   /** Files that are neither `.dcm`, their sidecars nor task.json (result.json, logs ...). */
@@ -50,7 +50,7 @@ export interface InputListing {
 
 /** Lists a folder as a mercure module input, collecting problems instead of stopping at the first. */
 export async function readInputFolder(dir: string, options: ListingOptions = {}): Promise<InputListing> {
-  const listing: InputListing = { dir, dicom: [], other: [], problems: [] };
+  const listing: InputListing = { dir, files: [], other: [], problems: [] };
   const entries = await readdir(dir, { withFileTypes: true });
   const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   for (const entry of entries) {
@@ -65,8 +65,8 @@ export async function readInputFolder(dir: string, options: ListingOptions = {})
     else if (!(name.endsWith('.tags') && names.has(`${name.slice(0, -'.tags'.length)}.dcm`))) listing.other.push(name);
   }
   if ((options.task ?? true) && !names.has(TASK_FILE)) listing.problems.push({ file: TASK_FILE, message: 'is missing; every module reads its settings from it' });
-  if (listing.dicom.length === 0) listing.problems.push({ file: '.', message: 'holds no readable .dcm files' });
-  sortBySeries(listing.dicom);
+  if (listing.files.length === 0) listing.problems.push({ file: '.', message: 'holds no readable .dcm files' });
+  sortBySeries(listing.files);
   return listing;
 }
 
@@ -98,7 +98,7 @@ async function listDicom(dir: string, name: string, names: Set<string>, options:
   } else if (options.sidecars ?? true) {
     listing.problems.push({ file: name, message: `has no sidecar ${tagsName}` });
   }
-  listing.dicom.push(file);
+  listing.files.push(file);
 }
 
 async function readTask(dir: string, listing: InputListing): Promise<unknown> {
