@@ -1,0 +1,33 @@
+// Shared helpers for the side-by-side benchmarks: alternate runs, medians, ratio.
+import { performance } from 'node:perf_hooks';
+
+/** Median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Runs `ours` and `theirs` alternately `runs` times each (after one warm-up of each), timing
+ * every run, and prints both medians and the ratio ours/theirs. Returns the numbers.
+ */
+export async function sideBySide(title, { ours, theirs, runs = 5, oursName = 'mercure-module-kit', theirsName = 'alternative' }) {
+  await ours();
+  await theirs();
+  const times = { ours: [], theirs: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const [key, fn] of i % 2 ? [['theirs', theirs], ['ours', ours]] : [['ours', ours], ['theirs', theirs]]) {
+      const start = performance.now();
+      await fn();
+      times[key].push((performance.now() - start) / 1000);
+    }
+  }
+  const result = { ours: median(times.ours), theirs: median(times.theirs) };
+  result.ratio = result.ours / result.theirs;
+  console.log(`${title}`);
+  console.log(`  ${oursName.padEnd(28)} median ${result.ours.toFixed(3)} s  (${times.ours.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(`  ${theirsName.padEnd(28)} median ${result.theirs.toFixed(3)} s  (${times.theirs.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(`  ratio ours/theirs: ${result.ratio.toFixed(3)}`);
+  return result;
+}
