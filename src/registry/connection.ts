@@ -56,6 +56,7 @@ export class RegistryConnection {
   readonly baseUrl: string;
   /** Challenge answering and token cache for this registry. */
   readonly auth: RegistryAuth;
+  /** Where requests (debug) and retries (warn) are told. */
   readonly logger: Logger;
   readonly #transport: Transport;
 
