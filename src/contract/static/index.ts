@@ -1,0 +1,62 @@
+/**
+ * Static contract checks: reads a module folder (Dockerfile, entry script, sources, .dockerignore,
+ * Makefile; plus `git ls-files --stage` for executable bits) and reports Findings, without Docker.
+ * One file per topic: dockerfile.ts, base-image.ts, entry-script.ts, runtime-steps.ts,
+ * hardcoded-path.ts, context.ts, makefile.ts; the Dockerfile model lives in dockerfile-model.ts/steps.ts.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ModuleError } from '../../errors.js';
+import { finding, sortFindings, type Finding } from '../finding.js';
+import { baseNoCatFindings, baseUnpinnedFindings } from './base-image.js';
+import { contextSizeFindings, copySourceFindings } from './context.js';
+import { readDockerfile } from './dockerfile-model.js';
+import { commandFindings, syntaxFindings, userFindings } from './dockerfile.js';
+import { loadDockerIgnore } from './dockerignore.js';
+import { locateEntry } from './entry.js';
+import { entryFindings } from './entry-script.js';
+import { hardcodedPathFindings } from './hardcoded-path.js';
+import { makefileFindings } from './makefile.js';
+import { readModuleFiles } from './module-files.js';
+import { resolveOptions, type StaticCheckOptions, type StaticInput } from './options.js';
+import { runtimeStepFindings } from './runtime-steps.js';
+
+export { DEFAULT_LARGE_CONTEXT_BYTES, type StaticCheckOptions } from './options.js';
+
+/** Checks a module folder against mercure's contract without building it; findings sorted errors first. */
+export async function checkModule(dir: string, options: StaticCheckOptions = {}): Promise<Finding[]> {
+  const resolved = resolveOptions(dir, options);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new ModuleError('no-such-folder', `module folder ${dir} does not exist or is not a folder`, { hint: 'Pass the folder that holds the Dockerfile.' });
+  }
+  const files = await readModuleFiles(dir);
+  const ignore = await loadDockerIgnore(files, resolved.dockerfile);
+  const findings: Finding[] = [
+    ...contextSizeFindings(files, ignore, resolved.largeContextBytes),
+    ...(await makefileFindings(files, resolved.image)),
+  ];
+  // The Dockerfile may sit outside the context (`docker build -f ../Dockerfile .`), so read it from disk.
+  const text = await readFile(resolve(dir, resolved.dockerfile), 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    findings.push(finding('no-dockerfile', `No ${resolved.dockerfile} in ${dir}`, { file: resolved.dockerfile }));
+    return sortFindings(findings);
+  }
+  const dockerfile = readDockerfile(text, resolved.dockerfile, resolved.buildArgs);
+  findings.push(...syntaxFindings(dockerfile));
+  // Without a FROM there is no image to reason about.
+  if (dockerfile.stages.length === 0) return sortFindings(findings);
+  const input: StaticInput = { options: resolved, files, ignore, dockerfile };
+  const entry = locateEntry(input);
+  findings.push(
+    ...commandFindings(input),
+    ...userFindings(input),
+    ...baseNoCatFindings(input),
+    ...baseUnpinnedFindings(input),
+    ...copySourceFindings(input),
+    ...(await entryFindings(input, entry)),
+    ...(await runtimeStepFindings(input, entry)),
+    ...(await hardcodedPathFindings(input, entry)),
+  );
+  return sortFindings(findings);
+}
