@@ -32,14 +32,14 @@ export function copySourceFindings(input: StaticInput): Finding[] {
         const reason = exclusion(match.matched.map((e) => e.path), filesBelow(match, input.files.entries).map((e) => e.path), input.ignore);
         if (reason === undefined) continue;
         const group = excluded.get(reason.line) ?? { pattern: reason.pattern, items: [] };
-        group.items.push(`${step.keyword} ${source} (Dockerfile line ${step.line})`);
+        group.items.push(`${step.keyword} ${source} (line ${step.line})`);
         excluded.set(reason.line, group);
       }
     }
   }
   for (const [line, group] of excluded) {
     findings.push(
-      finding('dockerignore-excludes-copied', `\`${group.pattern}\` keeps out of the build context what ${group.items.join(', ')} copies; the build fails there`, {
+      finding('dockerignore-excludes-copied', `\`${group.pattern}\` excludes from the build context what the Dockerfile copies: ${group.items.join(', ')}; the build fails there`, {
         file: input.ignore.file ?? '.dockerignore',
         line,
       }),

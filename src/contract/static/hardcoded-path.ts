@@ -8,7 +8,7 @@ import type { StaticInput } from './options.js';
 const HASH_COMMENT = /\.(py|sh|bash|r|rb|pl|jl)$/i;
 const SLASH_COMMENT = /\.(js|mjs|cjs|ts|java|go|c|cc|cpp|h|hpp|cs|rs|kt|scala|m)$/i;
 // The mount points themselves, not e.g. /tmp/database or /tmp/output_old.
-const MOUNT_PATH = /\/tmp\/(data|output)(?![\w.-])/;
+const MOUNT_PATH = /\/tmp\/(data|output)(?![\w.-])/g;
 
 /**
  * hardcoded-path: `/tmp/data` or `/tmp/output` written into the entry script or a source file the
@@ -38,9 +38,10 @@ export async function hardcodedPathFindings(input: StaticInput, entry: Entry | u
       const trimmed = line.trimStart();
       // A shebang is not a comment, but it names no data folder either.
       if (trimmed.startsWith(comment)) return;
-      const match = MOUNT_PATH.exec(line);
-      if (match === null) return;
-      findings.push(finding('hardcoded-path', `${file} hard-codes ${match[0]}; read $${match[1] === 'data' ? 'MERCURE_IN_DIR' : 'MERCURE_OUT_DIR'} instead`, { file, line: index + 1 }));
+      const paths = [...new Set([...line.matchAll(MOUNT_PATH)].map((m) => m[0]))];
+      if (paths.length === 0) return;
+      const variables = paths.map((p) => (p.endsWith('data') ? '$MERCURE_IN_DIR' : '$MERCURE_OUT_DIR'));
+      findings.push(finding('hardcoded-path', `${file} hard-codes ${paths.join(' and ')}; read ${variables.join(' and ')} instead`, { file, line: index + 1 }));
     });
   }
   return findings;
