@@ -34,6 +34,7 @@ const INTERPRETERS = /^(python[\d.]*|pypy[\d.]*|node|nodejs|Rscript|perl|ruby|ju
 const OPTIONS_WITH_VALUE = new Set(['-X', '-W', '-r', '--require', '-o']);
 // Options that mean "run this inline code" rather than a file.
 const INLINE_CODE = new Set(['-c', '-e', '--eval', '-p', '--print', '-m']);
+const SHELL_INLINE = new Set(['-c']);
 // Shell builtins that commonly come before the real program in `sh -c "cd /app && ./run.sh"`.
 const SETUP_BUILTINS = new Set(['cd', 'set', 'export', 'echo', 'printf', 'umask', 'ulimit', 'trap', 'true', ':', 'shopt', 'unset']);
 
@@ -75,7 +76,7 @@ export function commandTarget(argv: readonly string[], workdir: string, env: Var
   if (SHELLS.test(program) || INTERPRETERS.test(program)) {
     const c = args.indexOf('-c');
     if (SHELLS.test(program) && c >= 0) return scriptTarget(args[c + 1] ?? '', workdir, env);
-    const script = firstOperand(args);
+    const script = firstOperand(args, SHELLS.test(program) ? SHELL_INLINE : INLINE_CODE);
     if (script === undefined) return undefined;
     return { written: script, path: posix.resolve(workdir, script), direct: false, interpreter: program, cwd: workdir };
   }
@@ -104,11 +105,11 @@ export function scriptTarget(script: string, workdir: string, env: Variables): C
   return undefined;
 }
 
-function firstOperand(args: readonly string[]): string | undefined {
+function firstOperand(args: readonly string[], inline: ReadonlySet<string>): string | undefined {
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--') return args[i + 1];
-    if (INLINE_CODE.has(arg)) return undefined;
+    if (inline.has(arg)) return undefined;
     if (OPTIONS_WITH_VALUE.has(arg)) {
       i += 1;
       continue;
