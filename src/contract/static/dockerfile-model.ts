@@ -44,7 +44,8 @@ export function readDockerfile(text: string, file: string, buildArgs: Readonly<R
       if (problem !== undefined) model.problems.push({ line, message: problem });
     }
   }
-  if (model.stages.length === 0) model.problems.push({ line: 1, message: 'No FROM instruction' });
+  // Without any FROM, "X before the first FROM" for every line would only repeat the one problem.
+  if (model.stages.length === 0) model.problems = [...model.problems.filter((p) => !p.message.endsWith('before the first FROM')), { line: 1, message: 'No FROM instruction' }];
   return model;
 }
 
