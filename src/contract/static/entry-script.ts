@@ -1,3 +1,4 @@
+import { FINDING_CATALOGUE } from '../codes.js';
 import { finding, type Finding } from '../finding.js';
 import type { Entry } from './entry.js';
 import { applyChmod, chmodCalls, chmodTouches, formatMode } from './file-mode.js';
@@ -34,7 +35,9 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
       }),
     ];
   }
-  const text = (await input.files.readText(file)) ?? '';
+  // A symlink or an oversized file: we cannot see what the image will run, so we do not guess.
+  const text = await input.files.readText(file);
+  if (text === undefined) return [];
   const binary = text.startsWith('\x7fELF');
   const findings: Finding[] = [];
   if (target.direct) {
@@ -44,7 +47,7 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
     const ok = input.options.requiresRoot ? (mode.mode & needed) !== 0 : (mode.mode & needed) === needed;
     if (!ok) {
       findings.push(
-        finding('entry-not-executable', `The image's command (Dockerfile line ${entry.command.line}) runs ${file} directly, but the file has mode ${formatMode(mode.mode)} in the image (${mode.origin}); mercure's unprivileged uid cannot execute it`, { file }),
+        finding('entry-not-executable', `The image's command (Dockerfile line ${entry.command.line}) runs ${file} directly, but the file has mode ${formatMode(mode.mode)} in the image (${mode.origin}); mercure's unprivileged uid cannot execute it`, { file, hint: hintFor('entry-not-executable', file) }),
       );
     }
     if (!binary && !text.startsWith('#!')) {
@@ -55,7 +58,7 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
     const cr = text.indexOf('\r\n');
     if (cr >= 0) {
       const line = text.slice(0, cr).split('\n').length;
-      findings.push(finding('entry-crlf', `${file} has Windows (CRLF) line endings from line ${line}; the shell reads the \\r as part of each command${line === 1 ? ' and the shebang interpreter name' : ''}`, { file, line }));
+      findings.push(finding('entry-crlf', `${file} has Windows (CRLF) line endings from line ${line}; the shell reads the \\r as part of each command${line === 1 ? ' and the shebang interpreter name' : ''}`, { file, line, hint: hintFor('entry-crlf', file) }));
     }
   }
   return findings;
@@ -95,4 +98,9 @@ export function modeInImage(input: StaticInput, contextPath: string, hops: reado
     }
   }
   return { mode, origin };
+}
+
+/** The catalogue's hint with the actual file named in place of FILE. */
+function hintFor(code: 'entry-not-executable' | 'entry-crlf', file: string): string {
+  return FINDING_CATALOGUE[code].hint.replaceAll('FILE', file);
 }

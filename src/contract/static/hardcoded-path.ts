@@ -7,6 +7,8 @@ import type { StaticInput } from './options.js';
 // Source files worth reading, and how each marks a whole-line comment.
 const HASH_COMMENT = /\.(py|sh|bash|r|rb|pl|jl)$/i;
 const SLASH_COMMENT = /\.(js|mjs|cjs|ts|java|go|c|cc|cpp|h|hpp|cs|rs|kt|scala|m)$/i;
+// Other people's code copied along (a checked-in virtualenv or node_modules) is not the module's to fix.
+const VENDORED = /(^|\/)(node_modules|site-packages|\.git|\.venv|venv)\//;
 // The mount points themselves, not e.g. /tmp/database or /tmp/output_old.
 const MOUNT_PATH = /\/tmp\/(data|output)(?![\w.-])/g;
 
@@ -23,7 +25,7 @@ export async function hardcodedPathFindings(input: StaticInput, entry: Entry | u
       for (const source of step.sources) {
         if (isRemoteSource(source)) continue;
         for (const file of filesBelow(matchSource(source, input.files.entries), input.files.entries)) {
-          if (HASH_COMMENT.test(file.path) || SLASH_COMMENT.test(file.path)) files.add(file.path);
+          if ((HASH_COMMENT.test(file.path) || SLASH_COMMENT.test(file.path)) && !VENDORED.test(file.path)) files.add(file.path);
         }
       }
     }

@@ -112,6 +112,11 @@ describe('hardcoded-path', () => {
     expect(findings.every((f) => f.severity === 'warning')).toBe(true);
   });
 
+  it('leaves vendored code copied along alone', async () => {
+    const text = dockerfile('WORKDIR /app', 'COPY . .', 'CMD ["./docker-entrypoint.sh"]');
+    expect(await codes({ Dockerfile: text, 'node_modules/dep/index.js': 'const d = "/tmp/data";\n', 'lib/io.js': '// uses /tmp/output\nconst o = "/tmp/output";\n' })).toEqual(['hardcoded-path']);
+  });
+
   it('does not read files the image does not get', async () => {
     expect(await codes({ 'tools/dev.py': 'PATH = "/tmp/data"\n' })).toEqual([]);
   });

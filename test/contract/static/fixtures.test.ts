@@ -67,6 +67,12 @@ describe('checkModule on one-defect fixtures', () => {
     expect(await where('static-makefile-image-mismatch')).toBe('Makefile:4');
   });
 
+  it('names the actual file in the hint where the catalogue says FILE', async () => {
+    const [f] = await checkModule(join(FIXTURES, 'static-entry-not-executable'), OPTIONS);
+    expect(f?.hint).toContain('git update-index --chmod=+x docker-entrypoint.sh');
+    expect(f?.message).toMatch(/mode 0644 in the image \(git records 100644\)/);
+  });
+
   it('lets the module declare what it needs: requires_root and network silence their findings', async () => {
     expect(await checkModule(join(FIXTURES, 'static-user-root'), { ...OPTIONS, requiresRoot: true })).toEqual([]);
     expect(await checkModule(join(FIXTURES, 'static-root-only-step'), { ...OPTIONS, requiresRoot: true })).toEqual([]);
