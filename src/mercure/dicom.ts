@@ -140,7 +140,10 @@ function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
   if (!isDicomPart10(buffer)) throw new DicomReadError(notPart10(buffer.length));
   // dcmjs fails with a bare TypeError on this; say what is wrong instead.
   if (metaLacksTransferSyntax(buffer)) throw new DicomReadError('cannot parse DICOM: the file meta header has no TransferSyntaxUID (0002,0010)');
-  const arrayBuffer = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
+  // Use the bytes in place when the view covers its whole buffer (files read from disk): copying
+  // half a megabyte per slice only to read a few hundred header bytes is most of the cost.
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer;
+  const arrayBuffer = whole ? (buffer.buffer as ArrayBuffer) : (buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
   const base = headerOnly ? { untilTag: PIXEL_DATA, includeUntilTagValue: false } : {};
   let dict: DicomDict;
   try {

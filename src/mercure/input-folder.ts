@@ -88,11 +88,21 @@ export async function writeInputFolder(options: InputFolderOptions): Promise<Inp
     });
   }
   const writer = await startCase(options);
+  // A few writes stay in flight while the next slice is made: disk and CPU overlap.
+  const inFlight: Promise<unknown>[] = [];
   for (const source of options.series) {
-    for await (const bytes of source) await writer.add(bytes);
+    for await (const bytes of source) {
+      const pending = writer.add(bytes);
+      pending.catch(() => undefined); // rejections surface where it is awaited, never as unhandled
+      inFlight.push(pending);
+      if (inFlight.length >= WRITE_WINDOW) await inFlight.shift();
+    }
   }
+  await Promise.all(inFlight);
   return writer.finish();
 }
+
+const WRITE_WINDOW = 4;
 
 /** Places files into a new case folder one by one, then writes task.json; shared with the folder import. */
 export interface CaseWriter {
@@ -145,8 +155,7 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
     const storescp = storescpName(modality, sopUid);
     const tags = buildTags({ values, filename: storescp, ...peer, extraTags: extra.map((e) => e.key) });
     const tagsName = `${seriesUid}#${storescp}.tags`;
-    await writeFile(path.join(options.dir, name), bytes);
-    await writeFile(path.join(options.dir, tagsName), serializeTags(tags));
+    // Bookkeeping happens before the first await, so concurrent adds see each other's names.
     names.add(name);
     studies.add(header['StudyInstanceUID'] ?? '');
     const entry = series.get(seriesUid) ?? { seriesInstanceUid: seriesUid, modality, seriesDescription: tags['SeriesDescription'] ?? '', files: 0 };
@@ -154,6 +163,7 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
     series.set(seriesUid, entry);
     const file: InputFile = { name, tagsName, seriesInstanceUid: seriesUid, sopInstanceUid: sopUid, tags };
     files.push(file);
+    await Promise.all([writeFile(path.join(options.dir, name), bytes), writeFile(path.join(options.dir, tagsName), serializeTags(tags))]);
     return file;
   };
 
