@@ -2,6 +2,8 @@ import { finding, type Finding } from '../finding.js';
 import { finalChain } from './dockerfile-model.js';
 import { canonicalRepository, parseImageRef } from './image-ref.js';
 import type { StaticInput } from './options.js';
+import { invocationOf } from './shell-commands.js';
+import { parseShell } from './shell-syntax.js';
 import type { Stage } from './steps.js';
 
 /** True for bases that ship no `cat`: scratch, distroless (except :debug, which has busybox), chainguard/static. */
@@ -13,10 +15,14 @@ export function baseLacksCat(image: string): boolean {
   return repository === 'cgr.dev/chainguard/static';
 }
 
-/** base-no-cat: the final image's chain of stages starts from a base without `cat` (mercure's probe needs it). */
+/** base-no-cat: the final image's chain of stages starts from a base without `cat`, or a RUN deletes it (mercure's probe needs it). */
 export function baseNoCatFindings(input: StaticInput): Finding[] {
   const chain = finalChain(input.dockerfile);
   const root = chain[0];
+  const removal = catRemoval(chain);
+  if (removal !== undefined) {
+    return [finding('base-no-cat', `\`${removal.text}\` deletes cat from the image: mercure's startup probe \`cat /etc/monai/app.json\` fails and the module never runs`, { file: input.dockerfile.file, line: removal.line })];
+  }
   if (root === undefined || root.image === '' || !baseLacksCat(root.image)) return [];
   const via = chain.length > 1 ? ` (the final stage builds on it through ${describeChain(chain)})` : '';
   return [
@@ -44,6 +50,21 @@ export function baseUnpinnedFindings(input: StaticInput): Finding[] {
     );
   }
   return findings;
+}
+
+/** A RUN of the final chain that deletes /bin/cat or /usr/bin/cat. */
+function catRemoval(chain: readonly Stage[]): { line: number; text: string } | undefined {
+  for (const stage of chain) {
+    for (const step of stage.steps) {
+      if (step.kind !== 'run') continue;
+      const commands = step.script !== undefined ? parseShell(step.script, step.line) : [{ words: step.argv ?? [], redirects: [], line: step.line }];
+      for (const command of commands) {
+        const { program, args } = invocationOf(command);
+        if (program === 'rm' && args.some((a) => /^\/(usr\/)?bin\/cat$/.test(a))) return { line: step.line, text: command.words.join(' ') };
+      }
+    }
+  }
+  return undefined;
 }
 
 function shown(stage: Stage): string {

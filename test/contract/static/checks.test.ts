@@ -36,6 +36,12 @@ describe('base images', () => {
     expect(await checkModule(await builder.module({ Dockerfile: text }), {})).toMatchObject([{ code: 'base-unpinned', line: 1 }]);
   });
 
+  it('reports a RUN that deletes cat from the final image', async () => {
+    const text = withBase('FROM python:3.12-slim', 'RUN rm -f /usr/bin/cat && echo done');
+    expect(await checkModule(await builder.module({ Dockerfile: text }), {})).toMatchObject([{ code: 'base-no-cat', line: 5 }]);
+    expect(await codes({ Dockerfile: withBase('FROM python:3.12-slim', 'RUN rm -f /tmp/cat') })).toEqual([]);
+  });
+
   it('does not take a stage reference for an image', async () => {
     const text = ['FROM python:3.12-slim AS base', ...APP, 'FROM base', 'CMD ["./docker-entrypoint.sh"]', ''].join('\n');
     expect(await codes({ Dockerfile: text })).toEqual([]);
