@@ -25,15 +25,21 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function truncateUtf8(text: string, maxBytes: number): FittedText {
   const originalBytes = Buffer.byteLength(text, 'utf8');
   if (originalBytes <= maxBytes) return { text, truncated: false, originalBytes, bytes: originalBytes };
+  // The longest prefix of whole code points that fits, then back to the start of the grapheme
+  // around the cut (segmenting only there: segmenting 25,000 characters one by one is slow).
   let bytes = 0;
-  let end = 0;
-  for (const { segment, index } of graphemes.segment(text)) {
-    const size = Buffer.byteLength(segment, 'utf8');
+  let cut = 0;
+  while (cut < text.length) {
+    const unit = text.charCodeAt(cut);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(cut + 1) & 0xfc00) === 0xdc00;
+    const size = unit < 0x80 ? 1 : unit < 0x800 ? 2 : pair ? 4 : 3; // a lone surrogate is written as U+FFFD (3)
     if (bytes + size > maxBytes) break;
     bytes += size;
-    end = index + segment.length;
+    cut += pair ? 2 : 1;
   }
-  return { text: text.slice(0, end), truncated: true, originalBytes, bytes };
+  const end = graphemes.segment(text).containing(cut)?.index ?? cut;
+  const kept = text.slice(0, end);
+  return { text: kept, truncated: true, originalBytes, bytes: Buffer.byteLength(kept, 'utf8') };
 }
 
 /** A repository's short and full description; a field left out is left as it is on Hub. */

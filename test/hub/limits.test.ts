@@ -18,6 +18,8 @@ const rows: [string, string, number, string][] = [
   ['limit10 4-byte emoji straddles the limit', `${a(97)}😀`, 100, a(97)],
   ['limit11 e + combining accent kept whole', `${a(98)}e\u0301`, 100, a(98)],
   ['limit12 flag (two 4-byte code points) kept whole', `${a(93)}🇩🇪`, 100, a(93)],
+  ['limit12b emoji + skin tone: first code point fits, the character does not', `${a(96)}👍🏽`, 100, a(96)],
+  ['limit12c lone surrogate counts as 3 bytes (U+FFFD)', `${a(98)}\uD800`, 100, a(98)],
   ['limit13 all multi-byte', 'ü'.repeat(60), 100, 'ü'.repeat(50)],
   ['limit14 README exactly 25,000 bytes with a 3-byte char last', `${a(24_997)}€`, 25_000, `${a(24_997)}€`],
   ['limit15 README 3-byte char straddles 25,000', `${a(24_999)}€`, 25_000, a(24_999)],
