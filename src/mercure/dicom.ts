@@ -116,7 +116,8 @@ const BULK_VRS = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'UN', 'SQ']);
 /**
  * An element as text, the way DCMTK's findAndGetOFStringArray gives it: the stored strings (not
  * dcmjs' parsed numbers, so "5.000000" stays "5.000000"), each value's padding trimmed, values
- * joined by a backslash; binary numbers in decimal; sequences and bulk data as "".
+ * joined by a backslash; binary numbers in decimal (FL/FD in JS's shortest form, which can differ
+ * from DCMTK's for float32); sequences and bulk data as "".
  */
 export function elementText(element: DicomElementLike): string {
   if (BULK_VRS.has(element.vr)) return '';
