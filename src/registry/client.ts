@@ -3,7 +3,7 @@ import { ModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
 import * as blobs from './blobs.js';
 import { RegistryConnection, type RegistryOptions } from './connection.js';
-import { MANIFEST_ACCEPT, isIndex, parseManifest, sha256Digest, type ImageIndex, type ImageManifest } from './manifest.js';
+import { MANIFEST_ACCEPT, MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageIndex, type ImageManifest } from './manifest.js';
 import { assertRepository, assertTagOrDigest, isDigest, type ImageReference } from './reference.js';
 
 /** What a HEAD on a manifest tells: enough to compare tags without downloading. */
@@ -184,6 +184,41 @@ export class RegistryClient {
       expect: [202, 200],
     });
     await response.body?.cancel().catch(() => {});
+  }
+
+  /**
+   * The manifests whose `subject` is `digest`, through the OCI 1.1 referrers API
+   * (GET /v2/<name>/referrers/<digest>, following Link pages); undefined when the registry does
+   * not offer the API (404 or 405), so the caller can fall back to the `sha256-<hex>` tag schema.
+   */
+  async getReferrers(repository: string, digest: string): Promise<Descriptor[] | undefined> {
+    assertRepository(repository);
+    assertTagOrDigest(digest);
+    const found: Descriptor[] = [];
+    const seen = new Set<string>();
+    let next: string | undefined = `/v2/${repository}/referrers/${digest}`;
+    while (next !== undefined && !seen.has(next)) {
+      seen.add(next);
+      const response = await this.#conn.call({
+        method: 'GET',
+        url: next,
+        scopes: [repositoryScope(repository, 'pull')],
+        what: `list referrers of ${repository}@${digest}`,
+        headers: { Accept: MediaType.ociIndex },
+        expect: [200, 405],
+        allowMissing: true,
+      });
+      // A registry without the API answers 404 (unknown route) or something that is not an index.
+      if (response.status !== 200 || mediaTypeOf(response.headers.get('content-type')) !== MediaType.ociIndex) {
+        await response.body?.cancel().catch(() => {});
+        if (found.length === 0) return undefined;
+        break;
+      }
+      const body = (await response.json()) as { manifests?: Descriptor[] | null };
+      found.push(...(body.manifests ?? []));
+      next = nextLink(response.headers.get('link'));
+    }
+    return found;
   }
 
   /** HEAD a blob: its size, or undefined when the repository does not hold it. */
