@@ -6,8 +6,9 @@ import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
-import { checkFloatingMove, planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
+import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../report/logger.js';
+import { moveTagsForward, type PublishedTag } from './tag-mover.js';
 import { findValidation, stateDir } from './validation-record.js';
 
 /** Options of `mercure-module publish`. */
@@ -33,13 +34,7 @@ export interface PublishOptions {
   signal?: AbortSignal;
 }
 
-/** One tag after publishing, read back from the registry. */
-export interface PublishedTag {
-  tag: string;
-  kind: string;
-  digest: string;
-  reason: string;
-}
+export type { PublishedTag } from './tag-mover.js';
 
 export interface PublishResult {
   image: string;
@@ -58,7 +53,8 @@ export interface PublishResult {
 /**
  * Publishes a local image: the version tag first (pushed through the engine), then every
  * floating tag by PUT of the same manifest bytes, each re-checked just before it moves so that
- * it only ever moves forward; finally every tag is read back and must resolve to the digest.
+ * it only ever moves forward; finally every tag is read back and must resolve to the digest
+ * (the last two steps are the tag mover's, shared with promote).
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const logger = options.logger ?? silentLogger;
@@ -110,28 +106,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   result.digest = digest;
   const manifest = await registry.getManifest(target.repository, digest);
 
-  const moved = [versionTag];
-  for (const planned of plan.tags) {
-    if (planned.tag === versionTag) continue;
-    if (options.signal?.aborted) {
-      const left = plan.tags.map((t) => t.tag).filter((t) => !moved.includes(t));
-      throw new ModuleError('interrupted', `interrupted: ${name} has ${moved.join(', ')} on ${digest}; not moved: ${left.join(', ')}`, {
-        kind: 'environment',
-        hint: 'Run the same command again to finish: publishing is idempotent.',
-      });
-    }
-    if (planned.kind !== 'sha') {
-      const check = await recheckMove(registry, target.repository, planned.tag, digest, plan.version, options.tagOptions ?? {});
-      if (check.verdict === 'backward') {
-        result.skipped.push({ tag: planned.tag, reason: check.reason });
-        continue;
-      }
-      if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
-    }
-    await registry.putManifest(target.repository, planned.tag, manifest.bytes, manifest.mediaType);
-    moved.push(planned.tag);
-  }
-  result.tags = await verifyTags(registry, target.repository, plan, result, digest);
+  const moved = await moveTagsForward({
+    registry, repository: target.repository, name, digest, manifest, plan,
+    tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
+  });
+  result.skipped = moved.skipped;
+  result.tags = moved.tags;
   return result;
 }
 
@@ -175,32 +155,4 @@ async function heldImage(registry: RegistryClient, repository: string, tag: stri
   const stored = await registry.getManifest(repository, head.digest);
   const manifest = parseManifest(stored.bytes, `${repository}:${tag}`);
   return { digest: stored.digest, configDigest: isIndex(manifest) ? undefined : manifest.config.digest };
-}
-
-/** Reads what a floating tag points at right now and asks the release rules whether moving is forward. */
-async function recheckMove(registry: RegistryClient, repository: string, tag: string, digest: string, version: string, tagOptions: TagPlanOptions) {
-  const head = await registry.headManifest(repository, tag);
-  if (!head) return checkFloatingMove(tag, { state: 'absent' }, version, tagOptions);
-  if (head.digest === digest) return { verdict: 'forward' as const, current: version, reason: `${tag} already points at this image` };
-  const stored = await registry.getManifest(repository, head.digest);
-  const manifest = parseManifest(stored.bytes, `${repository}:${tag}`);
-  const label = isIndex(manifest) ? undefined : (await registry.getConfig(repository, manifest)).config?.Labels?.['org.opencontainers.image.version'];
-  return checkFloatingMove(tag, { state: 'present', versionLabel: label }, version, tagOptions);
-}
-
-async function verifyTags(registry: RegistryClient, repository: string, plan: TagPlan, result: PublishResult, digest: string): Promise<PublishedTag[]> {
-  const skipped = new Set(result.skipped.map((s) => s.tag));
-  const tags: PublishedTag[] = [];
-  for (const planned of plan.tags) {
-    if (skipped.has(planned.tag)) continue;
-    const head = await registry.headManifest(repository, planned.tag);
-    if (head?.digest !== digest) {
-      throw new ModuleError('verify-failed', `${repository}:${planned.tag} resolves to ${head?.digest ?? 'nothing'} after publishing, not ${digest}`, {
-        kind: 'environment',
-        hint: 'Another publish may have raced this one; run the command again to re-check and repair the tags.',
-      });
-    }
-    tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: planned.reason });
-  }
-  return tags;
 }
