@@ -4,6 +4,8 @@ import { cleanSource, isRemoteSource, matchSource } from './copy-sources.js';
 import type { ContextEntry } from './module-files.js';
 import type { CopyStep } from './steps.js';
 
+const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/i;
+
 /** One COPY/ADD that moved the file on its way into the final image (origin first). */
 export interface CopyHop {
   /** The stage chain the COPY ran in, base-most first. */
@@ -52,7 +54,8 @@ function traceCopy(
   const hop = (hopPath: string): CopyHop => ({ chain, step, path: hopPath });
   if (step.heredoc) return rel === '' || !rel.includes('/') ? { kind: 'elsewhere', step } : undefined;
   for (const source of step.sources) {
-    if (isRemoteSource(source)) {
+    // ADD unpacks a local tar archive into the destination: its members are not context files we can see.
+    if (isRemoteSource(source) || (step.keyword === 'ADD' && ARCHIVE.test(source) && rel !== '')) {
       if (rel === '' || !rel.includes('/')) return { kind: 'elsewhere', step };
       continue;
     }

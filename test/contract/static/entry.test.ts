@@ -84,9 +84,10 @@ describe('entry-missing: resolving the command through WORKDIR and COPY', () => 
     ['a bare name not in PATH (WORKDIR is not searched)', ['WORKDIR /app', 'COPY . .', 'CMD ["docker-entrypoint.sh"]'], ['entry-missing']],
     ['copied to another folder than the command names', ['COPY . /srv/', 'WORKDIR /app', 'CMD ["./docker-entrypoint.sh"]'], ['entry-missing']],
     ['an interpreter script that is not copied', ['WORKDIR /app', 'COPY docker-entrypoint.sh ./', 'CMD ["python3", "main.py"]'], ['entry-missing']],
+    ['a script unpacked by ADD from a local archive', ['ADD module.tar.gz /app/', 'WORKDIR /app', 'CMD ["./run.sh"]'], []],
     ['a program of the base image', ['WORKDIR /app', 'COPY . .', 'CMD ["python3", "-m", "http.server"]'], []],
   ])('%s', async (_name, lines, expected) => {
-    expect(await codes({ Dockerfile: dockerfile(...lines) })).toEqual(expected);
+    expect(await codes({ Dockerfile: dockerfile(...lines), 'module.tar.gz': 'archive' })).toEqual(expected);
   });
 
   it('reports a COPY of a missing file once, as copy-source-missing', async () => {
