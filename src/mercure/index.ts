@@ -7,7 +7,7 @@
  * - synthetic.ts, uid.ts: synthetic CT/MR series with reproducible UIDs.
  * - input-folder.ts, import-folder.ts, input-listing.ts: writing a case's in/ folder from series
  *   or the user's DICOM folder, and reading one back (also used on a module's out/).
- * - invocation.ts (imported directly by contract/): the container options mercure starts a module with.
+ * - invocation.ts: the container options mercure 0.4.1 starts a module with.
  */
 export { toPythonJson, pythonNumber, pythonFloatRepr, pythonString } from './python-json.js';
 export {
@@ -75,3 +75,4 @@ export {
 } from './input-folder.js';
 export { importDicomFolder, type ImportOptions, type ImportResult, type SkippedFile } from './import-folder.js';
 export { readInputFolder, type InputListing, type ListedDicomFile, type ListingOptions, type ListingProblem } from './input-listing.js';
+export * from './invocation.js';
