@@ -18,7 +18,10 @@ export interface CliContext {
 }
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
-export async function main(argv: string[], streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const controller = new AbortController();
   const ctx: CliContext = { signal: controller.signal, ...streams, exitCode: ExitCode.ok };
   const onSignal = (signal: NodeJS.Signals) => {

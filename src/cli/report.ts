@@ -29,7 +29,7 @@ export function renderValidation(report: ValidationReport, style: Style): string
     if (lines.length > 0) lines.push('');
     const took = `${(smoke.durationMs / 1000).toFixed(1)} s`;
     const exit = smoke.timedOut ? 'killed after the timeout' : `exit ${smoke.exitCode ?? '-'}`;
-    lines.push(`${style.bold('Smoke run')} ${report.image?.ref ?? smoke.image}: ${smoke.inputFiles} input file(s), ${exit}, ${took}`);
+    lines.push(`${style.bold('Smoke run')} ${smoke.image}: ${smoke.inputFiles} input file(s), ${exit}, ${took}`);
     if (smoke.monaiPackage) lines.push('  MONAI application package: run as root with its manifest command, as mercure does');
     const dicom = smoke.outputs.filter((o) => o.kind === 'dicom');
     const series = new Set(dicom.map((o) => o.seriesInstanceUid));
@@ -38,7 +38,8 @@ export function renderValidation(report: ValidationReport, style: Style): string
     }
     if (!report.ok && smoke.logTail.length > 0) {
       lines.push(style.dim('  log tail:'));
-      for (const line of smoke.logTail) lines.push(style.dim(`  | ${line}`));
+      // Engine timestamps are kept in the data; a time of day is enough to read the tail.
+      for (const line of smoke.logTail) lines.push(style.dim(`  | ${line.replace(/^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d\.\d{3})\d*Z /, '$1 ')}`));
     }
   }
   if (report.build && !report.build.imageId && report.build.logTail.length > 0) {

@@ -20,6 +20,8 @@ import { checkOutput, snapshotFolder, compareSnapshots, type OutputFile } from '
 export interface SmokeOptions {
   /** Image reference or ID, already present in the engine. */
   image: string;
+  /** How to name the image in messages (default: `image`). */
+  name?: string;
   /** Writes the case's input (DICOM files, .tags, task.json) into the given in/ folder. */
   prepareInput: (inDir: string) => Promise<void>;
   settings?: ModuleRunSettings;
@@ -78,7 +80,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
 
     const account = serviceAccount({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 });
     const invocation = moduleInvocation({ inDir, outDir }, settings, account, probe.monaiCommand);
-    const step = logger.step(`smoke run of ${options.image}`);
+    const step = logger.step(`smoke run of ${options.name ?? options.image}`);
     const result = await runContainer(docker, {
       ...toSpec(options.image, invocation),
       timeoutMs: (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
@@ -133,8 +135,8 @@ async function runProbe(
   } catch (error) {
     if (error instanceof StartError) {
       return {
-        finding: finding('probe-no-cat', `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.image}: ${error.message}`, {
-          file: options.image,
+        finding: finding('probe-no-cat', `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.name ?? options.image}: ${error.message}`, {
+          file: options.name ?? options.image,
           ...(error.notFound ? {} : { hint: 'The image cannot start a command with the entrypoint reset; check that it has a shell and coreutils.' }),
         }),
       };
@@ -156,7 +158,7 @@ export function monaiCommand(manifest: string): string[] | undefined {
 }
 
 function judgeRun(result: ContainerResult, options: SmokeOptions): Finding[] {
-  const where = { file: options.image };
+  const where = { file: options.name ?? options.image };
   if (result.interrupted) return [];
   if (result.timedOut) {
     const seconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;

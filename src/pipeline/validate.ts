@@ -96,16 +96,18 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     dockerTag: image,
     ...(options.now ? { now: options.now() } : {}),
   };
+  // A freshly built image has only its ID: name it by the short form people see in `docker images`.
+  const shown = image === imageId ? imageId.slice(0, 19) : image;
   const smoke = await smokeRun(docker, {
     image: imageId,
+    name: shown,
     prepareInput: (inDir) => prepareCase(inDir, source),
     settings: { requiresRoot: options.requiresRoot ?? false, networkEnabled: options.network ?? false },
     timeoutSeconds,
     logger,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  smoke.image = image;
-  for (const f of smoke.findings) if (f.file === imageId) f.file = image;
+  smoke.image = shown;
   report.smoke = smoke;
   findings.push(...smoke.findings);
   finish(report);
