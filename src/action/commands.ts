@@ -1,0 +1,121 @@
+import { ModuleError } from '../errors.js';
+import { publish, type PublishResult } from '../pipeline/publish.js';
+import { release } from '../pipeline/release.js';
+import { validate, type ValidationReport } from '../pipeline/validate.js';
+import { parseVersion, type TagPlanOptions } from '../release/index.js';
+import type { Logger } from '../report/logger.js';
+import type { ActionCommand, ActionInputs } from './inputs.js';
+
+/** What a command did, in the shape the outputs, annotations and summary are written from. */
+export interface ActionOutcome {
+  command: ActionCommand;
+  ok: boolean;
+  /** Why the step fails when `ok` is false (setFailed's message). */
+  failure?: string;
+  version?: string;
+  image?: string;
+  digest?: string;
+  /** Tags read back after publishing, or the planned ones for a dry run. */
+  tags: { tag: string; digest?: string; reason: string }[];
+  skipped: { tag: string; reason: string }[];
+  dryRun: boolean;
+  validation?: ValidationReport;
+  publish?: PublishResult;
+  /** The library's own report, for the `report` output. */
+  report: unknown;
+}
+
+/** Runs the command the inputs name through the library and describes what it did. */
+export async function runCommand(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
+  switch (inputs.command) {
+    case 'validate':
+      return runValidate(inputs, logger, signal);
+    case 'release':
+      return runRelease(inputs, logger, signal);
+    case 'publish':
+      return fromPublish(inputs, await publish({ ...publishOptions(inputs, logger, signal) }), undefined);
+    case 'promote':
+    case 'status':
+      throw new ModuleError('command-unavailable', `command "${inputs.command}" is not available in this version of the action`, {
+        hint: 'Use command release, validate or publish, or a newer version of the action.',
+      });
+  }
+}
+
+function smokeOptions(inputs: ActionInputs) {
+  return {
+    buildArgs: inputs.buildArgs,
+    requiresRoot: inputs.requiresRoot,
+    network: inputs.network,
+    ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
+    ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
+    ...(inputs.settings ? { settings: inputs.settings } : {}),
+  };
+}
+
+function tagOptions(inputs: ActionInputs): TagPlanOptions {
+  return { extraTags: inputs.extraTags };
+}
+
+function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSignal) {
+  return {
+    image: required(inputs.image, 'image'),
+    version: required(inputs.version, 'version'),
+    tagOptions: tagOptions(inputs),
+    dryRun: inputs.dryRun,
+    logger,
+    signal,
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+    ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
+  };
+}
+
+async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
+  const report = await validate({
+    dir: inputs.context,
+    ...smokeOptions(inputs),
+    ...(inputs.image ? { imageName: inputs.image } : {}),
+    logger,
+    signal,
+  });
+  return {
+    command: 'validate', ok: report.ok, tags: [], skipped: [], dryRun: inputs.dryRun, validation: report, report,
+    ...(report.ok ? {} : { failure: failedValidation(report) }),
+    ...(inputs.version ? { version: inputs.version } : {}),
+    ...(report.image ? { image: report.image.ref } : {}),
+  };
+}
+
+async function runRelease(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
+  const report = await release({ dir: inputs.context, ...smokeOptions(inputs), ...publishOptions(inputs, logger, signal) });
+  if (!report.publish) {
+    return {
+      command: 'release', ok: false, failure: `${failedValidation(report.validation)}: nothing was published`,
+      version: parseVersion(report.build.version).version, image: required(inputs.image, 'image'), tags: [], skipped: [], dryRun: inputs.dryRun,
+      validation: report.validation, report,
+    };
+  }
+  return fromPublish(inputs, report.publish, report.validation, report);
+}
+
+function fromPublish(inputs: ActionInputs, result: PublishResult, validation: ValidationReport | undefined, report: unknown = result): ActionOutcome {
+  const tags = result.dryRun
+    ? result.plan.tags.map((t) => ({ tag: t.tag, reason: t.reason }))
+    : result.tags.map((t) => ({ tag: t.tag, digest: t.digest, reason: t.reason }));
+  return {
+    command: inputs.command, ok: true, version: result.version, image: result.image, tags, skipped: result.skipped,
+    dryRun: result.dryRun, publish: result, report,
+    ...(result.digest ? { digest: result.digest } : {}),
+    ...(validation ? { validation } : {}),
+  };
+}
+
+function failedValidation(report: ValidationReport): string {
+  return `validation failed: ${report.counts.errors} error(s), ${report.counts.warnings} warning(s)`;
+}
+
+/** Inputs the command needs; inputs.ts already refused their absence, this keeps the types honest. */
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ModuleError('bad-input', `input "${name}" is required for this command`);
+  return value;
+}

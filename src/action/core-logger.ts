@@ -1,0 +1,47 @@
+import * as core from '@actions/core';
+import type { Logger } from '../report/logger.js';
+
+/**
+ * The library's Logger on a GitHub runner: info and warnings in the log, debug lines only with
+ * step debug logging on, and each step a collapsible group closed by a one-line result.
+ */
+export class ActionLogger implements Logger {
+  /** Titles of open groups; the log cannot nest them, so an inner step is a plain line. */
+  private readonly open: string[] = [];
+
+  /** Debug lines (build and push output, registry requests) show with ACTIONS_STEP_DEBUG. */
+  debug(message: string): void {
+    core.debug(message);
+  }
+  /** A line in the log. */
+  info(message: string): void {
+    core.info(message);
+  }
+  /** A warning annotation on the run. */
+  warn(message: string): void {
+    core.warning(message);
+  }
+  /** Opens a group for the step; `done` closes it and prints the result outside it, so it stays visible. */
+  step(title: string): { done(summary?: string): void } {
+    const started = Date.now();
+    const grouped = this.open.length === 0;
+    if (grouped) core.startGroup(title);
+    else core.info(`› ${title}`);
+    this.open.push(title);
+    return {
+      done: (summary?: string) => {
+        const at = this.open.lastIndexOf(title);
+        if (at < 0) return;
+        this.open.splice(at);
+        if (grouped) core.endGroup();
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        core.info(`✓ ${title}${summary ? `: ${summary}` : ''} (${seconds} s)`);
+      },
+    };
+  }
+  /** Closes a group left open by a step that failed, so the error that follows is not folded away. */
+  close(): void {
+    if (this.open.length > 0) core.endGroup();
+    this.open.length = 0;
+  }
+}

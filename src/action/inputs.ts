@@ -1,0 +1,244 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { context } from '@actions/github';
+import { ModuleError } from '../errors.js';
+import { CREDENTIAL_ENV, resolveCredentials } from '../pipeline/credentials.js';
+import type { Credentials } from '../registry/auth.js';
+import { parseReference } from '../registry/reference.js';
+import { parseVersion } from '../release/version.js';
+
+/** The commands the action runs; each maps to one library pipeline. */
+export const COMMANDS = ['release', 'validate', 'publish', 'promote', 'status'] as const;
+/** One of COMMANDS. */
+export type ActionCommand = (typeof COMMANDS)[number];
+
+/** Every input of action.yml, read once, validated and normalised. */
+export interface ActionInputs {
+  command: ActionCommand;
+  /** The module folder. */
+  context: string;
+  /** The repository (with the `registry` input's host in front when it named none). */
+  image: string | undefined;
+  /** The version as given or taken from the ref (already checked to parse). */
+  version: string | undefined;
+  /** Where `version` came from, for messages. */
+  versionFrom: 'input' | 'GITHUB_REF' | 'release' | undefined;
+  /** Registry API base URL, when `registry` was given as a URL. */
+  registryUrl: string | undefined;
+  credentials: Credentials | undefined;
+  visibility: 'public' | 'private' | undefined;
+  extraTags: string[];
+  buildArgs: Record<string, string>;
+  fixtures: string | undefined;
+  settings: Record<string, unknown> | undefined;
+  requiresRoot: boolean;
+  network: boolean;
+  timeoutSeconds: number | undefined;
+  promoteFrom: string | undefined;
+  dryRun: boolean;
+}
+
+/** Where input values come from: @actions/core on a runner, a table in tests. */
+export interface InputSource {
+  get(name: string): string;
+  getBoolean(name: string): boolean;
+  /** Masks a value in the log from now on. */
+  mask(value: string): void;
+}
+
+/** Inputs as the runner passes them (INPUT_* variables), through @actions/core. */
+export const runnerInputs: InputSource = {
+  get: (name) => core.getInput(name),
+  getBoolean: (name) => core.getBooleanInput(name),
+  mask: (value) => core.setSecret(value),
+};
+
+/** What the runner tells about the event: the ref and, for a release event, its tag. */
+export interface RunContext {
+  ref: string | undefined;
+  releaseTag: string | undefined;
+}
+
+/** The ref and release tag of the running workflow (from GITHUB_REF and GITHUB_EVENT_PATH). */
+export function runnerContext(): RunContext {
+  const release = (context.payload as { release?: { tag_name?: unknown } }).release;
+  return { ref: context.ref || undefined, releaseTag: typeof release?.tag_name === 'string' ? release.tag_name : undefined };
+}
+
+/**
+ * Reads every input. Secrets are masked first, before any other input is read or anything is
+ * logged; a bad value is a ModuleError naming the input and the value it got.
+ */
+export function readInputs(source: InputSource = runnerInputs, given?: RunContext, env: NodeJS.ProcessEnv = process.env): ActionInputs {
+  const password = source.get('password') || undefined;
+  for (const secret of [password, env[CREDENTIAL_ENV.password]]) if (secret) maskSecret(source, secret);
+  const username = source.get('username') || undefined;
+  const credentials = resolveCredentials({ username, password }, env);
+  if (credentials) source.mask(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
+
+  const run = given ?? runnerContext();
+  const command = oneOf(source, 'command', COMMANDS, 'release');
+  const registry = parseRegistry(source.get('registry'));
+  const image = withRegistry(source.get('image') || undefined, registry.host, command);
+  const { version, versionFrom } = readVersion(source.get('version'), run, command);
+  const visibility = source.get('visibility') ? oneOf(source, 'visibility', ['public', 'private'] as const, 'public') : undefined;
+  const settings = source.get('settings');
+  const timeout = source.get('timeout');
+  return {
+    command,
+    context: source.get('context') || '.',
+    image,
+    version,
+    versionFrom,
+    registryUrl: registry.url,
+    credentials,
+    visibility,
+    extraTags: splitList(source.get('extra-tags')),
+    buildArgs: parseBuildArgs(source.get('build-args')),
+    fixtures: source.get('fixtures') || undefined,
+    settings: settings ? parseSettingsInput(settings) : undefined,
+    requiresRoot: readBoolean(source, 'requires-root'),
+    network: readBoolean(source, 'network'),
+    timeoutSeconds: timeout ? parseTimeout(timeout) : undefined,
+    promoteFrom: source.get('promote-from') || undefined,
+    dryRun: readBoolean(source, 'dry-run'),
+  };
+}
+
+/** Masks a secret and the base64 form it takes in an HTTP Basic header or a Docker auth blob. */
+function maskSecret(source: InputSource, secret: string): void {
+  source.mask(secret);
+  source.mask(Buffer.from(secret).toString('base64'));
+}
+
+function badInput(name: string, message: string, hint?: string): ModuleError {
+  return new ModuleError('bad-input', `input "${name}": ${message}`, hint ? { hint } : {});
+}
+
+function oneOf<T extends string>(source: InputSource, name: string, allowed: readonly T[], fallback: T): T {
+  const value = source.get(name) || fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw badInput(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function readBoolean(source: InputSource, name: string): boolean {
+  const raw = source.get(name);
+  if (raw === '') return false;
+  try {
+    return source.getBoolean(name);
+  } catch {
+    throw badInput(name, `expected true or false, got "${raw}"`);
+  }
+}
+
+/** The version to publish: the input, else the published release's tag, else GITHUB_REF when it is a tag. */
+export function readVersion(input: string, run: RunContext, command: ActionCommand): Pick<ActionInputs, 'version' | 'versionFrom'> {
+  const needed = command === 'release' || command === 'publish' || command === 'promote';
+  let value: string | undefined;
+  let from: ActionInputs['versionFrom'];
+  if (input) [value, from] = [input, 'input'];
+  else if (run.releaseTag) [value, from] = [run.releaseTag, 'release'];
+  else if (run.ref?.startsWith('refs/tags/')) [value, from] = [run.ref, 'GITHUB_REF'];
+  if (value === undefined || from === undefined) {
+    if (!needed) return { version: undefined, versionFrom: undefined };
+    throw badInput('version', `${command} needs a version, and ${run.ref ? `GITHUB_REF (${run.ref}) is not a tag` : 'GITHUB_REF is not set'}`,
+      'Run on a pushed tag such as v1.2.3 (on: push: tags: ["v*"]), or pass version: 1.2.3.');
+  }
+  try {
+    parseVersion(value);
+  } catch (error) {
+    // Validate only needs a version for labels: a tag that is not a version is no reason to stop it.
+    if (from !== 'input' && !needed) return { version: undefined, versionFrom: undefined };
+    if (!(error instanceof ModuleError)) throw error;
+    const name = from === 'input' ? 'input "version"' : `version (from ${from === 'release' ? 'the release tag' : 'GITHUB_REF'})`;
+    throw new ModuleError('bad-input', `${name}: ${error.message}`, error.hint ? { hint: error.hint } : {});
+  }
+  return { version: value, versionFrom: from };
+}
+
+/** The `registry` input: a host, or an http(s) URL that also sets the API base URL. */
+export function parseRegistry(value: string): { host: string | undefined; url: string | undefined } {
+  if (!value) return { host: undefined, url: undefined };
+  if (/^https?:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw badInput('registry', `"${value}" is not a URL`);
+    }
+    return { host: url.host, url: url.origin };
+  }
+  if (value.includes('/')) throw badInput('registry', `expected a host such as ghcr.io or a URL, got "${value}"`);
+  return { host: value, url: undefined };
+}
+
+/** The image with the registry host in front when it names none; checks it is a repository. */
+export function withRegistry(image: string | undefined, host: string | undefined, command: ActionCommand): string | undefined {
+  if (image === undefined) {
+    if (command === 'validate') return undefined;
+    throw badInput('image', `${command} needs the repository to publish to`, 'Pass e.g. image: acme/blur (Docker Hub) or image: ghcr.io/acme/blur.');
+  }
+  const first = image.split('/')[0] ?? '';
+  const named = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+  if (named && host !== undefined && first !== host) {
+    throw badInput('image', `"${image}" names registry ${first}, but input "registry" is ${host}`, 'Give the registry once: in image, or in registry.');
+  }
+  const full = !named && host !== undefined ? `${host}/${image}` : image;
+  let ref;
+  try {
+    ref = parseReference(full);
+  } catch (error) {
+    throw error instanceof ModuleError ? badInput('image', error.message) : error;
+  }
+  if ((ref.tag || ref.digest) && command !== 'status') {
+    throw badInput('image', `"${image}" must name a repository without a tag or digest`, 'The tags come from the version: give e.g. image: acme/blur and push tag v1.2.3.');
+  }
+  return full;
+}
+
+/** Comma- or line-separated names, trimmed, empty ones dropped. */
+export function splitList(value: string): string[] {
+  return value.split(/[,\r\n]/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** `build-args`: one KEY=VALUE a line; blank lines and # comments are skipped. */
+export function parseBuildArgs(value: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const at = line.indexOf('=');
+    if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, at).trim())) {
+      throw badInput('build-args', `line ${index + 1} is not KEY=VALUE: "${line}"`, 'Write one build argument a line, e.g. BASE_IMAGE=python:3.12-slim-bookworm.');
+    }
+    args[line.slice(0, at).trim()] = line.slice(at + 1);
+  });
+  return args;
+}
+
+/** `settings`: a JSON object, inline or as @file. */
+export function parseSettingsInput(value: string): Record<string, unknown> {
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch {
+      throw badInput('settings', `file ${value.slice(1)} cannot be read`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw badInput('settings', `not valid JSON: ${(error as Error).message}`, 'Give a JSON object, e.g. settings: \'{"radius": 2}\', or @settings.json.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badInput('settings', 'must be a JSON object, e.g. {"radius": 2}');
+  return parsed as Record<string, unknown>;
+}
+
+/** `timeout`: a positive number of seconds. */
+export function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw badInput('timeout', `expected a positive number of seconds, got "${value}"`);
+  return seconds;
+}

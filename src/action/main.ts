@@ -1,0 +1,80 @@
+import * as core from '@actions/core';
+import { renderPublish, renderValidation } from '../cli/report.js';
+import { styleFor } from '../cli/style.js';
+import { removeLiveContainers } from '../engine/containers.js';
+import { ExitCode, isModuleError } from '../errors.js';
+import { KIT_VERSION } from '../version.js';
+import { annotateFindings } from './annotations.js';
+import { runCommand, type ActionOutcome } from './commands.js';
+import { ActionLogger } from './core-logger.js';
+import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';
+import { writeErrorSummary, writeSummary } from './summary.js';
+
+/** What the run is about to do, in one line: the first line of the log. */
+function announce(inputs: ActionInputs): string {
+  const target = [inputs.image, inputs.version].filter(Boolean).join(' ');
+  const from = inputs.command === 'publish' || inputs.command === 'status' ? '' : ` ${inputs.context}`;
+  return `mercure-module-kit ${KIT_VERSION}: ${inputs.command}${from}${target ? ` -> ${target}` : ''}${inputs.dryRun ? ' (dry run)' : ''}`;
+}
+
+/** The report as the CLI prints it, the findings as annotations, the outputs and the job summary. */
+async function report(outcome: ActionOutcome, inputs: ActionInputs): Promise<void> {
+  const style = styleFor(process.stdout);
+  if (outcome.validation) core.info(renderValidation(outcome.validation, style));
+  if (outcome.publish) core.info(`\n${renderPublish(outcome.publish, style)}`);
+  if (outcome.validation) annotateFindings(outcome.validation.findings, inputs.context);
+  core.setOutput('version', outcome.version ?? '');
+  core.setOutput('tags', outcome.tags.map((t) => t.tag).join(','));
+  core.setOutput('digest', outcome.digest ?? '');
+  core.setOutput('image', outcome.image ?? '');
+  core.setOutput('report', JSON.stringify(outcome.report));
+  await writeSummary(outcome);
+}
+
+/**
+ * The action: read the inputs (masking secrets first), run the command through the library,
+ * report it, and fail the step with one clear message when anything went wrong.
+ */
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.warning(`${signal} received: stopping and removing containers`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const logger = new ActionLogger();
+  let command: ActionCommand | undefined;
+  try {
+    const inputs = readInputs();
+    command = inputs.command;
+    core.info(announce(inputs));
+    if (inputs.visibility) {
+      logger.warn(`visibility: ${inputs.visibility} is not applied by this version; set the repository's visibility in the registry`);
+    }
+    const outcome = await runCommand(inputs, logger, controller.signal);
+    logger.close();
+    await report(outcome, inputs);
+    if (!outcome.ok) {
+      core.setFailed(outcome.failure ?? `${outcome.command} failed`);
+      process.exitCode = ExitCode.findings;
+    }
+  } catch (error) {
+    logger.close();
+    if (isModuleError(error)) {
+      core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+      process.exitCode = error.exitCode;
+      await writeErrorSummary(command, error).catch((e: unknown) => core.warning(`job summary not written: ${String(e)}`));
+    } else if (controller.signal.aborted) {
+      core.setFailed('interrupted: containers and temp folders were removed');
+      process.exitCode = ExitCode.interrupted;
+    } else {
+      // Not a user error: a bug. Show everything so it can be reported.
+      core.setFailed(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await removeLiveContainers();
+  }
+}
