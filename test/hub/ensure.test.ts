@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ensureRepository, type HubRepositories, type HubVisibility } from '../../src/hub/ensure.js';
 import { startHubServer, type HubServer } from '../support/hub-server.js';
 import { failure, fakeSecret, fakeTime, hubClient, lines, requestsSince } from './hub-fixture.js';
 
@@ -192,5 +193,35 @@ describe('description and README sync', () => {
     const result = await hub.updateDescription('acme', 'direct', { description: `${a(97)}😀` });
     expect(result.warnings).toHaveLength(1);
     expect(server.state.repositories.get('acme/direct')?.description).toBe(a(97));
+  });
+});
+
+describe('ensureRepository against answers the stand-in does not give', () => {
+  // Hub may create a repository public although private was asked (e.g. a plan's private limit).
+  const publicAnyway: HubRepositories = {
+    getRepository: async () => undefined,
+    createRepository: async (namespace, name, repo) => ({
+      repository: { namespace, name, isPrivate: false, description: repo.description ?? '', fullDescription: '' },
+      warnings: [],
+    }),
+    setVisibility: async () => {
+      throw new Error('not expected');
+    },
+    updateDescription: async () => {
+      throw new Error('not expected');
+    },
+  };
+
+  test('a repository Hub created with the other visibility is refused before any push', async () => {
+    const error = await failure(ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'private' }));
+    expect(error.code).toBe('hub-visibility-mismatch');
+    expect(error.kind).toBe('refused');
+    expect(error.message).toBe('Docker Hub created acme/blur as public although private was asked; nothing was pushed');
+  });
+
+  test('a visibility other than private or public is a usage error before any request', async () => {
+    const error = await failure(ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'internal' as HubVisibility }));
+    expect(error.code).toBe('hub-bad-visibility');
+    expect(error.kind).toBe('usage');
   });
 });

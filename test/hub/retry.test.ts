@@ -73,6 +73,17 @@ describe('429 from Docker Hub', () => {
     expect(warnings(logger)).toEqual([]);
   });
 
+  test('the bound is the client\'s, whatever the retry policy would wait', async () => {
+    const patient = (failed: { attempt: number; retryAfterMs?: number }) => (failed.attempt <= 3 ? (failed.retryAfterMs ?? 0) : undefined);
+    const { client } = setup({ retry: patient, maxRateLimitWaitMs: 10_000 });
+    await client.login();
+    server.failNext(1, { status: 429, retryAfter: unix() + 11 });
+    expect((await failure(client.getRepository('acme', 'blur'))).code).toBe('hub-rate-limited');
+    server.failNext(1, { status: 429, retryAfter: unix() + 10 });
+    expect((await client.getRepository('acme', 'blur'))?.name).toBe('blur');
+    expect(clock.time.sleeps).toEqual([10_000]);
+  });
+
   test('the stand-in\'s own limit: 429 with X-Retry-After at the period reset is honoured when near', async () => {
     clock.time.now = START + 10 * 60_000; // the stand-in's minute starts now, on a whole second
     const small = await startHubServer({ users: [{ username: 'mmkbot', secrets: [secret] }], rateLimit: 2, now: clock.now });
