@@ -39,7 +39,7 @@ export function hubClient(server: HubServer, clock: ReturnType<typeof fakeTime>,
   return { client, logger };
 }
 
-/** The requests the stand-in answered since `mark` (an index into its log), as "METHOD path status". */
+/** The requests the stand-in answered since `mark` (an index into its log). */
 export function requestsSince(server: HubServer, mark: number): HubServerRequest[] {
   return server.state.requests.slice(mark);
 }

@@ -48,6 +48,18 @@ describe('429 from Docker Hub', () => {
     ]);
   });
 
+  test('Retry-After in seconds (the newer documented form) is honoured the same way', async () => {
+    const { client } = setup();
+    await client.login();
+    server.failNext(1, { status: 429, retryAfterSeconds: 7 });
+    expect((await client.getRepository('acme', 'blur'))?.name).toBe('blur');
+    expect(clock.time.sleeps).toEqual([7000]);
+    server.failNext(1, { status: 429, retryAfterSeconds: 600 });
+    const error = await failure(client.getRepository('acme', 'blur'));
+    expect(error.code).toBe('hub-rate-limited');
+    expect(error.message).toContain('(in 600 s)');
+  });
+
   test('a wait at the bound (60 s) is still waited for', async () => {
     const { client } = setup();
     await client.login();

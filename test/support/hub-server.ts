@@ -35,8 +35,10 @@ export interface HubServerRequest {
 /** A failure to answer instead of (or, with `afterHandling`, after) handling a request. */
 export interface HubFault {
   status: 429 | 500 | 502 | 503;
-  /** X-Retry-After to send (a unix time in seconds). */
+  /** X-Retry-After to send (a unix time in seconds), as Hub's reference long documented. */
   retryAfter?: number;
+  /** Retry-After to send (seconds), as Hub's reference documents since mid-2025. */
+  retryAfterSeconds?: number;
   /** Only requests this matches are failed (default: all). */
   match?: (method: string, path: string) => boolean;
   /** Handle the request (apply the change), then answer with the fault: "the answer was lost". */
@@ -232,7 +234,10 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     const failure = (f: HubFault): Answer => ({
       status: f.status,
       body: f.status === 429 ? { detail: 'Rate limit exceeded', error: false } : { errinfo: null, message: 'internal error' },
-      headers: f.retryAfter === undefined ? {} : { 'X-Retry-After': String(f.retryAfter) },
+      headers: {
+        ...(f.retryAfter === undefined ? {} : { 'X-Retry-After': String(f.retryAfter) }),
+        ...(f.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(f.retryAfterSeconds) }),
+      },
     });
     if (fault && !fault.afterHandling) answer = failure(fault);
     else if (period.used > limit) answer = { status: 429, body: { detail: 'Rate limit exceeded', error: false }, headers: { 'X-Retry-After': String(reset) } };
