@@ -38,8 +38,9 @@ export interface TagMoveResult {
 /**
  * Points the plan's remaining tags at the image by PUT of the same manifest bytes. Each floating
  * tag is re-checked just before it moves (another publish may have moved it since the plan was
- * made) and left alone when moving it would go backwards; then every tag not skipped is read back
- * and must resolve to the digest. Throws ModuleError 'interrupted' or 'verify-failed'.
+ * made): left alone when moving it would go backwards, not rewritten when it points at the image
+ * already. Then every tag not skipped is read back and must resolve to the digest. Throws
+ * ModuleError 'interrupted' or 'verify-failed'.
  */
 export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   const { registry, repository, name, digest, manifest, plan, logger } = move;
@@ -61,6 +62,10 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
         continue;
       }
       if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
+      if (check.here) {
+        moved.push(planned.tag); // a re-run: nothing to write
+        continue;
+      }
     }
     await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
     moved.push(planned.tag);
@@ -68,11 +73,11 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   return { tags: await verifyTags(registry, repository, plan, skipped, digest), skipped };
 }
 
-/** Reads what a floating tag points at right now and asks the release rules whether moving is forward. */
-async function recheckMove(registry: RegistryClient, repository: string, tag: string, digest: string, version: string, tagOptions: TagPlanOptions): Promise<MoveCheck> {
+/** Reads what a floating tag points at right now and asks the release rules whether moving is forward; `here` when it already points at the image. */
+async function recheckMove(registry: RegistryClient, repository: string, tag: string, digest: string, version: string, tagOptions: TagPlanOptions): Promise<MoveCheck & { here?: boolean }> {
   const head = await registry.headManifest(repository, tag);
   if (!head) return checkFloatingMove(tag, { state: 'absent' }, version, tagOptions);
-  if (head.digest === digest) return { verdict: 'forward', current: version, reason: `${tag} already points at this image` };
+  if (head.digest === digest) return { verdict: 'forward', current: version, reason: `${tag} already points at this image`, here: true };
   const stored = await registry.getManifest(repository, head.digest);
   // For a multi-platform image, the version is read from the image a mercure server runs.
   const image = await runnableImage(registry, repository, stored);

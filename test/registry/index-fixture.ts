@@ -65,10 +65,14 @@ export interface LayeredImage {
   digest: string;
   mediaType: string;
   blobs: { digest: string; size: number }[];
+  /** The config digest: the image ID the engine shows. */
+  configDigest: string;
 }
 
-/** Pushes an image with random layers of the given sizes and a config labelled with `version`. */
-export async function pushLayeredImage(client: RegistryClient, repository: string, sizes: number[], version = '1.0.0', tag?: string): Promise<LayeredImage> {
+/** Pushes an image with random layers of the given sizes and a config labelled with `version` (and `labels`). */
+export async function pushLayeredImage(
+  client: RegistryClient, repository: string, sizes: number[], version = '1.0.0', tag?: string, labels: Record<string, string> = {},
+): Promise<LayeredImage> {
   const layers: Descriptor[] = [];
   for (const size of sizes) {
     const bytes = randomBytes(size);
@@ -78,7 +82,7 @@ export async function pushLayeredImage(client: RegistryClient, repository: strin
   }
   const config = Buffer.from(JSON.stringify({
     architecture: 'amd64', os: 'linux',
-    config: { Labels: { 'org.opencontainers.image.version': version } },
+    config: { Labels: { 'org.opencontainers.image.version': version, ...labels } },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   }));
   const configDescriptor = { mediaType: MediaType.dockerConfig, digest: sha256Digest(config), size: config.length };
@@ -86,5 +90,5 @@ export async function pushLayeredImage(client: RegistryClient, repository: strin
   const mediaType = MediaType.dockerManifest;
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, config: configDescriptor, layers }));
   const digest = await client.putManifest(repository, tag ?? sha256Digest(manifest), manifest, mediaType);
-  return { manifest, digest, mediaType, blobs: [configDescriptor, ...layers] };
+  return { manifest, digest, mediaType, blobs: [configDescriptor, ...layers], configDigest: configDescriptor.digest };
 }
