@@ -1,7 +1,7 @@
 // bench/smoke: the smoke run of the example module on a 200-slice series (probe, run, output and
 // input checks) against a bare `docker run` of the same image with the same mounts and
 // environment. Target: ratio at most 1.15. Run after `npm run build` and scripts/setup.sh.
-import { cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,8 @@ try {
     const inDir = path.join(run, 'in');
     const outDir = path.join(run, 'out');
     await cp(fixtures, inDir, { recursive: true });
-    await mkdir(outDir, { mode: 0o777 });
+    await mkdir(outDir);
+    await chmod(outDir, 0o777);
     await execa('docker', [
       'run', '--rm', '--network', 'none', '--cap-drop', 'ALL', '--user', '38117:38117',
       '-v', `${inDir}:/tmp/data`, '-v', `${outDir}:/tmp/output`,

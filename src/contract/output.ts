@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readDicomHeader } from '../mercure/dicom.js';
@@ -13,8 +12,8 @@ export interface OutputFile {
   seriesInstanceUid?: string;
 }
 
-/** A folder's files with size and content hash, to tell whether the module touched its input. */
-export type Snapshot = Map<string, { size: number; sha256: string }>;
+/** A folder's files with size and a change fingerprint, to tell whether the module touched its input. */
+export type Snapshot = Map<string, { size: number; fingerprint: string }>;
 
 /**
  * Judges out/ as mercure will use it: not empty, readable once chowned back to mercure, DICOM
@@ -113,13 +112,17 @@ async function walk(root: string, rel = ''): Promise<Entry[]> {
   return out;
 }
 
-/** Hashes every file below dir. */
+/**
+ * Records every file below dir by size, modification time (ns) and inode, as git and rsync
+ * detect changes: a write, a replacement or a deletion all change one of them, and nothing has
+ * to read the (often hundreds of MB of) input twice.
+ */
 export async function snapshotFolder(dir: string): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
   for (const entry of await walk(dir)) {
     if (!entry.isFile) continue;
-    const bytes = await readFile(path.join(dir, entry.name));
-    snapshot.set(entry.name, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const info = await stat(path.join(dir, entry.name), { bigint: true });
+    snapshot.set(entry.name, { size: Number(info.size), fingerprint: `${info.mtimeNs}:${info.ino}` });
   }
   return snapshot;
 }
@@ -130,7 +133,7 @@ export function compareSnapshots(before: Snapshot, after: Snapshot): Finding[] {
   for (const [name, was] of before) {
     const now = after.get(name);
     if (!now) changes.push(`deleted ${name}`);
-    else if (now.sha256 !== was.sha256) changes.push(`changed ${name}`);
+    else if (now.size !== was.size || now.fingerprint !== was.fingerprint) changes.push(`changed ${name}`);
   }
   for (const name of after.keys()) if (!before.has(name)) changes.push(`added ${name}`);
   if (changes.length === 0) return [];

@@ -64,11 +64,17 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
     const outDir = path.join(caseDir, 'out');
     await mkdir(inDir);
     await mkdir(outDir);
-    await options.prepareInput(inDir);
-    await applyCaseModes(inDir, outDir);
+    // The probe needs no input: it runs while the case is written (mercure runs it just before).
+    const probing = runProbe(docker, options, logger);
+    try {
+      await options.prepareInput(inDir);
+      await applyCaseModes(inDir, outDir);
+    } catch (error) {
+      await probing.catch(() => undefined);
+      throw error;
+    }
     const before = await snapshotFolder(inDir);
-
-    const probe = await runProbe(docker, options, logger);
+    const probe = await probing;
     const base: Omit<SmokeRun, 'exitCode' | 'timedOut' | 'interrupted' | 'durationMs' | 'outputs' | 'logTail' | 'findings'> = {
       image: options.image,
       monaiPackage: probe.monaiCommand !== undefined,
