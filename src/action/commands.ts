@@ -1,6 +1,7 @@
 import { ModuleError } from '../errors.js';
 import { publish, type PublishResult } from '../pipeline/publish.js';
 import { release } from '../pipeline/release.js';
+import { status, type ModuleStatus } from '../pipeline/status.js';
 import { validate, type ValidationReport } from '../pipeline/validate.js';
 import { parseVersion, type TagPlanOptions } from '../release/index.js';
 import type { Logger } from '../report/logger.js';
@@ -9,6 +10,8 @@ import type { ActionCommand, ActionInputs } from './inputs.js';
 /** What a command did, in the shape the outputs, annotations and summary are written from. */
 export interface ActionOutcome {
   command: ActionCommand;
+  /** What the run was about, for the summary's heading: the module folder, or image and version. */
+  subject: string;
   ok: boolean;
   /** Why the step fails when `ok` is false (setFailed's message). */
   failure?: string;
@@ -21,6 +24,7 @@ export interface ActionOutcome {
   dryRun: boolean;
   validation?: ValidationReport;
   publish?: PublishResult;
+  status?: ModuleStatus;
   /** The library's own report, for the `report` output. */
   report: unknown;
 }
@@ -34,8 +38,9 @@ export async function runCommand(inputs: ActionInputs, logger: Logger, signal: A
       return runRelease(inputs, logger, signal);
     case 'publish':
       return fromPublish(inputs, await publish({ ...publishOptions(inputs, logger, signal) }), undefined);
-    case 'promote':
     case 'status':
+      return runStatus(inputs, logger);
+    case 'promote':
       throw new ModuleError('command-unavailable', `command "${inputs.command}" is not available in this version of the action`, {
         hint: 'Use command release, validate or publish, or a newer version of the action.',
       });
@@ -79,7 +84,7 @@ async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSi
     signal,
   });
   return {
-    command: 'validate', ok: report.ok, tags: [], skipped: [], dryRun: inputs.dryRun, validation: report, report,
+    command: 'validate', subject: inputs.context, ok: report.ok, tags: [], skipped: [], dryRun: inputs.dryRun, validation: report, report,
     ...(report.ok ? {} : { failure: failedValidation(report) }),
     ...(inputs.version ? { version: inputs.version } : {}),
     ...(report.image ? { image: report.image.ref } : {}),
@@ -90,7 +95,7 @@ async function runRelease(inputs: ActionInputs, logger: Logger, signal: AbortSig
   const report = await release({ dir: inputs.context, ...smokeOptions(inputs), ...publishOptions(inputs, logger, signal) });
   if (!report.publish) {
     return {
-      command: 'release', ok: false, failure: `${failedValidation(report.validation)}: nothing was published`,
+      command: 'release', subject: `${inputs.image ?? ''} ${inputs.version ?? ''}`, ok: false, failure: `${failedValidation(report.validation)}: nothing was published`,
       version: parseVersion(report.build.version).version, image: required(inputs.image, 'image'), tags: [], skipped: [], dryRun: inputs.dryRun,
       validation: report.validation, report,
     };
@@ -103,10 +108,24 @@ function fromPublish(inputs: ActionInputs, result: PublishResult, validation: Va
     ? result.plan.tags.map((t) => ({ tag: t.tag, reason: t.reason }))
     : result.tags.map((t) => ({ tag: t.tag, digest: t.digest, reason: t.reason }));
   return {
-    command: inputs.command, ok: true, version: result.version, image: result.image, tags, skipped: result.skipped,
+    command: inputs.command, subject: `${result.image} ${result.version}`, ok: true, version: result.version, image: result.image, tags, skipped: result.skipped,
     dryRun: result.dryRun, publish: result, report,
     ...(result.digest ? { digest: result.digest } : {}),
     ...(validation ? { validation } : {}),
+  };
+}
+
+async function runStatus(inputs: ActionInputs, logger: Logger): Promise<ActionOutcome> {
+  const found = await status(required(inputs.image, 'image'), {
+    logger,
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+    ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
+  });
+  logger.info(`${found.image} (${found.follows}) -> ${found.digest}${found.version ? `, version ${found.version}` : ''}`);
+  return {
+    command: 'status', subject: found.image, ok: true, image: found.image, digest: found.digest, dryRun: false, status: found, report: found, skipped: [],
+    tags: found.tag ? [{ tag: found.tag, digest: found.digest, reason: `${found.follows}: what a server following it pulls next` }] : [],
+    ...(found.version ? { version: found.version } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { Finding } from '../contract/finding.js';
 import type { SmokeRun } from '../contract/smoke.js';
 import type { ModuleError } from '../errors.js';
+import type { ModuleStatus } from '../pipeline/status.js';
 import type { ValidationReport } from '../pipeline/validate.js';
 import type { ActionOutcome } from './commands.js';
 import type { ActionCommand } from './inputs.js';
@@ -32,9 +33,14 @@ export function describeOutputs(smoke: SmokeRun): string {
   return smoke.outputs.length === 0 ? 'nothing' : parts.join(', ');
 }
 
-function heading(outcome: Pick<ActionOutcome, 'command' | 'image' | 'version' | 'dryRun'>, ok: boolean): string {
-  const what = [outcome.image, outcome.version].filter(Boolean).join(' ');
-  return `${ok ? '✅' : '❌'} mercure module ${outcome.command}${outcome.dryRun ? ' (dry run)' : ''}${what ? `: ${escapeHtml(what)}` : ''}`;
+function heading(outcome: ActionOutcome): string {
+  const what = outcome.subject.trim();
+  return `${outcome.ok ? '✅' : '❌'} mercure module ${outcome.command}${outcome.dryRun ? ' (dry run)' : ''}${what ? `: ${escapeHtml(what)}` : ''}`;
+}
+
+/** A log line with the engine's timestamp cut to the time of day, as the CLI shows it. */
+export function timeOfDay(line: string): string {
+  return line.replace(/^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d\.\d{3})\d*Z /, '$1 ');
 }
 
 function addValidation(summary: typeof core.summary, report: ValidationReport): void {
@@ -51,10 +57,10 @@ function addValidation(summary: typeof core.summary, report: ValidationReport): 
     const exit = smoke.timedOut ? 'killed after the timeout' : smoke.interrupted ? 'interrupted' : `${smoke.exitCode ?? '-'}`;
     summary.addTable([
       ['Image', 'Input files', 'Exit code', 'Duration', 'Output'].map((data) => ({ data, header: true })),
-      [`<code>${escapeHtml(report.image?.ref ?? smoke.image)}</code>`, `${smoke.inputFiles}`, exit, `${(smoke.durationMs / 1000).toFixed(1)} s`, escapeHtml(describeOutputs(smoke))],
+      [`<code>${escapeHtml(smoke.image)}</code>`, `${smoke.inputFiles}`, exit, `${(smoke.durationMs / 1000).toFixed(1)} s`, escapeHtml(describeOutputs(smoke))],
     ]);
     if (smoke.monaiPackage) summary.addRaw('<p>MONAI application package: run as root with its manifest command, as mercure does.</p>', true);
-    if (!report.ok && smoke.logTail.length > 0) addLog(summary, 'Module log (last lines)', smoke.logTail);
+    if (!report.ok && smoke.logTail.length > 0) addLog(summary, 'Module log (last lines)', smoke.logTail.map(timeOfDay));
   }
   if (report.build && !report.build.imageId && report.build.logTail.length > 0) addLog(summary, 'Build log (last lines)', report.build.logTail);
 }
@@ -63,7 +69,16 @@ function addLog(summary: typeof core.summary, title: string, lines: readonly str
   summary.addRaw(`<details open><summary>${escapeHtml(title)}</summary>\n<pre><code>${escapeHtml(lines.join('\n'))}</code></pre></details>`, true);
 }
 
+function addStatus(summary: typeof core.summary, found: ModuleStatus): void {
+  const code = (value: string | undefined) => (value ? `<code>${escapeHtml(value)}</code>` : '-');
+  summary.addTable([
+    ['Reference', 'Follows', 'Digest', 'Version', 'Revision', 'Created'].map((data) => ({ data, header: true })),
+    [code(found.image), found.follows, code(found.digest), escapeHtml(found.version ?? '-'), code(found.revision), escapeHtml(found.created ?? '-')],
+  ]);
+}
+
 function addTags(summary: typeof core.summary, outcome: ActionOutcome): void {
+  if (outcome.status) return addStatus(summary, outcome.status);
   if (outcome.tags.length === 0 && outcome.skipped.length === 0) return;
   summary.addHeading(outcome.dryRun ? 'Tags it would set' : 'Tags', 3);
   const header = ['Tag', outcome.dryRun ? 'Digest' : 'Digest (read back)', 'Why'].map((data) => ({ data, header: true }));
@@ -80,7 +95,7 @@ function hasSummary(): boolean {
 /** The job summary of a finished command: findings, the smoke run, and the tags with their digests. */
 export async function writeSummary(outcome: ActionOutcome): Promise<void> {
   if (!hasSummary()) return;
-  const summary = core.summary.addHeading(heading(outcome, outcome.ok), 2);
+  const summary = core.summary.addHeading(heading(outcome), 2);
   if (outcome.failure) summary.addRaw(`<p><strong>${escapeHtml(outcome.failure)}</strong></p>`, true);
   if (outcome.validation) addValidation(summary, outcome.validation);
   addTags(summary, outcome);

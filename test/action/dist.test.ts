@@ -1,0 +1,103 @@
+// The bundled action (dist/index.js) under Node 24, run as a GitHub runner runs it, against the
+// real Docker Engine and the suite's registries.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { RegistryClient } from '../../src/registry/client.js';
+import { BASE_IMAGES, EXAMPLE_MODULE, FIXTURE_MODULES, REPO_ROOT } from '../support/images.js';
+import { node24, withActionRun, type ActionResult } from './support.js';
+
+const authRegistryHost = inject('authRegistryHost');
+const credentials = inject('registryCredentials');
+const relative = (dir: string) => path.relative(REPO_ROOT, dir);
+
+/** stdout without the ::add-mask:: commands, which the runner consumes and never shows. */
+const shown = (stdout: string) => stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+
+/** A stack trace line, as Node prints them. */
+const STACK = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
+
+beforeAll(async () => {
+  await node24(); // installs npm's node@24 once, outside any test's time budget
+}, 300_000);
+
+describe('the bundled action under Node 24', () => {
+  it('releases examples/blur from tag v1.2.3 to a registry with a login, and never shows the password', async () => {
+    const image = `${authRegistryHost}/action/blur`;
+    const { username, password } = credentials;
+    const result = await withActionRun(
+      {
+        ref: 'refs/tags/v1.2.3',
+        inputs: {
+          command: 'release', context: relative(EXAMPLE_MODULE), image, username, password,
+          'build-args': `BASE_IMAGE=${BASE_IMAGES.python}\n`, timeout: '120', 'dry-run': 'false',
+        },
+      },
+      async (r) => ({ ...r, dockerConfig: existsSync(path.join(r.home, '.docker')) }),
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['version']).toBe('1.2.3');
+    expect(result.outputs['tags']).toBe('1.2.3,1.2,1,latest');
+    expect(result.outputs['image']).toBe(image);
+    const digest = result.outputs['digest'] ?? '';
+    expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    const report = JSON.parse(result.outputs['report'] ?? '{}') as { ok: boolean; publish: { tags: { tag: string; digest: string }[] } };
+    expect(report.ok).toBe(true);
+    expect(report.publish.tags.map((t) => t.digest)).toEqual([digest, digest, digest, digest]);
+
+    // What the registry holds, read with the same login.
+    const client = new RegistryClient({ registry: authRegistryHost, credentials });
+    for (const tag of ['1.2.3', '1.2', '1', 'latest']) expect((await client.headManifest('action/blur', tag))?.digest).toBe(digest);
+
+    expect(result.summary).toContain('mercure module release');
+    expect(result.summary).toContain('Smoke run');
+    expect(result.summary).toContain(`<code>${image}:1.2.3</code>`);
+    expect(result.summary).toContain(`<code>${digest}</code>`);
+    expect(result.stdout).toMatch(/^::group::building /m);
+
+    // The password is masked before anything else is printed, and is never printed otherwise.
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`::add-mask::${password}`);
+    const forms = [password, Buffer.from(password).toString('base64'), Buffer.from(`${username}:${password}`).toString('base64')];
+    for (const form of forms) {
+      for (const [where, text] of Object.entries({ stdout: shown(result.stdout), stderr: result.stderr, outputs: result.outputsFile, summary: result.summary })) {
+        expect(text.includes(form), `${where} contains the password (${form === password ? 'plain' : 'base64'})`).toBe(false);
+      }
+    }
+    expect(result.dockerConfig, 'a Docker config folder was written').toBe(false);
+  });
+
+  it('fails validate of a module that writes nothing, with an ::error annotation naming the finding', async () => {
+    const module = path.join(FIXTURE_MODULES, 'smoke-output-empty');
+    const result = await withActionRun(
+      { inputs: { command: 'validate', context: relative(module), 'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`, timeout: '60' } },
+      async (r) => r,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/^::error title=[^\n]*\(output-empty\)::output-empty: /m);
+    expect(result.stdout).toMatch(/^::error::validation failed: 1 error\(s\)/m);
+    expect(result.summary).toContain('<code>output-empty</code>');
+    expect(result.summary).toContain('Smoke run');
+    const report = JSON.parse(result.outputs['report'] ?? '{}') as { ok: boolean; findings: { code: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.code)).toContain('output-empty');
+    expect(result.outputs['tags']).toBe('');
+  });
+
+  const badInputs: [name: string, inputs: Record<string, string>, message: RegExp][] = [
+    ['version not semver', { version: '1.2', image: 'acme/blur' }, /^::error::input "version": "1\.2" is not a semantic version: expected MAJOR\.MINOR\.PATCH/m],
+    ['boolean not true/false', { 'dry-run': 'yes', image: 'acme/blur', version: '1.2.3' }, /^::error::input "dry-run": expected true or false, got "yes"/m],
+    ['build-arg line without =', { 'build-args': 'BASE_IMAGE=x\nNOPE', image: 'acme/blur', version: '1.2.3' }, /^::error::input "build-args": line 2 is not KEY=VALUE: "NOPE"/m],
+    ['unknown command', { command: 'deploy' }, /^::error::input "command": expected one of release, validate, publish, promote, status, got "deploy"/m],
+    ['release on a branch with no version', { image: 'acme/blur' }, /^::error::input "version": release needs a version, and GITHUB_REF \(refs\/heads\/main\) is not a tag/m],
+    ['image with a tag', { image: 'acme/blur:1', version: '1.2.3' }, /^::error::input "image": "acme\/blur:1" must name a repository without a tag/m],
+  ];
+  it.each(badInputs)('a bad input fails with a clear message and no stack trace: %s', async (_name, inputs, message) => {
+    const result = await withActionRun({ inputs }, async (r: ActionResult) => r);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(message);
+    expect(result.stdout + result.stderr).not.toMatch(STACK);
+    expect(result.stdout).not.toContain('internal error');
+    expect(result.summary).toContain('❌ mercure module');
+  });
+});
