@@ -27,15 +27,17 @@ export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]
   if (!entries.some((e) => e.isFile)) {
     return { files, findings: [finding('output-empty', 'the module exited 0 but $MERCURE_OUT_DIR is empty', { file: 'out/' })] };
   }
-  for (const entry of entries) {
-    const where = { file: `out/${entry.name}` };
-    if (!readableByOwner(entry.mode, entry.isFile)) {
-      const mode = (entry.mode & 0o777).toString(8).padStart(3, '0');
-      findings.push(finding('output-unreadable', `out/${entry.name} has mode ${mode}: mercure cannot ${entry.isFile ? 'read' : 'list'} it`, where));
-      continue;
-    }
-    if (!entry.isFile) continue;
-    files.push(await judgeFile(outDir, entry.name, entry.size, findings));
+  const readable = entries.filter((entry) => {
+    if (readableByOwner(entry.mode, entry.isFile)) return true;
+    const mode = (entry.mode & 0o777).toString(8).padStart(3, '0');
+    findings.push(finding('output-unreadable', `out/${entry.name} has mode ${mode}: mercure cannot ${entry.isFile ? 'read' : 'list'} it`, { file: `out/${entry.name}` }));
+    return false;
+  });
+  // Reading hundreds of slices one by one leaves the disk idle between them: a few at a time.
+  const judged = await mapLimit(readable.filter((e) => e.isFile), 8, (entry) => judgeFile(outDir, entry.name, entry.size));
+  for (const result of judged) {
+    files.push(result.file);
+    findings.push(...result.findings);
   }
   const nested = files.filter((f) => f.kind === 'dicom' && f.name.includes('/'));
   if (nested.length > 0) {
@@ -46,7 +48,12 @@ export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]
   return { files, findings };
 }
 
-async function judgeFile(outDir: string, name: string, size: number, findings: Finding[]): Promise<OutputFile> {
+async function judgeFile(outDir: string, name: string, size: number): Promise<{ file: OutputFile; findings: Finding[] }> {
+  const findings: Finding[] = [];
+  return { file: await judgeInto(outDir, name, size, findings), findings };
+}
+
+async function judgeInto(outDir: string, name: string, size: number, findings: Finding[]): Promise<OutputFile> {
   const full = path.join(outDir, name);
   const where = { file: `out/${name}` };
   const base = path.posix.basename(name);
@@ -74,6 +81,20 @@ async function judgeFile(outDir: string, name: string, size: number, findings: F
     findings.push(finding('output-naming', `out/${name} should be named "${series}#<name>.dcm" after its SeriesInstanceUID`, where));
   }
   return file;
+}
+
+/** Maps over items with at most `limit` calls in flight, keeping the order of the results. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Why a result.json is unusable for mercure, or undefined when it is a JSON object. */

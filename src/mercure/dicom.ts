@@ -76,16 +76,48 @@ export function parseDicomHeader(buffer: Uint8Array, keywords: readonly string[]
 /** Header values of the Part 10 file at `path` (see parseDicomHeader); throws DicomReadError for non-DICOM. */
 export async function readDicomHeader(path: string, keywords: readonly string[] = HEADER_KEYWORDS): Promise<DicomHeader> {
   const file = await open(path, 'r');
+  let head: Uint8Array;
+  let size: number;
   try {
-    // Cheap rejection of non-DICOM files (result.json, PNGs, logs) without reading them whole.
-    const head = new Uint8Array(132);
-    const { bytesRead } = await file.read(head, 0, 132, 0);
-    if (!isDicomPart10(head.subarray(0, bytesRead))) throw new DicomReadError(notPart10(bytesRead));
+    // The header sits before the pixel data: read a first chunk only, so that judging hundreds of
+    // output slices does not read them whole. Non-DICOM files are rejected from their first bytes.
+    size = (await file.stat()).size;
+    const chunk = Buffer.allocUnsafeSlow(Math.min(size, HEADER_CHUNK));
+    const { bytesRead } = await file.read(chunk, 0, chunk.length, 0);
+    head = chunk.subarray(0, bytesRead);
+    if (!isDicomPart10(head)) throw new DicomReadError(notPart10(bytesRead));
   } finally {
     await file.close();
   }
+  // dcmjs stops quietly at the end of a short buffer, so the chunk is used only when it provably
+  // reaches the Pixel Data element; otherwise (large sequences, no pixel data) read it all.
+  if (head.length < size && reachesPixelData(head, size)) return parseDicomHeader(head, keywords);
   return parseDicomHeader(await readFile(path), keywords);
 }
+
+/**
+ * True when `head` (the start of a file of `size` bytes) holds the header of the Pixel Data
+ * element (7FE0,0010) with a length that fits the file, or undefined (encapsulated): a byte
+ * pattern that practically cannot occur by chance inside an earlier value.
+ */
+export function reachesPixelData(head: Uint8Array, size: number): boolean {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  for (let i = 132; i + 12 <= head.length; i++) {
+    const little = head[i] === 0xe0 && head[i + 1] === 0x7f && head[i + 2] === 0x10 && head[i + 3] === 0x00;
+    const big = head[i] === 0x7f && head[i + 1] === 0xe0 && head[i + 2] === 0x00 && head[i + 3] === 0x10;
+    if (!little && !big) continue;
+    const explicit = head[i + 4] === 0x4f && (head[i + 5] === 0x57 || head[i + 5] === 0x42); // "OW" / "OB"
+    const length = explicit ? view.getUint32(i + 8, little) : view.getUint32(i + 4, little);
+    const valueStart = i + (explicit ? 12 : 8);
+    // Explicit VR: "OW"/"OB" after the tag is already unlikely by chance; the value must fit the
+    // file (trailing padding elements may follow it). Implicit VR: only an exact fit to the end.
+    if (explicit ? length === 0xffffffff || valueStart + length <= size : valueStart + length === size) return true;
+  }
+  return false;
+}
+
+/** How much of a file readDicomHeader reads first; the headers of image files fit easily. */
+const HEADER_CHUNK = 64 * 1024;
 
 /** The keywords readDicomHeader returns by default: the .tags values plus what ordering and checks use. */
 export const HEADER_KEYWORDS: readonly string[] = [

@@ -6,11 +6,13 @@ import {
   DicomReadError,
   isDicomPart10,
   parseDicomHeader,
+  reachesPixelData,
   readDicom,
   readDicomHeader,
   tagKeyOf,
   tagOf,
 } from '../../src/mercure/dicom.js';
+import { createSyntheticSeries } from '../../src/mercure/synthetic.js';
 import { TAGS_FILE_DICOM_KEYWORDS } from '../../src/mercure/tags-file.js';
 import { pydicomTestFiles, runPython } from './python.js';
 
@@ -229,5 +231,33 @@ describe('readDicomHeader on disk', () => {
   it('reads only the keywords asked for', async () => {
     const header = parseDicomHeader(await readFile(path.join(ROOT, 'CT_small.dcm')), ['Modality', 'PatientAge', 'NoSuchTag']);
     expect(header).toEqual({ Modality: 'CT', PatientAge: '000Y' });
+  });
+});
+
+describe('reachesPixelData (header read from the first chunk only)', () => {
+  const TEST_FILES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+  it.each([
+    ['CT_small.dcm', true],
+    ['MR_small_bigendian.dcm', true],
+    ['MR_small_implicit.dcm', true],
+    ['MR_small_RLE.dcm', true],
+  ])('%s: found in the whole file = %s, never in a chunk that stops before it', async (name, expected) => {
+    const bytes = new Uint8Array(await readFile(path.join(TEST_FILES, name)));
+    expect(reachesPixelData(bytes, bytes.length)).toBe(expected);
+    expect(reachesPixelData(bytes.subarray(0, 600), bytes.length)).toBe(false);
+  });
+
+  it('gives the same header from a 64 KB chunk as from the whole file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mmk-dicom-chunk-'));
+    try {
+      // Pad the pixel data so the file is larger than the first chunk readDicomHeader reads.
+      const series = createSyntheticSeries({ modality: 'CT', now: new Date('2026-01-01T00:00:00Z'), slices: 1, rows: 256, columns: 256, seed: 'chunk' });
+      const slice = series.slice(0);
+      expect(slice.length).toBeGreaterThan(64 * 1024);
+      await writeFile(path.join(dir, 'big.dcm'), slice);
+      expect(await readDicomHeader(path.join(dir, 'big.dcm'))).toEqual(parseDicomHeader(slice));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

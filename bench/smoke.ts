@@ -1,16 +1,16 @@
 // bench/smoke: the smoke run of the example module on a 200-slice series (probe, run, output and
 // input checks) against a bare `docker run` of the same image with the same mounts and
-// environment. Target: ratio at most 1.15. Run after `npm run build` and scripts/setup.sh.
+// environment. Target: ratio at most 1.15. Run: `npx tsx bench/smoke.ts` (after scripts/setup.sh).
 import { chmod, cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { buildImage } from '../build/engine/build.js';
-import { prepareCase } from '../build/pipeline/case.js';
-import { validate } from '../build/pipeline/validate.js';
-import { sideBySide } from './lib.mjs';
+import { buildImage } from '../src/engine/build.js';
+import { prepareCase } from '../src/pipeline/case.js';
+import { validate } from '../src/pipeline/validate.js';
+import { sideBySide } from './lib.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const slices = Number(process.env.BENCH_SLICES ?? 200);
