@@ -1,11 +1,10 @@
 import * as core from '@actions/core';
 import { renderPublish, renderValidation } from '../cli/report.js';
 import { styleFor } from '../cli/style.js';
-import { removeLiveContainers } from '../engine/containers.js';
 import { ExitCode, isModuleError } from '../errors.js';
 import { KIT_VERSION } from '../version.js';
 import { annotateFindings } from './annotations.js';
-import { runCommand, type ActionOutcome } from './commands.js';
+import type { ActionOutcome } from './commands.js';
 import { ActionLogger } from './core-logger.js';
 import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';
 import { writeErrorSummary, writeSummary } from './summary.js';
@@ -52,6 +51,8 @@ export async function run(): Promise<void> {
     if (inputs.visibility) {
       logger.warn(`visibility: ${inputs.visibility} is not applied by this version; set the repository's visibility in the registry`);
     }
+    // The library (engine, registry, DICOM) loads after the first line, so the log shows at once what runs.
+    const { runCommand } = await import('./commands.js');
     const outcome = await runCommand(inputs, logger, controller.signal);
     logger.close();
     await report(outcome, inputs);
@@ -75,6 +76,6 @@ export async function run(): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await removeLiveContainers();
+    await (await import('../engine/containers.js')).removeLiveContainers();
   }
 }
