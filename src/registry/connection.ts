@@ -87,7 +87,12 @@ export class RegistryConnection {
       if (authorization) headers.Authorization = authorization;
       const init: SendInit = { method: call.method, headers, replayable };
       if (call.body !== undefined) init.body = call.body;
-      if (!replayable) init.duplex = 'half';
+      if (!replayable) {
+        init.duplex = 'half';
+        // fetch clones a request it may have to redirect, and cloning tees a stream body: the
+        // unread branch would keep every byte sent in memory. Upload locations do not redirect.
+        init.redirect = 'error';
+      }
       return send(this.#transport, url, init);
     };
 
