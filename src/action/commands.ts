@@ -6,6 +6,7 @@ import { validate, type ValidationReport } from '../pipeline/validate.js';
 import { parseVersion, type TagPlanOptions } from '../release/index.js';
 import type { Logger } from '../report/logger.js';
 import type { ActionCommand, ActionInputs } from './inputs.js';
+import { runPromote } from './promote.js';
 
 /** What a command did, in the shape the outputs, annotations and summary are written from. */
 export interface ActionOutcome {
@@ -25,6 +26,8 @@ export interface ActionOutcome {
   validation?: ValidationReport;
   publish?: PublishResult;
   status?: ModuleStatus;
+  /** One line of HTML under the summary's heading (e.g. where a promoted image came from). */
+  note?: string;
   /** The library's own report, for the `report` output. */
   report: unknown;
 }
@@ -41,9 +44,7 @@ export async function runCommand(inputs: ActionInputs, logger: Logger, signal: A
     case 'status':
       return runStatus(inputs, logger);
     case 'promote':
-      throw new ModuleError('command-unavailable', `command "${inputs.command}" is not available in this version of the action`, {
-        hint: 'Use command release, validate or publish, or a newer version of the action.',
-      });
+      return runPromote(inputs, logger, signal);
   }
 }
 

@@ -34,6 +34,7 @@ export interface ActionInputs {
   requiresRoot: boolean;
   network: boolean;
   timeoutSeconds: number | undefined;
+  /** For promote: the tested image, with its tag (the version when the input named only a repository) or digest. */
   promoteFrom: string | undefined;
   dryRun: boolean;
 }
@@ -100,7 +101,7 @@ export function readInputs(source: InputSource = runnerInputs, given?: RunContex
     requiresRoot: readBoolean(source, 'requires-root'),
     network: readBoolean(source, 'network'),
     timeoutSeconds: timeout ? parseTimeout(timeout) : undefined,
-    promoteFrom: source.get('promote-from') || undefined,
+    promoteFrom: command === 'promote' ? promoteSource(source.get('promote-from'), version) : source.get('promote-from') || undefined,
     dryRun: readBoolean(source, 'dry-run'),
   };
 }
@@ -194,6 +195,19 @@ export function withRegistry(image: string | undefined, host: string | undefined
     throw badInput('image', `"${image}" must name a repository without a tag or digest`, 'The tags come from the version: give e.g. image: acme/blur and push tag v1.2.3.');
   }
   return full;
+}
+
+/** `promote-from`: the tested image; a bare repository gets the version as its tag. */
+export function promoteSource(value: string, version: string | undefined): string {
+  if (!value) throw badInput('promote-from', 'promote needs the tested image to promote, e.g. acme/blur-staging', 'Pass promote-from: the repository the tag was released to (its tag is the version), or REPO:TAG / REPO@sha256:...');
+  let ref;
+  try {
+    ref = parseReference(value);
+  } catch (error) {
+    throw error instanceof ModuleError ? badInput('promote-from', error.message) : error;
+  }
+  if (ref.tag || ref.digest || version === undefined) return value;
+  return `${value}:${parseVersion(version).version}`;
 }
 
 /** Comma- or line-separated names, trimmed, empty ones dropped. */

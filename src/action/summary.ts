@@ -96,6 +96,7 @@ function hasSummary(): boolean {
 export async function writeSummary(outcome: ActionOutcome): Promise<void> {
   if (!hasSummary()) return;
   const summary = core.summary.addHeading(heading(outcome), 2);
+  if (outcome.note) summary.addRaw(`<p>${outcome.note}</p>`, true);
   if (outcome.failure) summary.addRaw(`<p><strong>${escapeHtml(outcome.failure)}</strong></p>`, true);
   if (outcome.validation) addValidation(summary, outcome.validation);
   addTags(summary, outcome);

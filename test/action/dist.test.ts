@@ -10,6 +10,8 @@ import { node24, withActionRun, type ActionResult } from './support.js';
 const authRegistryHost = inject('authRegistryHost');
 const credentials = inject('registryCredentials');
 const relative = (dir: string) => path.relative(REPO_ROOT, dir);
+/** What the release case published, for the status and promote cases after it. */
+const released = { image: `${authRegistryHost}/action/blur`, digest: '' };
 
 /** stdout without the ::add-mask:: commands, which the runner consumes and never shows. */
 const shown = (stdout: string) => stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
@@ -23,7 +25,7 @@ beforeAll(async () => {
 
 describe('the bundled action under Node 24', () => {
   it('releases examples/blur from tag v1.2.3 to a registry with a login, and never shows the password', async () => {
-    const image = `${authRegistryHost}/action/blur`;
+    const image = released.image;
     const { username, password } = credentials;
     const result = await withActionRun(
       {
@@ -65,6 +67,36 @@ describe('the bundled action under Node 24', () => {
       }
     }
     expect(result.dockerConfig, 'a Docker config folder was written').toBe(false);
+    released.digest = digest;
+  });
+
+  it('status tells what a server following :1 pulls next', async () => {
+    expect(released.digest, 'the release case ran first').not.toBe('');
+    const inputs = { command: 'status', image: `${released.image}:1`, ...credentials };
+    const result = await withActionRun({ inputs }, async (r) => r);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs['digest']).toBe(released.digest);
+    expect(result.outputs['version']).toBe('1.2.3');
+    expect(result.outputs['tags']).toBe('1');
+    expect(result.summary).toContain('<td>floating</td>');
+  });
+
+  it('promote on a published release: the dry run plans the tags; a real one stops before writing, as it cannot re-validate yet', async () => {
+    expect(released.digest, 'the release case ran first').not.toBe('');
+    const target = `${authRegistryHost}/action/blur-release`;
+    const run = (dryRun: boolean) => withActionRun({
+      ref: 'refs/tags/v1.2.3', eventName: 'release', event: { action: 'published', release: { tag_name: 'v1.2.3' } },
+      inputs: { command: 'promote', 'promote-from': released.image, image: target, 'dry-run': String(dryRun), ...credentials },
+    }, async (r) => r);
+    const planned = await run(true);
+    expect(planned.code, planned.stdout).toBe(0);
+    expect(planned.outputs['tags']).toBe('1.2.3,1.2,1,latest');
+    expect(planned.outputs['digest']).toBe(released.digest);
+    expect(planned.summary).toContain(`from <code>${released.image}@${released.digest}</code>`);
+    const real = await run(false);
+    expect(real.code).toBe(2);
+    expect(real.stdout).toMatch(/^::error::promote cannot re-validate .*: this version of the library cannot pull an image/m);
+    expect(await new RegistryClient({ registry: authRegistryHost, credentials }).listTags('action/blur-release')).toEqual([]);
   });
 
   it('fails validate of a module that writes nothing, with an ::error annotation naming the finding', async () => {

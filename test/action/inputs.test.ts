@@ -47,6 +47,9 @@ const rows: Row[] = [
   ['in11 booleans, timeout, settings, visibility', { command: 'validate', 'requires-root': 'True', network: 'TRUE', 'dry-run': 'false', timeout: '90', settings: '{"radius": 2}', visibility: 'private' }, BRANCH,
     { requiresRoot: true, network: true, dryRun: false, timeoutSeconds: 90, settings: { radius: 2 }, visibility: 'private' }],
   ['in12 status takes an image with a tag', { command: 'status', image: 'acme/blur:1' }, BRANCH, { image: 'acme/blur:1', version: undefined }],
+  ['in14 promote-from a repository takes the version as its tag', { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging' }, RELEASE,
+    { promoteFrom: 'acme/blur-staging:2.0.0', version: 'v2.0.0' }],
+  ['in15 promote-from with a tag or digest is kept', { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging:rc' }, RELEASE, { promoteFrom: 'acme/blur-staging:rc' }],
   ['in13 a login', { command: 'validate', username: 'acme', password: 's3cret' }, BRANCH, { credentials: { username: 'acme', password: 's3cret' } }],
 ];
 
@@ -70,6 +73,7 @@ describe('readInputs: every input read once, validated and normalised', () => {
     ['bad12 timeout', { command: 'validate', timeout: '10m' }, BRANCH, 'input "timeout": expected a positive number of seconds, got "10m"'],
     ['bad13 visibility', { command: 'validate', visibility: 'internal' }, BRANCH, 'input "visibility": expected one of public, private, got "internal"'],
     ['bad14 registry with a path', { command: 'validate', registry: 'ghcr.io/acme' }, BRANCH, 'input "registry": expected a host such as ghcr.io or a URL'],
+    ['bad16 promote without promote-from', { command: 'promote', image: 'acme/blur' }, RELEASE, 'input "promote-from": promote needs the tested image'],
     ['bad15 a password without a user', { command: 'validate', password: 's3cret' }, BRANCH, 'a registry password was given but no username'],
   ];
   it.each(refused)('%s', (_name, inputs, run, message) => {

@@ -1,0 +1,44 @@
+import { ModuleError } from '../errors.js';
+import { promote } from '../pipeline/promote.js';
+import type { Logger } from '../report/logger.js';
+import type { ActionOutcome } from './commands.js';
+import type { ActionInputs } from './inputs.js';
+import { escapeHtml } from './summary.js';
+
+/**
+ * promote re-validates the tested image by running it, which needs it in the Docker Engine; the
+ * library cannot pull an image yet, so a real promotion stops here, before anything is written.
+ */
+async function revalidateUnavailable(reference: string): Promise<boolean> {
+  throw new ModuleError('command-unavailable', `promote cannot re-validate ${reference}: this version of the library cannot pull an image into the Docker Engine`, {
+    hint: 'Run promote with dry-run: true to see the plan, or publish with command: release from the tag. Nothing was copied.',
+  });
+}
+
+/** `promote`: the tested image (promote-from) copied whole to `image`, its tags moved forward only. */
+export async function runPromote(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
+  if (!inputs.image || !inputs.promoteFrom) throw new ModuleError('bad-input', 'promote needs the inputs "image" and "promote-from"');
+  const login = inputs.credentials ? { credentials: inputs.credentials } : {};
+  const result = await promote({
+    from: inputs.promoteFrom,
+    to: inputs.image,
+    ...(inputs.version ? { version: inputs.version } : {}),
+    source: login,
+    target: { ...login, ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}) },
+    tagOptions: { extraTags: inputs.extraTags },
+    dryRun: inputs.dryRun,
+    revalidate: revalidateUnavailable,
+    logger,
+    signal,
+  });
+  const copied = `${result.blobs.mounted} blob(s) mounted, ${result.blobs.uploaded} uploaded, ${result.blobs.skipped} already there`;
+  logger.info(`${result.dryRun ? 'would promote' : 'promoted'} ${result.source} to ${result.image} ${result.version}${result.dryRun ? '' : `: ${copied}`}`);
+  const tags = result.dryRun
+    ? result.plan.tags.map((t) => ({ tag: t.tag, reason: t.reason }))
+    : result.tags.map((t) => ({ tag: t.tag, digest: t.digest, reason: t.reason }));
+  return {
+    command: 'promote', subject: `${result.image} ${result.version}`, ok: true, version: result.version, image: result.image,
+    digest: result.digest, tags, skipped: result.skipped, dryRun: result.dryRun, report: result,
+    note: `from <code>${escapeHtml(result.source)}</code>${result.dryRun ? '' : `: ${copied}`}`,
+  };
+}
