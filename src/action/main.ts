@@ -37,6 +37,7 @@ async function report(outcome: ActionOutcome, inputs: ActionInputs): Promise<voi
 export async function run(): Promise<void> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return; // a runner cancelling sends SIGINT, then SIGTERM
     core.warning(`${signal} received: stopping and removing containers`);
     controller.abort(signal);
   };
@@ -56,7 +57,10 @@ export async function run(): Promise<void> {
     const outcome = await runCommand(inputs, logger, controller.signal);
     logger.close();
     await report(outcome, inputs);
-    if (!outcome.ok) {
+    if (controller.signal.aborted) {
+      core.setFailed('interrupted: containers and temp folders were removed; nothing was published');
+      process.exitCode = ExitCode.interrupted;
+    } else if (!outcome.ok) {
       core.setFailed(outcome.failure ?? `${outcome.command} failed`);
       process.exitCode = ExitCode.findings;
     }

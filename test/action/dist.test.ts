@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import Docker from 'dockerode';
+import { OWNER_LABEL } from '../../src/engine/containers.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { BASE_IMAGES, EXAMPLE_MODULE, FIXTURE_MODULES, REPO_ROOT } from '../support/images.js';
 import { node24, withActionRun, type ActionResult } from './support.js';
@@ -114,6 +116,28 @@ describe('the bundled action under Node 24', () => {
     expect(report.ok).toBe(false);
     expect(report.findings.map((f) => f.code)).toContain('output-empty');
     expect(result.outputs['tags']).toBe('');
+  });
+
+  it('a cancelled job (SIGTERM while the module runs) stops it, removes its container and fails as interrupted', async () => {
+    const module = path.join(FIXTURE_MODULES, 'smoke-module-hung');
+    const docker = new Docker();
+    const ours = (pid: number) => docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${pid}`] } });
+    let running: string | undefined;
+    const result = await withActionRun({
+      inputs: { command: 'validate', context: relative(module), 'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`, timeout: '300' },
+      // Cancel once the module itself (not the startup probe) is running.
+      whileRunning: async (pid, kill) => {
+        for (let i = 0; i < 300 && running === undefined; i++) {
+          running = (await ours(pid)).find((c) => c.State === 'running' && !c.Command.includes('app.json'))?.Id;
+          if (running === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        kill('SIGTERM');
+      },
+    }, async (r) => r);
+    expect(running, 'the module container was seen running').toBeDefined();
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(130);
+    expect(result.stdout).toMatch(/^::error::interrupted: containers and temp folders were removed/m);
+    expect(await ours(result.pid)).toEqual([]);
   });
 
   const badInputs: [name: string, inputs: Record<string, string>, message: RegExp][] = [

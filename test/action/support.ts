@@ -35,6 +35,8 @@ export interface ActionRun {
   event?: Record<string, unknown>;
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Runs beside the action with its process ID and a way to signal it, as a runner cancelling the job. */
+  whileRunning?: (pid: number, kill: (signal: NodeJS.Signals) => void) => Promise<void>;
 }
 
 /** What the run left: exit code, the two streams, the outputs file parsed, the job summary. */
@@ -47,6 +49,8 @@ export interface ActionResult {
   summary: string;
   /** The HOME the action ran with (to check nothing was written there). */
   home: string;
+  /** The action's process ID (the value of the owner label on the containers it starts). */
+  pid: number;
 }
 
 /** Reads `name<<DELIMITER\nvalue\nDELIMITER` blocks as @actions/core writes GITHUB_OUTPUT. */
@@ -103,7 +107,10 @@ export async function withActionRun<T>(run: ActionRun, use: (result: ActionResul
       ...run.env,
     };
     for (const [name, value] of Object.entries(run.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const child = await execa(node, [DIST], { cwd: REPO_ROOT, env, extendEnv: false, reject: false, timeout: 600_000, stdin: 'ignore' });
+    const subprocess = execa(node, [DIST], { cwd: REPO_ROOT, env, extendEnv: false, reject: false, timeout: 600_000, stdin: 'ignore' });
+    const beside = run.whileRunning?.(subprocess.pid ?? -1, (signal) => subprocess.kill(signal));
+    const child = await subprocess;
+    await beside;
     const outputsFile = await readFile(files.output, 'utf8');
     return await use({
       code: child.exitCode ?? -1,
@@ -113,6 +120,7 @@ export async function withActionRun<T>(run: ActionRun, use: (result: ActionResul
       outputs: parseOutputs(outputsFile),
       summary: await readFile(files.summary, 'utf8'),
       home: files.home,
+      pid: subprocess.pid ?? -1,
     });
   } finally {
     await rm(temp, { recursive: true, force: true });
