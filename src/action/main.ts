@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { renderPublish, renderValidation } from '../cli/report.js';
 import { styleFor } from '../cli/style.js';
 import { ExitCode, isModuleError } from '../errors.js';
+import { parseVersion } from '../release/version.js';
 import { KIT_VERSION } from '../version.js';
 import { annotateFindings } from './annotations.js';
 import type { ActionOutcome } from './commands.js';
@@ -11,7 +12,8 @@ import { writeErrorSummary, writeSummary } from './summary.js';
 
 /** What the run is about to do, in one line: the first line of the log. */
 function announce(inputs: ActionInputs): string {
-  const target = [inputs.image, inputs.version].filter(Boolean).join(' ');
+  const version = inputs.version === undefined ? undefined : parseVersion(inputs.version).version;
+  const target = [inputs.image, version].filter(Boolean).join(' ');
   const from = inputs.command === 'publish' || inputs.command === 'status' ? '' : ` ${inputs.context}`;
   return `mercure-module-kit ${KIT_VERSION}: ${inputs.command}${from}${target ? ` -> ${target}` : ''}${inputs.dryRun ? ' (dry run)' : ''}`;
 }

@@ -84,7 +84,7 @@ function addTags(summary: typeof core.summary, outcome: ActionOutcome): void {
   const header = ['Tag', outcome.dryRun ? 'Digest' : 'Digest (read back)', 'Why'].map((data) => ({ data, header: true }));
   const rows = outcome.tags.map((t) => [`<code>${escapeHtml(`${outcome.image}:${t.tag}`)}</code>`, t.digest ? `<code>${escapeHtml(t.digest)}</code>` : '-', escapeHtml(t.reason)]);
   if (rows.length > 0) summary.addTable([header, ...rows]);
-  if (outcome.skipped.length > 0) summary.addList(outcome.skipped.map((s) => `<code>${escapeHtml(s.tag)}</code> not moved: ${escapeHtml(s.reason)}`));
+  if (outcome.skipped.length > 0) summary.addList(outcome.skipped.map((s) => escapeHtml(s.reason))); // reasons read '<tag> not moved: <why>'
 }
 
 /** Whether this run has a job summary to write to (a runner sets GITHUB_STEP_SUMMARY). */

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../support/images.js';
 /** The Node version action.yml's `runs.using: node24` gets; the npm `node` package ships it. */
 export const NODE24_VERSION = '24.21.0';
 const NODE24_PREFIX = path.join(REPO_ROOT, '.mmk-cache', `node-${NODE24_VERSION}`);
+/** The bundled action, as action.yml runs it. */
 export const DIST = path.join(REPO_ROOT, 'dist', 'index.js');
 
 /** A Node 24 binary: $MMK_NODE24, this Node when it is 24+, else npm's `node` package installed once into .mmk-cache/. */
