@@ -1,6 +1,7 @@
 import { ModuleError, isModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import type { RegistryClient, StoredManifest } from './client.js';
+import { BlobStream, limiter } from './blob-stream.js';
 import { MediaType, isIndex, parseManifest, type Descriptor } from './manifest.js';
 
 /** Where an image is copied from: a repository and a tag or digest in it. */
@@ -73,23 +74,6 @@ export async function copyImage(options: CopyOptions): Promise<CopyResult> {
   const { mounted, uploaded, skipped } = result.blobs;
   step.done(`${top.digest}: ${uploaded} blob(s) uploaded, ${mounted} mounted, ${skipped} already there; ${result.manifests} manifest(s) written`);
   return result;
-}
-
-/** A semaphore: at most `max` tasks run at once; a finished task hands its slot to the next. */
-function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active < max) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 /** One copy's state: what was done (each manifest and blob once) and the counts. */
@@ -197,7 +181,7 @@ class ImageCopy {
   /** GET from the source piped into a PUT at the destination, retried from the start on transient failures. */
   async #stream(descriptor: Descriptor): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const source = new BlobStream(this.#from, descriptor);
+      const source = new BlobStream(this.#from.client, this.#from.repository, descriptor);
       try {
         const outcome = await this.#to.client.uploadBlob(this.#to.repository, descriptor.digest, source, descriptor.size);
         if (outcome === 'exists') this.#counts.skipped++;
@@ -265,51 +249,4 @@ export function referrersTag(digest: string): string {
 function indexEntries(stored: StoredManifest, where: string): Descriptor[] {
   const parsed = parseManifest(stored.bytes, where);
   return isIndex(parsed) ? parsed.manifests : [];
-}
-
-/**
- * A blob's bytes from the source, opened lazily (an upload that finds the blob present never
- * reads it), checked against the descriptor's size and, through getBlob, its digest while they
- * stream. The first failure is kept in `error`: the PUT it breaks reports only a broken request.
- */
-class BlobStream implements AsyncIterable<Uint8Array> {
-  error: unknown;
-
-  constructor(
-    readonly from: CopySource,
-    readonly descriptor: Descriptor,
-  ) {}
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    const { digest, size } = this.descriptor;
-    let read = 0;
-    try {
-      const stream = await this.from.client.getBlob(this.from.repository, digest);
-      // One chunk is held back until the source ends with the right digest: a blob that fails the
-      // check never reaches the destination whole, so the destination cannot store it.
-      let held: Buffer | undefined;
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          read += chunk.length;
-          if (read > size) throw this.#sizeMismatch(`more than ${size}`);
-          if (held) yield held;
-          held = chunk;
-        }
-      } finally {
-        stream.destroy();
-      }
-      if (read !== size) throw this.#sizeMismatch(String(read));
-      if (held) yield held;
-    } catch (error) {
-      this.error ??= error;
-      throw error;
-    }
-  }
-
-  #sizeMismatch(actual: string): ModuleError {
-    return new ModuleError('registry-size-mismatch', `blob ${this.from.repository}@${this.descriptor.digest} is ${actual} bytes, but its manifest says ${this.descriptor.size}`, {
-      kind: 'environment',
-      hint: 'The source registry serves a blob that does not match the image manifest; re-push the image to the source.',
-    });
-  }
 }
