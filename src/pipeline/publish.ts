@@ -9,6 +9,7 @@ import { formatReference, parseReference, type ImageReference } from '../registr
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { moveTagsForward, type PublishedTag } from './tag-mover.js';
+import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './repository.js';
 import { findValidation, stateDir } from './validation-record.js';
 
 /** Options of `mercure-module publish`. */
@@ -29,6 +30,8 @@ export interface PublishOptions {
   validationDir?: string;
   /** Registry API base URL override (plain http on a LAN, a proxy). */
   registryUrl?: string;
+  /** Visibility and description of the target repository (Docker Hub), set before the first push. */
+  repository?: RepositoryOptions;
   logger?: Logger;
   docker?: Docker;
   signal?: AbortSignal;
@@ -48,6 +51,8 @@ export interface PublishResult {
   plan: TagPlan;
   tags: PublishedTag[];
   skipped: { tag: string; reason: string }[];
+  /** What was done to the repository before the push (visibility on Docker Hub). */
+  repository?: RepositoryOutcome;
 }
 
 /**
@@ -87,6 +92,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     });
   }
   result.alreadyPublished = held !== undefined && held.configDigest === imageId;
+  result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, { dryRun: options.dryRun === true, logger });
   if (options.dryRun) return result;
 
   let digest: string;

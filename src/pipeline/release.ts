@@ -7,7 +7,7 @@ import { validate, type ValidateOptions, type ValidationReport } from './validat
 /** Options of `mercure-module release`: those of build, validate and publish together. */
 export type ReleaseOptions = BuildOptions &
   Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> &
-  Pick<PublishOptions, 'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir'>;
+  Pick<PublishOptions, 'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir' | 'repository'>;
 
 export interface ReleaseReport {
   ok: boolean;
@@ -52,6 +52,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.force ? { force: true } : {}),
     ...(options.registryUrl ? { registryUrl: options.registryUrl } : {}),
     ...(options.validationDir ? { validationDir: options.validationDir } : {}),
+    ...(options.repository ? { repository: options.repository } : {}),
     logger,
     ...(options.docker ? { docker: options.docker } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

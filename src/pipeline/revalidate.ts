@@ -1,0 +1,38 @@
+import type Docker from 'dockerode';
+import { connectEngine } from '../engine/connect.js';
+import { pullImage } from '../engine/pull.js';
+import type { Credentials } from '../registry/auth.js';
+import { parseReference } from '../registry/reference.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+
+/** How to re-run the smoke run on a registry image before promoting it. */
+export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> & {
+  credentials?: Credentials;
+  logger?: Logger;
+  docker?: Docker;
+  /** Receives each report, e.g. to print it. */
+  onReport?: (report: ValidationReport) => void;
+};
+
+/**
+ * Builds the `revalidate` step of promote: pull the digest-pinned source into the engine (login
+ * in memory) and smoke-run exactly that image; true only when it passes.
+ */
+export function smokeRevalidator(options: RevalidateOptions): (reference: string) => Promise<boolean> {
+  const logger = options.logger ?? silentLogger;
+  return async (reference) => {
+    const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+    const step = logger.step(`pulling ${reference}`);
+    const registry = parseReference(reference).registry;
+    await pullImage(docker, reference, {
+      ...(options.credentials ? { auth: { ...options.credentials, serveraddress: registry } } : {}),
+      onEvent: (line) => logger.debug(line),
+    });
+    step.done();
+    const { credentials: _credentials, onReport, docker: _docker, ...smoke } = options;
+    const report = await validate({ ...smoke, image: reference, recordTo: false, docker, logger });
+    onReport?.(report);
+    return report.ok;
+  };
+}
