@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { renderPublish, renderValidation } from '../cli/report.js';
-import { styleFor } from '../cli/style.js';
+import { renderPublish, renderValidation } from '../report/render.js';
+import { styleFor } from '../report/style.js';
 import { ExitCode, isModuleError } from '../errors.js';
 import { parseVersion } from '../release/version.js';
 import { KIT_VERSION } from '../version.js';

@@ -3,9 +3,10 @@ import { ExitCode, isModuleError } from '../errors.js';
 import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
+import { registerRegistryCommands } from './commands/promote.js';
 import { registerPublishing } from './commands/publish.js';
 import { registerValidate } from './commands/validate.js';
-import { styleFor } from './style.js';
+import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
 
 /** What every command gets: the abort signal for SIGINT/SIGTERM and where to write. */
@@ -43,6 +44,7 @@ export async function main(
   registerFixtures(program, ctx);
   registerValidate(program, ctx);
   registerPublishing(program, ctx);
+  registerRegistryCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,5 @@
 import type { Logger } from '../report/logger.js';
-import { styleFor } from './style.js';
+import { styleFor } from '../report/style.js';
 
 /** Progress and diagnostics on stderr, so that stdout carries only the report (or --json). */
 export class TerminalLogger implements Logger {

@@ -5,8 +5,8 @@ import { ModuleError, ExitCode } from '../../errors.js';
 import { stat } from 'node:fs/promises';
 import type { CliContext } from '../main.js';
 import { collectBuildArg } from '../options.js';
-import { renderFindings } from '../report.js';
-import { styleFor } from '../style.js';
+import { renderFindings } from '../../report/render.js';
+import { styleFor } from '../../report/style.js';
 
 /** `mercure-module check [DIR]`: the static contract checks only (no engine needed). */
 export function registerCheck(program: Command, ctx: CliContext): void {

@@ -3,53 +3,13 @@ import { ExitCode } from '../../errors.js';
 import { buildModule } from '../../pipeline/build.js';
 import { publish, type PublishResult } from '../../pipeline/publish.js';
 import { release } from '../../pipeline/release.js';
-import type { TagPlanOptions } from '../../release/index.js';
 import { cliCredentials } from '../credentials.js';
 import type { CliContext } from '../main.js';
-import { collectBuildArg, collectList, parseLevel, parseSeconds, parseSettings } from '../options.js';
-import { renderPublish, renderValidation } from '../report.js';
-import { styleFor } from '../style.js';
+import { collectBuildArg, parseLevel, parseSeconds, parseSettings } from '../options.js';
+import { addLoginOptions, addRepositoryOptions, addTagOptions, repositoryOptions, tagOptions, type LoginFlags, type RepositoryFlags, type TagFlags } from './shared-options.js';
+import { renderPublish, renderValidation } from '../../report/render.js';
+import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
-
-interface TagFlags {
-  extraTag: string[];
-  channel?: string;
-  majorZero?: boolean;
-  latest: boolean;
-  shaTag?: string;
-  tagPrefix?: string;
-  tagSuffix?: string;
-}
-
-function tagOptions(opts: TagFlags): TagPlanOptions {
-  return {
-    extraTags: opts.extraTag,
-    latest: opts.latest,
-    ...(opts.channel ? { channel: opts.channel } : {}),
-    ...(opts.majorZero ? { majorZero: true } : {}),
-    ...(opts.shaTag ? { shaTag: opts.shaTag } : {}),
-    ...(opts.tagPrefix ? { prefix: opts.tagPrefix } : {}),
-    ...(opts.tagSuffix ? { suffix: opts.tagSuffix } : {}),
-  };
-}
-
-function addTagOptions(command: Command): Command {
-  return command
-    .option('--extra-tag <tag>', 'also set this tag, forward only like latest (repeatable)', collectList, [])
-    .option('--channel <name>', 'a channel tag for every version incl. prereleases, e.g. next')
-    .option('--major-zero', 'also move the tag 0 for 0.y.z versions')
-    .option('--no-latest', 'never move latest')
-    .option('--sha-tag <commit>', 'also set sha-<first 7 digits>')
-    .option('--tag-prefix <prefix>', 'variant prefix on every tag')
-    .option('--tag-suffix <suffix>', 'variant suffix on every tag, e.g. -gpu');
-}
-
-function addLoginOptions(command: Command): Command {
-  return command
-    .option('--username <user>', 'registry user (default: $MERCURE_REGISTRY_USERNAME)')
-    .option('--password-stdin', 'read the password or access token from stdin (default: $MERCURE_REGISTRY_PASSWORD)')
-    .option('--registry-url <url>', 'registry API base URL, when not derived from the image name');
-}
 
 /** `build`, `publish` and `release`: the image, its tags, and the whole pipeline. */
 export function registerPublishing(program: Command, ctx: CliContext): void {
@@ -90,14 +50,15 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .option('--skip-validate', 'publish an image that never passed validate (printed)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show push progress');
-  addLoginOptions(addTagOptions(publishCommand))
+  addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand)))
     .addHelpText('after', '\nExamples:\n  $ mercure-module publish --image acme/blur --version 1.2.3 --dry-run\n  $ echo "$TOKEN" | mercure-module publish --image acme/blur --version 1.2.3 --username acme --password-stdin')
-    .action(async (opts: TagFlags & { image: string; version: string; source?: string; dryRun?: boolean; force?: boolean; skipValidate?: boolean; json?: boolean; verbose?: boolean; username?: string; passwordStdin?: boolean; registryUrl?: string }) => {
+    .action(async (opts: TagFlags & LoginFlags & RepositoryFlags & { image: string; version: string; source?: string; dryRun?: boolean; force?: boolean; skipValidate?: boolean; json?: boolean; verbose?: boolean }) => {
       const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
       const credentials = await cliCredentials(opts);
       const result = await publish({
         image: opts.image, version: opts.version, tagOptions: tagOptions(opts), logger, signal: ctx.signal,
         dryRun: opts.dryRun === true, force: opts.force === true, skipValidate: opts.skipValidate === true,
+        repository: await repositoryOptions(opts),
         ...(opts.source ? { source: opts.source } : {}),
         ...(credentials ? { credentials } : {}),
         ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
@@ -124,15 +85,16 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build and push output');
-  addLoginOptions(addTagOptions(releaseCommand))
+  addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand)))
     .addHelpText('after', '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3')
-    .action(async (dir: string, opts: TagFlags & { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; timeout?: number; fixtures?: string; settings?: Record<string, unknown>; level: 'series' | 'study'; requiresRoot?: boolean; network?: boolean; dryRun?: boolean; force?: boolean; json?: boolean; verbose?: boolean; username?: string; passwordStdin?: boolean; registryUrl?: string }) => {
+    .action(async (dir: string, opts: TagFlags & { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; timeout?: number; fixtures?: string; settings?: Record<string, unknown>; level: 'series' | 'study'; requiresRoot?: boolean; network?: boolean; dryRun?: boolean; force?: boolean; json?: boolean; verbose?: boolean } & LoginFlags & RepositoryFlags) => {
       const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
       const credentials = await cliCredentials(opts);
       const report = await release({
         dir, image: opts.image, version: opts.version, buildArgs: opts.buildArg, labels: opts.label, level: opts.level,
         requiresRoot: opts.requiresRoot === true, network: opts.network === true, tagOptions: tagOptions(opts),
         dryRun: opts.dryRun === true, force: opts.force === true, logger, signal: ctx.signal,
+        repository: await repositoryOptions(opts),
         ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
         ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
         ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),

@@ -3,8 +3,8 @@ import { ExitCode } from '../../errors.js';
 import { validate } from '../../pipeline/validate.js';
 import type { CliContext } from '../main.js';
 import { collectBuildArg, parseLevel, parseSeconds, parseSettings } from '../options.js';
-import { renderValidation } from '../report.js';
-import { styleFor } from '../style.js';
+import { renderValidation } from '../../report/render.js';
+import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
 interface ValidateFlags {

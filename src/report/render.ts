@@ -1,6 +1,9 @@
 import { FINDING_CATALOGUE } from '../contract/codes.js';
 import type { Finding } from '../contract/finding.js';
+import type { SmokeRun } from '../contract/smoke.js';
+import type { PromoteResult } from '../pipeline/promote.js';
 import type { PublishResult } from '../pipeline/publish.js';
+import type { ModuleStatus } from '../pipeline/status.js';
 import type { ValidationReport } from '../pipeline/validate.js';
 import type { Style } from './style.js';
 
@@ -21,6 +24,18 @@ export function renderFindings(findings: readonly Finding[], style: Style): stri
   return lines;
 }
 
+/** "12 DICOM file(s) in 1 series, result.json": what a smoke run wrote. */
+export function outputsPhrase(smoke: Pick<SmokeRun, 'outputs'>): string {
+  const dicom = smoke.outputs.filter((o) => o.kind === 'dicom');
+  const series = new Set(dicom.map((o) => o.seriesInstanceUid));
+  return `${dicom.length} DICOM file(s) in ${series.size} series${smoke.outputs.some((o) => o.kind === 'result.json') ? ', result.json' : ''}`;
+}
+
+/** A container log line with the engine's timestamp shortened to the time of day. */
+export function logLine(line: string): string {
+  return line.replace(/^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d\.\d{3})\d*Z /, '$1 ');
+}
+
 /** The human report of `validate`: findings, the smoke run, the log tail on failure, the verdict. */
 export function renderValidation(report: ValidationReport, style: Style): string {
   const lines = renderFindings(report.findings, style);
@@ -31,15 +46,10 @@ export function renderValidation(report: ValidationReport, style: Style): string
     const exit = smoke.timedOut ? 'killed after the timeout' : `exit ${smoke.exitCode ?? '-'}`;
     lines.push(`${style.bold('Smoke run')} ${smoke.image}: ${smoke.inputFiles} input file(s), ${exit}, ${took}`);
     if (smoke.monaiPackage) lines.push('  MONAI application package: run as root with its manifest command, as mercure does');
-    const dicom = smoke.outputs.filter((o) => o.kind === 'dicom');
-    const series = new Set(dicom.map((o) => o.seriesInstanceUid));
-    if (smoke.outputs.length > 0) {
-      lines.push(`  output: ${dicom.length} DICOM file(s) in ${series.size} series${smoke.outputs.some((o) => o.kind === 'result.json') ? ', result.json' : ''}`);
-    }
+    if (smoke.outputs.length > 0) lines.push(`  output: ${outputsPhrase(smoke)}`);
     if (!report.ok && smoke.logTail.length > 0) {
       lines.push(style.dim('  log tail:'));
-      // Engine timestamps are kept in the data; a time of day is enough to read the tail.
-      for (const line of smoke.logTail) lines.push(style.dim(`  | ${line.replace(/^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d\.\d{3})\d*Z /, '$1 ')}`));
+      for (const line of smoke.logTail) lines.push(style.dim(`  | ${logLine(line)}`));
     }
   }
   if (report.build && !report.build.imageId && report.build.logTail.length > 0) {
@@ -65,5 +75,36 @@ export function renderPublish(result: PublishResult, style: Style): string {
     for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
   }
   for (const s of result.skipped) lines.push(`  ${style.dim('–')} ${s.tag.padEnd(22)} ${style.dim(s.reason)}`);
+  return lines.join('\n');
+}
+
+/** The human report of `promote`: the pinned source, the digest at the destination, the tags. */
+export function renderPromote(result: PromoteResult, style: Style): string {
+  const lines: string[] = [];
+  if (result.skipValidate) lines.push(style.yellow('promoted WITHOUT re-validation (--skip-validate)'));
+  const what = result.dryRun ? 'Dry run: would promote' : 'Promoted';
+  lines.push(style.bold(`${what} ${result.source} -> ${result.image} ${result.version}`));
+  lines.push(`  digest ${result.digest} (unchanged)`);
+  if (!result.dryRun) {
+    lines.push(style.dim(`  blobs: ${result.blobs.mounted} mounted, ${result.blobs.uploaded} uploaded, ${result.blobs.skipped} already there`));
+    for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
+  } else {
+    for (const t of result.plan.tags) lines.push(`  ${t.tag.padEnd(24)} ${style.dim(t.reason)}`);
+  }
+  for (const s of result.skipped) lines.push(`  ${style.dim('–')} ${s.tag.padEnd(22)} ${style.dim(s.reason)}`);
+  return lines.join('\n');
+}
+
+/** The human report of `status`: what the next hourly pull of a docker_tag brings. */
+export function renderStatus(status: ModuleStatus, style: Style): string {
+  const lines = [style.bold(status.image)];
+  lines.push(`  follows   ${status.follows}${status.follows === 'floating' ? ' (moves with new releases)' : ''}`);
+  lines.push(`  digest    ${status.digest}`);
+  lines.push(`  version   ${status.version ?? style.dim('(no org.opencontainers.image.version label)')}`);
+  if (status.revision) lines.push(`  revision  ${status.revision}`);
+  if (status.created) lines.push(`  created   ${status.created}`);
+  if (status.installed !== undefined) {
+    lines.push(status.updateAvailable ? style.yellow(`  update available: the next pull replaces ${status.installed}`) : style.green('  up to date: the next pull brings the installed image'));
+  }
   return lines.join('\n');
 }

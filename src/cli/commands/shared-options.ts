@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { RepositoryOptions } from '../../pipeline/repository.js';
+import type { TagPlanOptions } from '../../release/index.js';
+import { ModuleError } from '../../errors.js';
+import { collectList } from '../options.js';
+
+/** The login flags. */
+export interface LoginFlags {
+  username?: string;
+  passwordStdin?: boolean;
+  registryUrl?: string;
+}
+
+/** The repository flags of publish and release. */
+export interface RepositoryFlags {
+  visibility?: 'private' | 'public';
+  changeVisibility?: boolean;
+  description?: string;
+  readme?: string;
+}
+
+/** The tag-plan options of publish, release and promote. */
+export interface TagFlags {
+  extraTag: string[];
+  channel?: string;
+  majorZero?: boolean;
+  latest: boolean;
+  shaTag?: string;
+  tagPrefix?: string;
+  tagSuffix?: string;
+}
+
+/** TagPlanOptions from the tag flags. */
+export function tagOptions(opts: TagFlags): TagPlanOptions {
+  return {
+    extraTags: opts.extraTag,
+    latest: opts.latest,
+    ...(opts.channel ? { channel: opts.channel } : {}),
+    ...(opts.majorZero ? { majorZero: true } : {}),
+    ...(opts.shaTag ? { shaTag: opts.shaTag } : {}),
+    ...(opts.tagPrefix ? { prefix: opts.tagPrefix } : {}),
+    ...(opts.tagSuffix ? { suffix: opts.tagSuffix } : {}),
+  };
+}
+
+/** Adds the tag-plan flags. */
+export function addTagOptions(command: Command): Command {
+  return command
+    .option('--extra-tag <tag>', 'also set this tag, forward only like latest (repeatable)', collectList, [])
+    .option('--channel <name>', 'a channel tag for every version incl. prereleases, e.g. next')
+    .option('--major-zero', 'also move the tag 0 for 0.y.z versions')
+    .option('--no-latest', 'never move latest')
+    .option('--sha-tag <commit>', 'also set sha-<first 7 digits>')
+    .option('--tag-prefix <prefix>', 'variant prefix on every tag')
+    .option('--tag-suffix <suffix>', 'variant suffix on every tag, e.g. -gpu');
+}
+
+/** Adds the login flags (the password only ever through stdin or the environment). */
+export function addLoginOptions(command: Command): Command {
+  return command
+    .option('--username <user>', 'registry user (default: $MERCURE_REGISTRY_USERNAME)')
+    .option('--password-stdin', 'read the password or access token from stdin (default: $MERCURE_REGISTRY_PASSWORD)')
+    .option('--registry-url <url>', 'registry API base URL, when not derived from the image name');
+}
+
+
+/** Adds the repository flags (Docker Hub visibility and texts, set before the first push). */
+export function addRepositoryOptions(command: Command): Command {
+  return command
+    .option('--visibility <visibility>', 'private or public: on Docker Hub the repository is created so before the first push', parseVisibility)
+    .option('--change-visibility', "change an existing repository's visibility instead of refusing")
+    .option('--description <text>', 'Docker Hub short description (100 bytes)')
+    .option('--readme <file>', 'Docker Hub full description from a Markdown file (25,000 bytes)');
+}
+
+/** RepositoryOptions from the repository flags (the README read from its file). */
+export async function repositoryOptions(opts: RepositoryFlags): Promise<RepositoryOptions> {
+  let readme: string | undefined;
+  if (opts.readme) {
+    readme = await readFile(opts.readme, 'utf8').catch(() => {
+      throw new ModuleError('bad-readme', `--readme file ${opts.readme} cannot be read`);
+    });
+  }
+  return {
+    ...(opts.visibility ? { visibility: opts.visibility } : {}),
+    ...(opts.changeVisibility ? { changeVisibility: true } : {}),
+    ...(opts.description !== undefined ? { description: opts.description } : {}),
+    ...(readme !== undefined ? { readme } : {}),
+    ...(process.env['MERCURE_HUB_API_URL'] ? { hubUrl: process.env['MERCURE_HUB_API_URL'] } : {}),
+  };
+}
+
+function parseVisibility(value: string): 'private' | 'public' {
+  if (value !== 'private' && value !== 'public') throw new ModuleError('bad-visibility', `--visibility must be "private" or "public", got "${value}"`);
+  return value;
+}
