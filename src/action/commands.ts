@@ -73,8 +73,10 @@ function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSigna
     signal,
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
+    ...(inputs.visibility ? { repository: { visibility: inputs.visibility } } : {}),
   };
 }
+
 
 async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
   const report = await validate({

@@ -51,9 +51,6 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     command = inputs.command;
     core.info(announce(inputs));
-    if (inputs.visibility) {
-      logger.warn(`visibility: ${inputs.visibility} is not applied by this version; set the repository's visibility in the registry`);
-    }
     // The library (engine, registry, DICOM) loads after the first line, so the log shows at once what runs.
     const { runCommand } = await import('./commands.js');
     const outcome = await runCommand(inputs, logger, controller.signal);

@@ -1,19 +1,10 @@
 import { ModuleError } from '../errors.js';
 import { promote } from '../pipeline/promote.js';
+import { smokeRevalidator } from '../pipeline/revalidate.js';
 import type { Logger } from '../report/logger.js';
 import type { ActionOutcome } from './commands.js';
 import type { ActionInputs } from './inputs.js';
 import { escapeHtml } from './summary.js';
-
-/**
- * promote re-validates the tested image by running it, which needs it in the Docker Engine; the
- * library cannot pull an image yet, so a real promotion stops here, before anything is written.
- */
-async function revalidateUnavailable(reference: string): Promise<boolean> {
-  throw new ModuleError('command-unavailable', `promote cannot re-validate ${reference}: this version of the library cannot pull an image into the Docker Engine`, {
-    hint: 'Run promote with dry-run: true to see the plan, or publish with command: release from the tag. Nothing was copied.',
-  });
-}
 
 /** `promote`: the tested image (promote-from) copied whole to `image`, its tags moved forward only. */
 export async function runPromote(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
@@ -27,7 +18,13 @@ export async function runPromote(inputs: ActionInputs, logger: Logger, signal: A
     target: { ...login, ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}) },
     tagOptions: { extraTags: inputs.extraTags },
     dryRun: inputs.dryRun,
-    revalidate: revalidateUnavailable,
+    revalidate: smokeRevalidator({
+      logger, signal, level: 'series', requiresRoot: inputs.requiresRoot, network: inputs.network,
+      ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+      ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
+      ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
+      ...(inputs.settings ? { settings: inputs.settings } : {}),
+    }),
     logger,
     signal,
   });
