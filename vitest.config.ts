@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     globalSetup: ['test/global-setup.ts', 'test/global-registry.ts'],
+    // The JSON results let .ci/run print one plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: '.mmk-cache/vitest-results.json' }]],
   },
 });
