@@ -1,9 +1,9 @@
 import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
-import { RegistryClient } from '../registry/client.js';
+import { registryClientFor } from './registry-access.js';
 import { DOCKER_HUB, parseReference } from '../registry/reference.js';
 import { compareVersions, tryParseVersion } from '../release/version.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import type { Logger } from '../report/logger.js';
 
 /**
  * One entry of mercure-imaging/modules-registry's `modules.json` (the "Browse" list in mercure's
@@ -174,13 +174,7 @@ export interface RegistryEntryFromRegistryOptions extends Omit<RegistryEntryInpu
 /** Reads the published tags of `image` from its registry and builds the validated entry. */
 export async function registryEntryFromRegistry(options: RegistryEntryFromRegistryOptions): Promise<ModulesRegistryEntry> {
   const ref = parseReference(options.image);
-  const client = new RegistryClient({
-    registry: ref.registry,
-    logger: options.logger ?? silentLogger,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.registryUrl ? { url: options.registryUrl } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = registryClientFor(ref, options);
   const tags = await client.listTags(ref.repository);
   const { credentials: _c, registryUrl: _u, fetch: _f, logger: _l, ...input } = options;
   return registryEntry({ ...input, tags });

@@ -4,7 +4,8 @@ import { RegistryClient, type ImageConfig, type StoredManifest } from '../regist
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference } from '../registry/reference.js';
 import { tryParseVersion } from '../release/version.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import type { Logger } from '../report/logger.js';
+import { registryClientFor } from './registry-access.js';
 import { orderTags } from './registry-entry.js';
 
 /** The platform a mercure server runs modules on (mercure ships for linux/amd64). */
@@ -87,13 +88,7 @@ export async function status(image: string, options: StatusOptions = {}): Promis
   const ref = parseReference(image);
   const installed = options.installed === undefined ? undefined : normaliseDigest(options.installed);
   const tag = ref.digest ? ref.tag : (ref.tag ?? 'latest');
-  const client = new RegistryClient({
-    registry: ref.registry,
-    logger: options.logger ?? silentLogger,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.registryUrl ? { url: options.registryUrl } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = registryClientFor(ref, options);
   const wanted = ref.digest ?? tag ?? 'latest';
   const head = await client.headManifest(ref.repository, wanted);
   if (!head) throw await tagNotFound(client, ref.repository, formatReference({ ...ref, tag: undefined, digest: undefined }), wanted);

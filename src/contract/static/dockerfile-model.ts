@@ -1,6 +1,6 @@
 import { DockerfileParser, Keyword, type Instruction, type From } from 'dockerfile-ast';
 import { expandVariables, type Variables } from './variables.js';
-import { addStep, type Stage, type Step } from './steps.js';
+import { addStep, type Stage } from './steps.js';
 
 export type { Stage, Step } from './steps.js';
 
