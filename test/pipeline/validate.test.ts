@@ -81,3 +81,12 @@ describe('broken modules', () => {
     expect(report.smoke?.logTail.join('\n')).toContain('ValueError: no series of the expected kind');
   });
 });
+
+describe('MONAI application packages', () => {
+  it('runs the manifest command as root, as mercure does when its probe finds /etc/monai/app.json', async () => {
+    const report = await validate({ dir: path.join(FIXTURE_MODULES, 'monai-package'), buildArgs: baseArgs('busybox'), recordTo: false });
+    expect(report.smoke?.monaiPackage).toBe(true);
+    expect(report.ok).toBe(true);
+    expect(report.smoke?.logTail.join('\n')).toContain('monai app: copied 12 files');
+  });
+});
