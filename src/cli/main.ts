@@ -3,6 +3,7 @@ import { ExitCode, isModuleError } from '../errors.js';
 import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
+import { registerInit } from './commands/init.js';
 import { registerRegistryCommands } from './commands/promote.js';
 import { registerPublishing } from './commands/publish.js';
 import { registerValidate } from './commands/validate.js';
@@ -45,6 +46,7 @@ export async function main(
   registerValidate(program, ctx);
   registerPublishing(program, ctx);
   registerRegistryCommands(program, ctx);
+  registerInit(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
