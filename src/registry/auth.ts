@@ -19,6 +19,8 @@ export const DOCKER_HUB_CHALLENGE: Challenge = {
 
 /** A token lifetime when the token service names none (the token spec's default). */
 const DEFAULT_TOKEN_SECONDS = 60;
+/** A token answer larger than this is not a token answer. */
+const TOKEN_LIMIT = 1024 * 1024;
 /** Renew this long before a token expires, so a request never carries one that just ran out. */
 const RENEW_MARGIN_MS = 10_000;
 
@@ -90,6 +92,11 @@ export class RegistryAuth {
     });
   }
 
+  /** Drops the cached token for `scopes` (the registry refused it): the next request fetches a new one. */
+  forget(scopes: string[]): void {
+    if (this.#challenge?.scheme === 'bearer') this.#tokens.delete(this.#tokenKey(this.#challenge, scopes));
+  }
+
   /** The error for a request still refused after authenticating as well as we can. */
   refused(what: string): ModuleError {
     if (this.#password === undefined) return this.loginRequired();
@@ -145,7 +152,7 @@ export class RegistryAuth {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.#password !== undefined) headers.Authorization = this.#basic();
     const started = this.#now();
-    const response = await send(this.#transport, realm.href, { method: 'GET', headers, replayable: true });
+    const response = await send(this.#transport, realm.href, { method: 'GET', headers, replayable: true, buffer: TOKEN_LIMIT });
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => {});
       throw this.#password === undefined ? this.loginRequired() : this.refusedCredentials();

@@ -3,6 +3,8 @@
 import { ModuleError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 import type { Descriptor } from './manifest.js';
+import { markTransient } from './transient.js';
+import { isRetryableNetworkCode, networkCode } from './transport.js';
 
 /** A semaphore: at most `max` tasks run at once; a finished task hands its slot to the next. */
 export function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
@@ -57,9 +59,21 @@ export class BlobStream implements AsyncIterable<Uint8Array> {
       if (read !== size) throw this.#sizeMismatch(String(read));
       if (held) yield held;
     } catch (error) {
-      this.error ??= error;
-      throw error;
+      const failure = this.#lost(error) ?? error;
+      this.error ??= failure;
+      throw failure;
     }
+  }
+
+  /** A connection lost while the bytes stream is a transient ModuleError, so the copy starts the blob over. */
+  #lost(error: unknown): ModuleError | undefined {
+    const code = networkCode(error);
+    if (code === undefined || !isRetryableNetworkCode(code)) return undefined;
+    const lost = new ModuleError('registry-unreachable', `lost the connection to ${this.client.registry} while reading blob ${this.repository}@${this.descriptor.digest} (${code})`, {
+      kind: 'environment',
+      hint: 'Check the network, then run the same command again: blobs already copied are skipped.',
+    });
+    return markTransient(lost, { networkCode: code });
   }
 
   #sizeMismatch(actual: string): ModuleError {

@@ -5,6 +5,7 @@ import { ModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
 import type { RegistryConnection } from './connection.js';
 import { sha256Digest } from './manifest.js';
+import { markTransient } from './transient.js';
 
 /** A blob's size, as the registry reports it. */
 export interface BlobHead {
@@ -58,18 +59,25 @@ export async function getBlob(conn: RegistryConnection, repository: string, dige
   return verifier;
 }
 
-/** Reads a whole blob into memory (for config blobs); refuses blobs larger than `limit` bytes. */
+/** Reads a whole blob into memory (for config blobs), retried whole when cut off; refuses blobs larger than `limit` bytes. */
 export async function readBlob(conn: RegistryConnection, repository: string, digest: string, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of await getBlob(conn, repository, digest)) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
+  const response = await conn.call({
+    method: 'GET',
+    url: `/v2/${repository}/blobs/${digest}`,
+    scopes: [repositoryScope(repository, 'pull')],
+    what: `GET blob ${repository}@${digest}`,
+    expect: [200],
+    buffer: limit,
+  }).catch((error: unknown) => {
+    if (error instanceof ModuleError && error.code === 'registry-bad-response' && /more than/.test(error.message)) {
       throw new ModuleError('registry-blob-too-large', `blob ${repository}@${digest} is larger than ${limit} bytes`, { kind: 'refused' });
     }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+    throw error;
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const actual = sha256Digest(bytes);
+  if (digest.startsWith('sha256:') && actual !== digest) throw digestMismatch(`blob ${repository}@${digest} from ${conn.registry}`, actual);
+  return bytes;
 }
 
 /**
@@ -100,9 +108,15 @@ export async function mountBlob(conn: RegistryConnection, target: string, digest
   return 'upload-started';
 }
 
+/** How many times a blob upload from a Buffer is started over (new POST) after a transient failure. */
+const UPLOAD_ATTEMPTS = 4;
+
 /**
  * Uploads a blob unless the repository holds it already: POST to open an upload, then one PUT
- * with the bytes and `?digest=`. A Buffer is checked against `digest` and `size` before sending.
+ * with the bytes and `?digest=`. A Buffer is checked against `digest` and `size` before sending,
+ * and an upload of one that fails on the way (a lost connection, a 5xx, an upload session the
+ * registry no longer knows, a token that ran out) is started over from a new POST; a stream can
+ * be read once only, so its caller starts over with a new stream (copyImage does).
  */
 export async function uploadBlob(
   conn: RegistryConnection,
@@ -111,14 +125,24 @@ export async function uploadBlob(
   body: Buffer | AsyncIterable<Uint8Array>,
   size: number,
 ): Promise<UploadOutcome> {
-  if (Buffer.isBuffer(body)) {
-    const actual = sha256Digest(body);
-    if (actual !== digest || body.length !== size) {
-      throw new ModuleError('registry-digest-mismatch', `the blob given as ${digest} (${size} bytes) is ${actual} (${body.length} bytes)`, {
-        hint: 'This is a bug in the caller: the digest and size must be those of the bytes.',
-      });
+  if (!Buffer.isBuffer(body)) return uploadOnce(conn, repository, digest, body, size);
+  const actual = sha256Digest(body);
+  if (actual !== digest || body.length !== size) {
+    throw new ModuleError('registry-digest-mismatch', `the blob given as ${digest} (${size} bytes) is ${actual} (${body.length} bytes)`, {
+      hint: 'This is a bug in the caller: the digest and size must be those of the bytes.',
+    });
+  }
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadOnce(conn, repository, digest, body, size);
+    } catch (error) {
+      if (attempt >= UPLOAD_ATTEMPTS || !(await conn.waitBeforeRetry(`upload of ${repository}@${digest}`, attempt, error, started))) throw error;
     }
   }
+}
+
+async function uploadOnce(conn: RegistryConnection, repository: string, digest: string, body: Buffer | AsyncIterable<Uint8Array>, size: number): Promise<UploadOutcome> {
   if (await headBlob(conn, repository, digest)) return 'exists';
   const push = [repositoryScope(repository, 'pull,push')];
   const started = await conn.call({
@@ -144,6 +168,11 @@ export async function uploadBlob(
     headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
     body,
     expect: [201, 204],
+  }).catch((error: unknown) => {
+    // A PUT tried again after its answer was lost finds the session closed: the blob may well be
+    // there. Starting over (HEAD first) tells.
+    if (error instanceof ModuleError && error.code === 'registry-not-found') throw markTransient(error, { status: 404 });
+    throw error;
   });
   await done.body?.cancel().catch(() => {});
   const stored = done.headers.get('docker-content-digest');

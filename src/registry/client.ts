@@ -37,6 +37,8 @@ export interface ImageConfig {
 }
 
 const CONFIG_LIMIT = 8 * 1024 * 1024;
+/** Manifests and JSON listings are read whole (and retried whole when cut off); none is this large. */
+const DOCUMENT_LIMIT = 16 * 1024 * 1024;
 const TAG_PAGE_SIZE = 1000;
 
 /**
@@ -65,6 +67,24 @@ export class RegistryClient {
     return this.#conn.baseUrl;
   }
 
+  /** How many retries this client's requests have made so far (each was logged once). */
+  get retries(): number {
+    return this.#conn.retries;
+  }
+
+  /** The abort signal this client's requests honour, if any. */
+  get signal(): AbortSignal | undefined {
+    return this.#conn.signal;
+  }
+
+  /**
+   * Waits before starting a failed multi-request operation over (a blob upload from a new POST)
+   * when `error` is transient and the retry policy allows; false means give up and throw it.
+   */
+  waitBeforeRetry(what: string, attempt: number, error: unknown, startedAt: number): Promise<boolean> {
+    return this.#conn.waitBeforeRetry(what, attempt, error, startedAt);
+  }
+
   /** GET /v2/: checks the registry answers and, with credentials, that it accepts them. */
   async ping(): Promise<void> {
     const response = await this.#conn.call({ method: 'GET', url: '/v2/', scopes: [], what: 'GET /v2/', expect: [200] });
@@ -86,6 +106,7 @@ export class RegistryClient {
         what: `list tags of ${repository}`,
         expect: [200],
         allowMissing: true,
+        buffer: DOCUMENT_LIMIT,
       });
       if (response.status === 404) {
         await response.body?.cancel().catch(() => {});
@@ -137,6 +158,7 @@ export class RegistryClient {
       what: `GET manifest ${where}`,
       headers: { Accept: MANIFEST_ACCEPT },
       expect: [200],
+      buffer: DOCUMENT_LIMIT,
     });
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
@@ -163,6 +185,7 @@ export class RegistryClient {
       headers: { 'Content-Type': mediaType },
       body: bytes,
       expect: [201, 200],
+      atomic: true,
     });
     await response.body?.cancel().catch(() => {});
     const stored = response.headers.get('docker-content-digest');
@@ -207,6 +230,7 @@ export class RegistryClient {
         headers: { Accept: MediaType.ociIndex },
         expect: [200, 405],
         allowMissing: true,
+        buffer: DOCUMENT_LIMIT,
       });
       // A registry without the API answers 404 (unknown route) or something that is not an index.
       if (response.status !== 200 || mediaTypeOf(response.headers.get('content-type')) !== MediaType.ociIndex) {

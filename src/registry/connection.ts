@@ -1,8 +1,10 @@
+import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { RegistryAuth, type Credentials } from './auth.js';
 import { registryBaseUrl } from './reference.js';
 import { registryError } from './response-error.js';
-import { defaultRetryPolicy, displayUrl, send, type RetryPolicy, type SendInit, type Transport } from './transport.js';
+import { markTransient, transientFailure } from './transient.js';
+import { abortableSleep, defaultRetryPolicy, displayUrl, interrupted, pause, send, type RetryPolicy, type SendInit, type Transport } from './transport.js';
 
 /** How to reach one registry. */
 export interface RegistryOptions {
@@ -18,8 +20,10 @@ export interface RegistryOptions {
   retry?: RetryPolicy;
   /** The fetch to use (tests wrap it to inject failures); defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** How to wait between retries; defaults to a timer. */
-  sleep?: (ms: number) => Promise<void>;
+  /** How to wait between retries; defaults to a timer that an abort ends early. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Stops every request but manifest PUTs (which land or not, never half) and every wait. */
+  signal?: AbortSignal | undefined;
   /** The clock for token expiry; defaults to Date.now. */
   now?: () => number;
 }
@@ -40,6 +44,10 @@ export interface RegistryCall {
   expect: number[];
   /** Return a 404 answer instead of throwing (the caller reads it as "not there"). */
   allowMissing?: boolean;
+  /** Read a 2xx body of at most this many bytes inside the retries (a cut-off body is tried again). */
+  buffer?: number;
+  /** Not cut by the abort signal once sent (manifest PUTs: a tag moves or not, never "maybe"). */
+  atomic?: boolean;
 }
 
 const USER_AGENT = 'mercure-module-kit';
@@ -67,8 +75,10 @@ export class RegistryConnection {
     this.#transport = {
       fetch: options.fetch ?? globalThis.fetch,
       retry: options.retry ?? defaultRetryPolicy(),
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: options.sleep ?? abortableSleep,
       logger: this.logger,
+      signal: options.signal,
+      retries: { count: 0 },
     };
     this.auth = new RegistryAuth(options.registry, options.credentials, this.#transport, options.now);
   }
@@ -76,6 +86,33 @@ export class RegistryConnection {
   /** Resolves a path or a registry-given location against the base URL. */
   resolve(url: string): string {
     return new URL(url, `${this.baseUrl}/`).href;
+  }
+
+  /** How many retries requests through this connection have made so far. */
+  get retries(): number {
+    return this.#transport.retries?.count ?? 0;
+  }
+
+  /** The abort signal requests honour, if any. */
+  get signal(): AbortSignal | undefined {
+    return this.#transport.signal;
+  }
+
+  /**
+   * Before another try of a whole operation that failed with `error` (an upload restarted from a
+   * new POST): tells it once and waits as the retry policy says. False when the error is not
+   * transient or the policy gives up; a refused token is tried again at once (it is dropped already).
+   */
+  async waitBeforeRetry(what: string, attempt: number, error: unknown, startedAt: number): Promise<boolean> {
+    const failure = transientFailure(error);
+    if (!failure || this.#transport.signal?.aborted) return false;
+    const delay = failure.tokenExpired
+      ? 0
+      : this.#transport.retry({ attempt, method: what, url: this.baseUrl, ...failure, elapsedMs: Date.now() - startedAt });
+    if (delay === undefined) return false;
+    const why = failure.tokenExpired ? 'token refused (expired)' : failure.status ? `HTTP ${failure.status}` : failure.networkCode ?? 'failure';
+    await pause(this.#transport, `${why} during ${what}; starting it over`, attempt, delay);
+    return !this.#transport.signal?.aborted;
   }
 
   /** Sends one request (authenticating on a 401) and returns the answer when its status is expected. */
@@ -86,6 +123,8 @@ export class RegistryConnection {
       const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...call.headers };
       if (authorization) headers.Authorization = authorization;
       const init: SendInit = { method: call.method, headers, replayable };
+      if (call.buffer !== undefined) init.buffer = call.buffer;
+      if (call.atomic) init.atomic = true;
       if (call.body !== undefined) init.body = call.body;
       if (!replayable) {
         init.duplex = 'half';
@@ -96,13 +135,18 @@ export class RegistryConnection {
       return send(this.#transport, url, init);
     };
 
+    if (this.#transport.signal?.aborted && !call.atomic) throw interrupted(this.#transport.signal, call.what);
     let authorization = await this.auth.authorization(call.scopes);
     let response = await attempt(authorization);
     if (response.status === 401) {
       if (!replayable) {
         await response.body?.cancel().catch(() => {});
+        // A token that ran out during a long upload: drop it; the caller starts the upload over.
+        if (authorization?.startsWith('Bearer ')) throw this.#tokenExpired(call);
         throw this.auth.refused(call.what);
       }
+      // A cached token the registry no longer takes (expired mid-operation): challenged() drops
+      // it, a new one is fetched, and the request is sent once more.
       const scopes = await this.auth.challenged(response, call.scopes, authorization !== undefined);
       authorization = await this.auth.authorization(scopes);
       response = await attempt(authorization);
@@ -114,5 +158,14 @@ export class RegistryConnection {
     this.logger.debug(`registry: ${call.method} ${displayUrl(url)} -> ${response.status}`);
     if (call.expect.includes(response.status) || (call.allowMissing && response.status === 404)) return response;
     throw await registryError(response, { registry: this.registry, what: call.what, redact: (t) => this.auth.redact(t) });
+  }
+
+  #tokenExpired(call: RegistryCall): ModuleError {
+    this.auth.forget(call.scopes);
+    const error = new ModuleError('registry-token-expired', `registry ${this.registry} refused the token during ${call.what} (it expired on the way)`, {
+      kind: 'environment',
+      hint: 'Run the same command again: a new token is fetched, and what was uploaded already is skipped.',
+    });
+    return markTransient(error, { status: 401, tokenExpired: true });
   }
 }

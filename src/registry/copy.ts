@@ -53,8 +53,8 @@ export interface CopyResult {
 }
 
 const DEFAULT_CONCURRENCY = 3;
-const ATTEMPTS = 3;
-const TRANSIENT = new Set(['registry-unreachable', 'registry-server-error']);
+/** How many times one blob's copy is started over after transient failures. */
+const ATTEMPTS = 5;
 const NON_DISTRIBUTABLE = /(foreign|nondistributable)/;
 
 /**
@@ -178,8 +178,13 @@ class ImageCopy {
     await this.#stream(descriptor);
   }
 
-  /** GET from the source piped into a PUT at the destination, retried from the start on transient failures. */
+  /**
+   * GET from the source piped into a PUT at the destination. A transient failure (a lost
+   * connection, a 5xx, a token that ran out) starts the blob over: a new GET and a new POST, after
+   * the retry policy's wait; a stream cannot be sent twice, so the whole upload is what restarts.
+   */
   async #stream(descriptor: Descriptor): Promise<void> {
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const source = new BlobStream(this.#from.client, this.#from.repository, descriptor);
       try {
@@ -194,8 +199,9 @@ class ImageCopy {
       } catch (error) {
         // A failed source read ends the PUT too; its error is the one that explains what happened.
         const cause = source.error ?? error;
-        if (attempt >= ATTEMPTS || !isModuleError(cause) || !TRANSIENT.has(cause.code)) throw cause;
-        this.logger.warn(`copying blob ${descriptor.digest} failed (${cause.message}); trying again (${attempt + 1} of ${ATTEMPTS})`);
+        this.#checkAborted();
+        const what = `copy of blob ${descriptor.digest}`;
+        if (attempt >= ATTEMPTS || !isModuleError(cause) || !(await this.#to.client.waitBeforeRetry(what, attempt, cause, started))) throw cause;
       }
     }
   }

@@ -1,4 +1,6 @@
 import { ModuleError, type ErrorKind } from '../errors.js';
+import { markTransient } from './transient.js';
+import { RETRY_STATUS, parseRetryAfter } from './transport.js';
 
 /** One entry of a registry's JSON error body (`{"errors":[{"code","message","detail"}]}`). */
 export interface RegistryErrorEntry {
@@ -49,7 +51,10 @@ export async function registryError(response: Response, request: FailedRequest):
     `registry ${request.registry} answered HTTP ${response.status} to ${request.what}${said ? ` (${said})` : ''}`,
   );
   const { code, kind, hint } = classify(response.status, request.registry);
-  return new ModuleError(code, message, { kind, hint });
+  const error = new ModuleError(code, message, { kind, hint });
+  if (!RETRY_STATUS.has(response.status)) return error;
+  const retryAfterMs = parseRetryAfter(response.headers);
+  return markTransient(error, { status: response.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
 }
 
 function classify(status: number, registry: string): { code: string; kind: ErrorKind; hint: string } {
@@ -70,7 +75,7 @@ function classify(status: number, registry: string): { code: string; kind: Error
       hint: 'The registry limits requests: wait and try again, or log in (Docker Hub allows more pulls to accounts).',
     };
   }
-  if (status >= 500) {
+  if (status >= 500 || status === 408) {
     return {
       code: 'registry-server-error',
       kind: 'environment',

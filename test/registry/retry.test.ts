@@ -105,8 +105,8 @@ describe('retries', () => {
     expect(error.kind).toBe('environment');
     expect(error.message).toContain('HTTP 503');
     expect(error.message).toContain('UNAVAILABLE: service unavailable');
-    expect(failing.seen).toHaveLength(4); // the first try and 3 retries
-    expect(sleeps).toHaveLength(3);
+    expect(failing.seen).toHaveLength(5); // the first try and 4 retries
+    expect(sleeps).toHaveLength(4);
   });
 
   test('a 429 asking for a long wait is not waited for', async () => {

@@ -34,8 +34,10 @@ const ISSUER = 'mmk-test-issuer';
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
-function issue(key: KeyObject, certDer: string, user: string | undefined, scopes: string[], expiresIn: number): string {
-  const now = Math.floor(Date.now() / 1000);
+function issue(key: KeyObject, certDer: string, user: string | undefined, scopes: string[], expiresIn: number, expired = false): string {
+  // An expired token is past the registry's 60 s leeway already, while the answer still says
+  // expires_in: what a client sees when a token runs out during a long operation.
+  const now = Math.floor(Date.now() / 1000) - (expired ? expiresIn + 600 : 0);
   // The anonymous user gets nothing, like a private repository on Docker Hub.
   const access = user === undefined ? [] : scopes.map((scope) => {
     const [type, name, actions] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1, scope.lastIndexOf(':')), scope.slice(scope.lastIndexOf(':') + 1)];
@@ -57,8 +59,11 @@ function basicUser(request: IncomingMessage): { user: string; password: string }
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Starts a token service on a free loopback port and a docker-registry that trusts it. */
-export async function startTokenRegistry(options: { username: string; password: string; expiresIn?: number }): Promise<TokenRegistry> {
+/**
+ * Starts a token service on a free loopback port and a docker-registry that trusts it; a token
+ * whose number (1 for the first) `expired` picks has run out already: the registry refuses it.
+ */
+export async function startTokenRegistry(options: { username: string; password: string; expiresIn?: number; expired?: (issued: number) => boolean }): Promise<TokenRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'mmk-token-'));
   let server: Server | undefined;
   let registry: TestRegistry | undefined;
@@ -82,7 +87,8 @@ export async function startTokenRegistry(options: { username: string; password: 
         return;
       }
       const expiresIn = options.expiresIn ?? 300;
-      const token = issue(key, certDer, login?.user, scopes, expiresIn);
+      const expired = options.expired?.(requests.length) ?? false;
+      const token = issue(key, certDer, login?.user, scopes, expiresIn, expired);
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: expiresIn }));
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));

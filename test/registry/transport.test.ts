@@ -19,18 +19,41 @@ describe('parseRetryAfter', () => {
 describe('defaultRetryPolicy', () => {
   const policy = defaultRetryPolicy({ retries: 2, baseDelayMs: 100, maxDelayMs: 1000 });
   const failure = { method: 'GET', url: 'http://127.0.0.1:1/v2/', status: 503 };
-  test('backs off, then gives up after the bounded number of retries', () => {
-    const first = policy({ ...failure, attempt: 1 });
-    const second = policy({ ...failure, attempt: 2 });
-    expect(first).toBeGreaterThanOrEqual(80);
-    expect(first).toBeLessThanOrEqual(120);
-    expect(second).toBeGreaterThanOrEqual(160);
-    expect(second).toBeLessThanOrEqual(240);
+  test('backs off with jitter in the upper half of base * 2^n, then gives up after the bounded number of retries', () => {
+    for (let i = 0; i < 50; i++) {
+      const first = policy({ ...failure, attempt: 1 }) ?? -1;
+      const second = policy({ ...failure, attempt: 2 }) ?? -1;
+      expect(first).toBeGreaterThanOrEqual(50);
+      expect(first).toBeLessThanOrEqual(100);
+      expect(second).toBeGreaterThanOrEqual(100);
+      expect(second).toBeLessThanOrEqual(200);
+    }
     expect(policy({ ...failure, attempt: 3 })).toBeUndefined();
+  });
+  test('the jitter spreads clients that failed together', () => {
+    const delays = new Set(Array.from({ length: 20 }, () => policy({ ...failure, attempt: 2 })));
+    expect(delays.size).toBeGreaterThan(5);
   });
   test('waits as long as Retry-After asks while that stays small, and gives up when it does not', () => {
     expect(policy({ ...failure, attempt: 1, retryAfterMs: 700 })).toBe(700);
     expect(policy({ ...failure, attempt: 1, retryAfterMs: 60_000 })).toBeUndefined();
+  });
+  test('no single wait is longer than maxDelayMs', () => {
+    const long = defaultRetryPolicy({ retries: 20, baseDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 1e9 });
+    expect(long({ ...failure, attempt: 15 })).toBeLessThanOrEqual(1000);
+  });
+  test('bounded in time: no retry once the time since the first try plus the wait passes maxElapsedMs', () => {
+    const timed = defaultRetryPolicy({ retries: 10, baseDelayMs: 100, maxElapsedMs: 5000 });
+    expect(timed({ ...failure, attempt: 1, elapsedMs: 1000 })).toBeDefined();
+    expect(timed({ ...failure, attempt: 1, elapsedMs: 4990 })).toBeUndefined();
+    expect(timed({ ...failure, attempt: 1, elapsedMs: 2000, retryAfterMs: 4000 })).toBeUndefined();
+  });
+  test('defaults: 4 retries, each below 30 s, the whole within 90 s', () => {
+    const fallback = defaultRetryPolicy();
+    expect(fallback({ ...failure, attempt: 4 })).toBeDefined();
+    expect(fallback({ ...failure, attempt: 5 })).toBeUndefined();
+    expect(fallback({ ...failure, attempt: 1, retryAfterMs: 31_000 })).toBeUndefined();
+    expect(fallback({ ...failure, attempt: 1, elapsedMs: 89_900 })).toBeUndefined();
   });
 });
 
@@ -41,6 +64,9 @@ describe('networkCode', () => {
     ['nc03 fetch failure without a code', Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') }), 'FETCH_FAILED'],
     ['nc04 a socket error thrown as is', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'ECONNRESET'],
     ['nc05 a bug is not a network failure', new RangeError('oops'), undefined],
+    ['nc06 a body cut off half-way (undici)', Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), 'UND_ERR_SOCKET'],
+    ['nc07 a body cut off without a code', new TypeError('terminated'), 'TERMINATED'],
+    ['nc08 undici socket error thrown as is', Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }), 'UND_ERR_SOCKET'],
   ])('%s', (_name, error, expected) => {
     expect(networkCode(error)).toBe(expected);
   });
