@@ -33,6 +33,20 @@ def box_blur(pixels, radius):
     return total / (size * size)
 
 
+def decoded(ds, name):
+    """Decompresses ds in place; False (and says so) when this image has no decoder for its syntax."""
+    syntax = ds.file_meta.TransferSyntaxUID
+    if not syntax.is_compressed:
+        return True
+    try:
+        # Blurred pixels are written back uncompressed, so the transfer syntax has to say so too.
+        ds.decompress()
+        return True
+    except (NotImplementedError, RuntimeError) as error:
+        print(f"blur: {name}: no decoder for {syntax.name} here, copied unblurred ({error})")
+        return False
+
+
 def main(in_dir, out_dir):
     settings = load_settings(in_dir)
     radius = int(settings.get("radius", 1))
@@ -45,7 +59,7 @@ def main(in_dir, out_dir):
         ds = pydicom.dcmread(os.path.join(in_dir, name))
         old_uid = ds.SeriesInstanceUID
         uid = new_series.setdefault(old_uid, generate_uid())
-        if "PixelData" in ds and ds.get("SamplesPerPixel", 1) == 1 and "NumberOfFrames" not in ds:
+        if "PixelData" in ds and ds.get("SamplesPerPixel", 1) == 1 and "NumberOfFrames" not in ds and decoded(ds, name):
             pixels = ds.pixel_array
             smoothed = np.round(box_blur(pixels, radius)).astype(pixels.dtype)
             ds.PixelData = smoothed.tobytes()

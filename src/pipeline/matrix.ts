@@ -1,0 +1,278 @@
+import { copyFile, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { checkModule } from '../contract/static/index.js';
+import { finding, hasErrors, sortFindings, type Finding } from '../contract/finding.js';
+import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { BuildFailure, buildImage } from '../engine/build.js';
+import { connectEngine, statusOf } from '../engine/connect.js';
+import { ModuleError } from '../errors.js';
+import { DEFAULT_LONG_SERIES_SLICES, findSamples, folderTraits, userVariants, variantsOf, writeVariant, type FolderTraits, type Variant, type VariantInfo, type VariantTier } from '../mercure/variants/index.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { prepareCase } from './case.js';
+import { loadModuleScope, outOfScope, type ModuleScope } from './module-scope.js';
+import type { ValidateOptions } from './validate.js';
+import { groupCauses, type FailureCause } from './matrix-causes.js';
+
+export type { FailureCause } from './matrix-causes.js';
+import { recordValidation, stateDir } from './validation-record.js';
+
+/** Options of `validate --matrix`: those of validate (--fixtures and --level shape the baseline case), plus the matrix's. */
+export interface MatrixOptions extends ValidateOptions {
+  tier: VariantTier;
+  /** A folder whose subfolders are the user's own variants (--matrix-source). */
+  source?: string;
+  /** Slices of the long-series variant (default 300). */
+  longSeriesSlices?: number;
+  /** The scope manifest (default: DIR/mercure-module.json). */
+  scopeFile?: string;
+  /** pydicom's data folder with the real samples (default: found, see findSamples). */
+  samplesDir?: string;
+}
+
+/** One variant's outcome: passed, failed (with its findings, log tail and cause) or skipped (with the reason). */
+export interface VariantOutcome extends VariantInfo {
+  status: 'passed' | 'failed' | 'skipped';
+  /** Why it was skipped. */
+  reason?: string;
+  findings: Finding[];
+  /** The key of its cause in MatrixReport.causes (failed only). */
+  cause?: string;
+  smoke?: { exitCode: number | null; timedOut: boolean; durationMs: number; inputFiles: number; outputFiles: number; logTail: string[] };
+}
+
+/** Everything `validate --matrix` found: the repository findings, one outcome per variant, the causes. */
+export interface MatrixReport {
+  ok: boolean;
+  tier: VariantTier;
+  dir?: string;
+  image?: { ref: string; id: string };
+  scope?: ModuleScope;
+  /** Static checks and the build (the variants' own findings are in their outcomes). */
+  findings: Finding[];
+  build?: { imageId?: string; logTail: string[] };
+  variants: VariantOutcome[];
+  causes: FailureCause[];
+  counts: { passed: number; failed: number; skipped: number };
+  /** Wall time of the whole matrix, and the part of it the module's own containers ran. */
+  timing: { wallMs: number; containerMs: number };
+  interrupted: boolean;
+}
+
+/**
+ * Static checks and a build once, then a smoke run per variant exactly as mercure runs the image:
+ * the baseline case of a plain validate first, then the tier's variants and the user's own.
+ * Variants outside the module's declared scope are skipped, not run. Records the image ID only
+ * when every variant in scope passed.
+ */
+export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
+  const started = Date.now();
+  const logger = options.logger ?? silentLogger;
+  const dir = options.dir ?? (options.image ? undefined : '.');
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  const longSeriesSlices = options.longSeriesSlices ?? DEFAULT_LONG_SERIES_SLICES;
+  // Everything that can be wrong with the input is found before anything is built.
+  const samples = await findSamples(options.samplesDir);
+  const scope = await loadModuleScope({ ...(options.scopeFile ? { file: options.scopeFile } : {}), ...(dir !== undefined ? { dir } : {}) });
+  const variants: Variant[] = [baselineVariant(options), ...variantsOf(options.tier), ...(options.source ? await userVariants(options.source) : [])];
+
+  const report: MatrixReport = {
+    ok: false, tier: options.tier, findings: [], variants: [], causes: [], counts: { passed: 0, failed: 0, skipped: 0 },
+    timing: { wallMs: 0, containerMs: 0 }, interrupted: false,
+    ...(dir !== undefined ? { dir } : {}), ...(scope ? { scope } : {}),
+  };
+  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  const imageRef = await staticAndBuild(docker, dir, options, report, logger);
+  if (imageRef === undefined) {
+    report.variants = variants.map((v) => skipped(v, 'not run: there is no image to run'));
+    return finish(report, started);
+  }
+  const imageId = await resolveImage(docker, imageRef);
+  report.image = { ref: imageRef, id: imageId };
+  const shown = imageRef === imageId ? imageId.slice(0, 19) : imageRef;
+  const now = options.now?.() ?? new Date();
+  const ctx = { samples, now, longSeriesSlices };
+  const caseOptions = { moduleName: 'module-under-test', dockerTag: imageRef, settings: options.settings ?? {}, now };
+
+  const stage = await mkdtemp(path.join(os.tmpdir(), 'mercure-case-matrix-'));
+  const write = (variant: Variant, folder: string): Promise<unknown> =>
+    variant.source === 'user'
+      ? prepareCase(folder, { level: variant.level, settings: caseOptions.settings, dockerTag: imageRef, now, fixtures: variant.from })
+      : variant.name === BASELINE
+        ? prepareCase(folder, { level: variant.level, settings: caseOptions.settings, dockerTag: imageRef, now })
+        : writeVariant(variant, { ...caseOptions, dir: folder }, ctx);
+  const prepared: Promise<{ folder: string; traits: FolderTraits }>[] = [];
+  const prepare = (i: number) => {
+    if (prepared[i] === undefined && i < variants.length) {
+      const folder = path.join(stage, String(i));
+      prepared[i] = write(variants[i] as Variant, folder).then(async () => ({ folder, traits: await folderTraits(folder) }));
+      prepared[i]?.catch(() => undefined); // a failed write surfaces in that variant's smoke run
+    }
+    return prepared[i] as Promise<{ folder: string; traits: FolderTraits }>;
+  };
+  const outcomes: VariantOutcome[] = [];
+  const stopped = () => options.signal?.aborted === true || report.interrupted || failure !== undefined;
+  let failure: unknown;
+  // Variant i+1 is written, and its smoke run started, while variant i runs: mercure's startup probe
+  // overlaps the previous module run. It moves its input in (and starts the module) only once
+  // variant i has finished, so module containers still run one at a time, as on one processor.
+  let previous: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < variants.length && !stopped(); i++) {
+      const variant = variants[i] as Variant;
+      const ready = prepare(i);
+      prepare(i + 1);
+      const after = previous;
+      previous = smokeRun(docker, {
+        image: imageId,
+        name: `${shown} on ${variant.name}`,
+        prepareInput: async (inDir) => {
+          const { folder, traits } = await ready;
+          await after;
+          if (stopped()) throw new NotRun('not run: interrupted');
+          const reason = outOfScope(scope, traits);
+          if (reason) throw new NotRun(reason);
+          await moveInto(folder, inDir);
+        },
+        settings: { requiresRoot: options.requiresRoot ?? false, networkEnabled: options.network ?? false },
+        timeoutSeconds,
+        logger,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }).then(
+        (smoke) => {
+          smoke.image = shown;
+          report.interrupted ||= smoke.interrupted;
+          report.timing.containerMs += smoke.durationMs;
+          outcomes[i] = outcomeOf(variant, smoke);
+        },
+        (error: unknown) => {
+          if (!(error instanceof NotRun)) failure ??= error;
+          else if (!stopped()) logger.info(`– ${variant.name}: skipped, ${error.message}`);
+          outcomes[i] = skipped(variant, error instanceof NotRun ? error.message : 'not run: the engine failed');
+        },
+      );
+      await after;
+    }
+  } finally {
+    await previous;
+    await Promise.all(prepared.map((p) => p.catch(() => undefined)));
+    await rm(stage, { recursive: true, force: true });
+  }
+  for (let i = 0; i < variants.length; i++) outcomes[i] ??= skipped(variants[i] as Variant, 'not run: interrupted');
+  if (failure !== undefined) throw failure;
+  report.variants = outcomes;
+  finish(report, started);
+  if (report.ok && options.recordTo !== false) {
+    await recordValidation(
+      {
+        imageId, image: imageRef, validatedAt: now.toISOString(),
+        conditions: { level: options.level ?? 'series', fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic', matrix: options.tier, variants: report.counts.passed, requiresRoot: options.requiresRoot ?? false, network: options.network ?? false },
+      },
+      options.recordTo ?? stateDir(),
+    );
+  }
+  return report;
+}
+
+/** The name of the case a plain validate runs, first in every matrix. */
+const BASELINE = 'baseline';
+
+/** The case a plain validate runs (synthetic CT, or --fixtures), so that the matrix covers it too. */
+function baselineVariant(options: MatrixOptions): Variant {
+  const info = { name: BASELINE, tier: 'quick' as const, level: options.level ?? 'series', exercises: 'the case a plain validate runs' };
+  if (options.fixtures !== undefined) return { ...info, source: 'user', from: options.fixtures, description: `your --fixtures ${options.fixtures}` };
+  // Written by prepareCase like a plain validate's case, so `build` is never called.
+  return { ...info, source: 'synthetic', description: 'the synthetic CT series of a plain validate (study level: CT and MR)', build: async () => [] };
+}
+
+/** Moves a written case into the smoke run's in/ (a rename on the same disk; a copy across disks). */
+async function moveInto(from: string, inDir: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    await rename(path.join(from, name), path.join(inDir, name)).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV') throw error;
+      await copyFile(path.join(from, name), path.join(inDir, name));
+    });
+  }
+}
+
+/** Thrown into a waiting smoke run when the matrix stops before its turn. */
+class NotRun extends Error {}
+
+function info(variant: Variant): VariantInfo {
+  const { name, description, exercises, tier, source, level } = variant;
+  return { name, description, exercises, tier, source, level };
+}
+
+function skipped(variant: Variant, reason: string): VariantOutcome {
+  return { ...info(variant), status: 'skipped', reason, findings: [] };
+}
+
+function outcomeOf(variant: Variant, smoke: SmokeRun): VariantOutcome {
+  const failed = hasErrors(smoke.findings) && !smoke.interrupted;
+  const outcome: VariantOutcome = {
+    ...info(variant),
+    status: smoke.interrupted ? 'skipped' : failed ? 'failed' : 'passed',
+    findings: sortFindings(smoke.findings),
+    smoke: {
+      exitCode: smoke.exitCode, timedOut: smoke.timedOut, durationMs: smoke.durationMs, inputFiles: smoke.inputFiles,
+      outputFiles: smoke.outputs.filter((o) => o.kind === 'dicom').length, logTail: smoke.logTail,
+    },
+  };
+  if (smoke.interrupted) outcome.reason = 'interrupted while running';
+  return outcome;
+}
+
+/** Counts, causes and the verdict: ok only when the repository has no errors and no variant failed. */
+function finish(report: MatrixReport, started: number): MatrixReport {
+  report.findings = sortFindings(report.findings);
+  const count = (s: VariantOutcome['status']) => report.variants.filter((v) => v.status === s).length;
+  report.counts = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  report.causes = groupCauses(report.variants);
+  report.timing.wallMs = Date.now() - started;
+  report.ok = !hasErrors(report.findings) && report.image !== undefined && report.counts.failed === 0 && report.counts.passed > 0 && !report.interrupted;
+  return report;
+}
+
+/** The static checks of DIR and the build (or the given --image): the image reference to run, if any. */
+async function staticAndBuild(docker: Docker, dir: string | undefined, options: MatrixOptions, report: MatrixReport, logger: Logger): Promise<string | undefined> {
+  if (dir !== undefined) {
+    const step = logger.step(`static checks of ${dir}`);
+    report.findings.push(
+      ...(await checkModule(dir, {
+        ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+        ...(options.imageName ? { image: options.imageName } : {}),
+        buildArgs: options.buildArgs ?? {},
+        requiresRoot: options.requiresRoot ?? false,
+        network: options.network ?? false,
+      })),
+    );
+    step.done(`${report.findings.length} finding(s)`);
+  }
+  if (options.image !== undefined) return options.image;
+  if (dir === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
+  if (report.findings.some((f) => f.code === 'no-dockerfile')) return undefined;
+  const step = logger.step(`building ${dir}`);
+  try {
+    const built = await buildImage(docker, { dir, ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}), buildArgs: options.buildArgs ?? {}, onLine: (line) => logger.debug(line) });
+    step.done(built.imageId.slice(0, 19));
+    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
+    return built.imageId;
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    step.done('failed');
+    report.build = { logTail: error.log.slice(-20) };
+    report.findings.push(finding('build-failed', `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
+    return undefined;
+  }
+}
+
+async function resolveImage(docker: Docker, image: string): Promise<string> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, { hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.' });
+  }
+}
