@@ -6,6 +6,7 @@ import { ModuleError } from '../errors.js';
 
 /** The languages `init` can write a module in. */
 export const LANGUAGES = ['python'] as const;
+/** One of LANGUAGES. */
 export type Language = (typeof LANGUAGES)[number];
 
 /** One file of a template: where it is stored, where it goes in the module, and its mode. */
