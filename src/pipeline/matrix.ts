@@ -124,6 +124,14 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
       const variant = variants[i] as Variant;
       const ready = prepare(i);
       prepare(i + 1);
+      // Usually written by now: then an out-of-scope variant is skipped without even a probe.
+      const written = await Promise.race([ready, Promise.resolve(undefined)]).catch(() => undefined);
+      const reason = written && outOfScope(scope, written.traits);
+      if (reason) {
+        logger.info(`– ${variant.name}: skipped, ${reason}`);
+        outcomes[i] = skipped(variant, reason);
+        continue;
+      }
       const after = previous;
       previous = smokeRun(docker, {
         image: imageId,

@@ -1,6 +1,7 @@
 import { FINDING_CATALOGUE } from '../contract/codes.js';
 import type { Finding } from '../contract/finding.js';
 import type { SmokeRun } from '../contract/smoke.js';
+import type { MatrixReport } from '../pipeline/matrix.js';
 import type { PromoteResult } from '../pipeline/promote.js';
 import type { PublishResult } from '../pipeline/publish.js';
 import type { ModuleStatus } from '../pipeline/status.js';
@@ -106,5 +107,44 @@ export function renderStatus(status: ModuleStatus, style: Style): string {
   if (status.installed !== undefined) {
     lines.push(status.updateAvailable ? style.yellow(`  update available: the next pull replaces ${status.installed}`) : style.green('  up to date: the next pull brings the installed image'));
   }
+  return lines.join('\n');
+}
+
+/** The human report of `validate --matrix`: repository findings, a line per variant, the failures by cause with a log tail, the verdict. */
+export function renderMatrix(report: MatrixReport, style: Style): string {
+  const lines = renderFindings(report.findings, style);
+  if (report.build && !report.build.imageId && report.build.logTail.length > 0) {
+    lines.push(style.dim('  build log tail:'), ...report.build.logTail.map((line) => style.dim(`  | ${line}`)));
+  }
+  if (lines.length > 0) lines.push('');
+  const image = report.image ? ` of ${report.image.ref === report.image.id ? report.image.id.slice(0, 19) : report.image.ref}` : '';
+  lines.push(style.bold(`Matrix ${report.tier}${image}: ${report.variants.length} variant(s)`));
+  const width = Math.max(10, ...report.variants.map((v) => v.name.length));
+  const causeNumber = new Map(report.causes.map((c, i) => [c.key, i + 1]));
+  for (const v of report.variants) {
+    const head = `${v.name.padEnd(width)} ${style.dim(`${v.source.padEnd(9)} ${v.level.padEnd(6)}`)}`;
+    const took = v.smoke ? `${(v.smoke.durationMs / 1000).toFixed(1).padStart(5)} s` : '';
+    if (v.status === 'passed') lines.push(`  ${style.green('✓')} ${head} ${took}  ${v.smoke?.inputFiles ?? 0} file(s) in, ${v.smoke?.outputFiles ?? 0} DICOM out`);
+    else if (v.status === 'failed') lines.push(`  ${style.red('✗')} ${head} ${took}  ${style.red(`cause ${v.cause ? causeNumber.get(v.cause) : '?'}`)}: ${v.findings.find((f) => f.severity === 'error')?.message ?? ''}`);
+    else lines.push(`  ${style.dim('–')} ${head} ${style.dim(`skipped: ${v.reason ?? ''}`)}`);
+  }
+  if (report.causes.length > 0) {
+    lines.push('', style.bold(`Failures by cause (${report.causes.length})`));
+    report.causes.forEach((cause, i) => {
+      lines.push(`  ${i + 1}. ${style.red(cause.code)}  ${cause.line}`);
+      lines.push(`     variants: ${cause.variants.join(', ')}`);
+      lines.push(`     ${style.dim(`→ ${cause.hint}`)}`);
+      if (cause.logTail.length > 0) lines.push(style.dim(`     log tail of ${cause.variants[0]}:`), ...cause.logTail.slice(-15).map((l) => style.dim(`     | ${logLine(l)}`)));
+    });
+    const builtin = report.variants.find((v) => v.status === 'failed' && v.source !== 'user' && v.name !== 'baseline');
+    if (builtin) lines.push('', style.dim(`  Reproduce by hand: mercure-module fixtures ./case --variant ${builtin.name}`));
+  }
+  lines.push('');
+  const { passed, failed, skipped } = report.counts;
+  const repo = report.findings.filter((f) => f.severity === 'error').length;
+  const skippedText = skipped > 0 ? `, ${skipped} skipped` : '';
+  if (report.ok) lines.push(style.green(`✓ passed: ${passed} variant(s) passed${skippedText}${report.image ? `: ${report.image.id}` : ''}`));
+  else lines.push(style.red(`✗ failed: ${failed} of ${report.variants.length} variant(s) failed (${report.causes.length} cause(s))${skippedText}${repo > 0 ? `, ${repo} repository error(s)` : ''}${report.interrupted ? ', interrupted' : ''}`));
+  lines.push(style.dim(`  ${(report.timing.wallMs / 1000).toFixed(1)} s in all, ${(report.timing.containerMs / 1000).toFixed(1)} s in the module's containers`));
   return lines.join('\n');
 }

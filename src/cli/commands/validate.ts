@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import { validate } from '../../pipeline/validate.js';
+import { ModuleError } from '../../errors.js';
+import type { VariantTier } from '../../mercure/variants/index.js';
+import { runMatrix } from '../../pipeline/matrix.js';
+import { validate, type ValidateOptions } from '../../pipeline/validate.js';
 import type { CliContext } from '../main.js';
-import { collectBuildArg, parseLevel, parseSeconds, parseSettings } from '../options.js';
-import { renderValidation } from '../../report/render.js';
+import { collectBuildArg, parseCount, parseLevel, parseSeconds, parseSettings } from '../options.js';
+import { renderMatrix, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
@@ -20,6 +23,20 @@ interface ValidateFlags {
   network?: boolean;
   json?: boolean;
   verbose?: boolean;
+  matrix?: VariantTier | true;
+  matrixSource?: string;
+  longSeries?: number;
+  scope?: string;
+}
+
+/** `--matrix [quick|full]`. */
+function parseTier(value: string): VariantTier {
+  if (value !== 'quick' && value !== 'full') {
+    throw new ModuleError('bad-matrix', `--matrix must be "quick" or "full", got "${value}"`, {
+      hint: 'Put the module folder before --matrix (`validate ./my-module --matrix`): a word after --matrix is read as the tier.',
+    });
+  }
+  return value;
 }
 
 /** `mercure-module validate [DIR]`: static checks, build, and a smoke run as mercure 0.4.1 runs it. */
@@ -38,6 +55,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
     .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')
     .option('--network', 'give the module a network, as mercure does for network_enabled modules')
+    .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
+    .option('--matrix-source <dir>', 'add your own anonymised cases to the matrix: one subfolder per variant (implies --matrix)')
+    .option('--long-series <n>', 'slices of the long-series variant (default 300)', parseCount('--long-series'))
+    .option('--scope <file>', "the module's declared scope (default: DIR/mercure-module.json); variants outside it are skipped")
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show build output')
     .addHelpText(
@@ -46,11 +67,13 @@ export function registerValidate(program: Command, ctx: CliContext): void {
 Examples:
   $ mercure-module validate ./my-module --build-arg BASE_IMAGE=python:3.12-slim-bookworm
   $ mercure-module validate --image acme/blur:1.2.3 --settings '{"radius": 2}' --level study
-  $ mercure-module validate . --fixtures ~/anonymised-ct --timeout 120 --json`,
+  $ mercure-module validate . --fixtures ~/anonymised-ct --timeout 120 --json
+  $ mercure-module validate . --matrix                 # the quick matrix: the variants most likely to break a module
+  $ mercure-module validate . --matrix full --matrix-source ~/anonymised-cases`,
     )
     .action(async (dir: string | undefined, opts: ValidateFlags) => {
       const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
-      const report = await validate({
+      const options: ValidateOptions = {
         ...(dir !== undefined ? { dir } : {}),
         ...(opts.image ? { image: opts.image } : {}),
         ...(opts.imageName ? { imageName: opts.imageName } : {}),
@@ -64,8 +87,24 @@ Examples:
         network: opts.network === true,
         logger,
         signal: ctx.signal,
+      };
+      if (opts.matrix === undefined && opts.matrixSource === undefined) {
+        for (const [flag, set] of [['--long-series', opts.longSeries], ['--scope', opts.scope]] as const) {
+          if (set !== undefined) throw new ModuleError('bad-option', `${flag} applies to the matrix: add --matrix`);
+        }
+        const report = await validate(options);
+        ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`);
+        ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
+        return;
+      }
+      const report = await runMatrix({
+        ...options,
+        tier: opts.matrix === 'full' ? 'full' : 'quick',
+        ...(opts.matrixSource ? { source: opts.matrixSource } : {}),
+        ...(opts.longSeries !== undefined ? { longSeriesSlices: opts.longSeries } : {}),
+        ...(opts.scope ? { scopeFile: opts.scope } : {}),
       });
-      ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`);
+      ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderMatrix(report, styleFor(ctx.stdout))}\n`);
       ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
     });
 }
