@@ -10,6 +10,27 @@ export interface EngineAuth {
   serveraddress: string;
 }
 
+/** Options of `pushTag`. */
+export interface PushOptions {
+  auth?: EngineAuth;
+  /** Progress lines (`<layer>: Pushed`), for a verbose log. */
+  onEvent?: (line: string) => void;
+  /** Each retry, told once: why the push failed and when it is tried again. */
+  onRetry?: (message: string) => void;
+  signal?: AbortSignal;
+  /** How many pushes to try in all when they fail for a passing reason (default 5). */
+  attempts?: number;
+  /** The wait before the first retry; each next one doubles, with jitter (default 1 s). */
+  baseDelayMs?: number;
+  /** No retry starts after this long since the first try (default 5 minutes). */
+  maxElapsedMs?: number;
+  /**
+   * Asked after a failed push: the digest when the tag holds the image after all (the registry
+   * stored the manifest and only the answer was lost), so no push is repeated for nothing.
+   */
+  landed?: () => Promise<string | undefined>;
+}
+
 interface PushEvent {
   status?: string;
   id?: string;
@@ -20,16 +41,48 @@ interface PushEvent {
 }
 
 /**
+ * What in an engine's push failure passes: a connection reset or cut short (EOF), a timeout, a
+ * 408/429/5xx from the registry, an upload session the registry lost. Pushes are idempotent
+ * (blobs already there are skipped), so such a push is simply run again.
+ */
+const PASSING = [
+  /\bEOF\b/, /connection reset/i, /broken pipe/i, /timeout/i, /i\/o timeout/i,
+  /toomanyrequests/i, /too many requests/i, /\b(408|429|50[0-4])\b/, /\b(unavailable|internal server error|bad gateway|service unavailable|gateway timeout)\b/i,
+  /blob upload unknown/i, /upload unknown/i,
+];
+const AUTH = /unauthorized|authentication required|denied|\b401\b/i;
+
+/**
  * Pushes one tag of a local image through the engine, with the login passed in memory (never a
  * Docker config file). The engine answers HTTP 200 and reports failures inside the progress
- * stream, so those are read here; returns the manifest digest the engine reports.
+ * stream, so those are read here. A push that fails for a passing reason (see PASSING) is tried
+ * again, at most `attempts` times in all, with jittered exponential backoff. Returns the
+ * manifest digest the engine reports. Throws ModuleError 'push-failed', 'registry-auth' or
+ * 'interrupted' (the signal fired: the tag may or may not have reached the registry).
  */
-export async function pushTag(
-  docker: Docker,
-  repository: string,
-  tag: string,
-  options: { auth?: EngineAuth; onEvent?: (line: string) => void; signal?: AbortSignal } = {},
-): Promise<string> {
+export async function pushTag(docker: Docker, repository: string, tag: string, options: PushOptions = {}): Promise<string> {
+  const attempts = options.attempts ?? 5;
+  const base = options.baseDelayMs ?? 1000;
+  const budget = options.maxElapsedMs ?? 300_000;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    checkAborted(options.signal, repository, tag);
+    const outcome = await pushOnce(docker, repository, tag, options);
+    if (typeof outcome === 'string') return outcome;
+    checkAborted(options.signal, repository, tag);
+    const landed = await options.landed?.().catch(() => undefined);
+    if (landed) return landed;
+    const delay = Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5));
+    const message = scrub(outcome.failure, options.auth);
+    const passing = !AUTH.test(message) && PASSING.some((pattern) => pattern.test(message));
+    if (!passing || attempt >= attempts || Date.now() - started + delay > budget) throw failed(repository, tag, message, passing, attempt);
+    options.onRetry?.(`pushing ${repository}:${tag} failed (${message}); trying again (retry ${attempt}) in ${(delay / 1000).toFixed(1)} s`);
+    await wait(delay, options.signal);
+  }
+}
+
+/** One push through the engine: the digest, or what the engine said went wrong. */
+async function pushOnce(docker: Docker, repository: string, tag: string, options: PushOptions): Promise<string | { failure: string }> {
   // The tag goes in the query: a name with a tag and a tag parameter confuses older engines.
   const image = docker.getImage(repository);
   let stream: NodeJS.ReadableStream;
@@ -40,6 +93,7 @@ export async function pushTag(
       ...(options.signal ? { abortSignal: options.signal } : {}),
     })) as NodeJS.ReadableStream;
   } catch (error) {
+    checkAborted(options.signal, repository, tag);
     throw new ModuleError('push-failed', `the Docker Engine could not push ${repository}:${tag}: ${scrub(reason(error), options.auth)}`, {
       kind: 'environment',
     });
@@ -59,20 +113,51 @@ export async function pushTag(
   }).catch((error: unknown) => {
     failure ??= reason(error);
   });
-  if (failure) {
-    const message = scrub(failure, options.auth);
-    const auth = /unauthorized|authentication required|denied|401/i.test(message);
-    throw new ModuleError(auth ? 'registry-auth' : 'push-failed', `pushing ${repository}:${tag} failed: ${message}`, {
-      kind: 'environment',
-      hint: auth ? 'Check the username and password or access token, and that the account may push to this repository.' : 'Check that the registry is reachable, then run the same command again: pushes are idempotent.',
-    });
-  }
-  if (!digest) throw new ModuleError('push-failed', `the Docker Engine pushed ${repository}:${tag} but reported no digest`, { kind: 'environment' });
+  checkAborted(options.signal, repository, tag);
+  if (failure) return { failure };
+  if (!digest) return { failure: `the Docker Engine pushed ${repository}:${tag} but reported no digest` };
   return digest;
 }
 
-/** Removes a password that an engine or registry message might echo. */
+function failed(repository: string, tag: string, message: string, passing: boolean, tries: number): ModuleError {
+  const auth = AUTH.test(message);
+  const times = tries > 1 ? ` (${tries} tries)` : '';
+  return new ModuleError(auth ? 'registry-auth' : 'push-failed', `pushing ${repository}:${tag} failed${times}: ${message}`, {
+    kind: 'environment',
+    hint: auth
+      ? 'Check the username and password or access token, and that the account may push to this repository.'
+      : passing
+        ? 'The registry kept failing; run the same command again later: pushes are idempotent, and no floating tag was moved.'
+        : 'Check that the registry is reachable, then run the same command again: pushes are idempotent.',
+  });
+}
+
+function checkAborted(signal: AbortSignal | undefined, repository: string, tag: string): void {
+  if (!signal?.aborted) return;
+  const reasonOf: unknown = signal.reason;
+  const why = reasonOf instanceof Error && reasonOf.name === 'TimeoutError' ? 'timed out' : 'interrupted';
+  throw new ModuleError('interrupted', `${why} while pushing ${repository}:${tag}: the version tag may or may not have reached the registry; no floating tag was moved`, {
+    kind: 'environment',
+    hint: 'Run the same command again to finish: pushes are idempotent.',
+  });
+}
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Removes a password (and its base64 forms) that an engine or registry message might echo. */
 function scrub(message: string, auth?: EngineAuth): string {
   if (!auth?.password) return message;
-  return message.split(auth.password).join('***');
+  const forms = [auth.password, Buffer.from(auth.password).toString('base64'), Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
+  return forms.reduce((text, form) => text.split(form).join('***'), message);
 }

@@ -1,8 +1,9 @@
-import { ModuleError } from '../errors.js';
+import { ModuleError, isModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { copyImage, type BlobCounts } from '../registry/copy.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
+import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js';
 import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { runnableImage, tagNotFound } from './status.js';
@@ -35,7 +36,10 @@ export interface PromoteOptions {
   concurrency?: number;
   /** The fetch both registry clients use (tests wrap it to count requests). */
   fetch?: typeof fetch;
+  /** Retries of registry requests and of blob copies; defaults: defaultRetryPolicy's. */
+  retry?: RetryOptions;
   logger?: Logger;
+  /** SIGINT/SIGTERM or a deadline: requests stop, no tag moves after it; the error says what was done. */
   signal?: AbortSignal;
 }
 
@@ -59,6 +63,8 @@ export interface PromoteResult {
   /** Bytes streamed through this process (zero when every blob was mounted or present). */
   bytes: number;
   manifests: number;
+  /** Retries made on the way (both registries), each logged once. */
+  retries: number;
 }
 
 /**
@@ -95,36 +101,43 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const result: PromoteResult = {
     source: pinned, image: name, version: plan.version, digest: head.digest, dryRun: options.dryRun === true,
     skipValidate: options.skipValidate === true, alreadyPromoted: held !== undefined, plan, tags: [],
-    skipped: [...plan.skipped], blobs: { mounted: 0, uploaded: 0, skipped: 0 }, bytes: 0, manifests: 0,
+    skipped: [...plan.skipped], blobs: { mounted: 0, uploaded: 0, skipped: 0 }, bytes: 0, manifests: 0, retries: 0,
   };
   if (options.dryRun) return result;
 
-  await revalidate(pinned, options, logger);
-  checkAborted(options.signal, 'before copying: nothing was written');
-  const copied = await copyImage({
-    from: { client: sourceClient, repository: from.repository, ref: head.digest },
-    to: { client: targetClient, repository: to.repository },
-    logger,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  Object.assign(result, { blobs: copied.blobs, bytes: copied.bytes, manifests: copied.manifests });
+  try {
+    await revalidate(pinned, options, logger);
+    checkAborted(options.signal, 'before copying: nothing was written');
+    const copied = await copyImage({
+      from: { client: sourceClient, repository: from.repository, ref: head.digest },
+      to: { client: targetClient, repository: to.repository },
+      logger,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      if (isModuleError(error) && error.code === 'interrupted') checkAborted(options.signal, `while copying to ${name}: no tag was set; blobs copied so far stay, and a re-run skips them`);
+      throw error;
+    });
+    Object.assign(result, { blobs: copied.blobs, bytes: copied.bytes, manifests: copied.manifests });
 
-  if (!result.alreadyPromoted) {
-    // Re-read just before writing: another promotion may have taken the version since the plan.
-    const now = await targetClient.headManifest(to.repository, versionTag);
-    if (now && now.digest !== head.digest) throw versionExists(name, versionTag, now.digest, head.digest);
-    checkAborted(options.signal, `the image is copied to ${name}@${head.digest} but no tag was set`);
-    await targetClient.putManifest(to.repository, versionTag, source.bytes, source.mediaType);
-  } else {
-    logger.info(`${name}:${versionTag} already holds ${head.digest}: re-checking the floating tags only`);
+    if (!result.alreadyPromoted) {
+      // Re-read just before writing: another promotion may have taken the version since the plan.
+      const now = await targetClient.headManifest(to.repository, versionTag);
+      if (now && now.digest !== head.digest) throw versionExists(name, versionTag, now.digest, head.digest);
+      checkAborted(options.signal, `the image is copied to ${name}@${head.digest} but no tag was set`);
+      await targetClient.putManifest(to.repository, versionTag, source.bytes, source.mediaType);
+    } else {
+      logger.info(`${name}:${versionTag} already holds ${head.digest}: re-checking the floating tags only`);
+    }
+    const moved = await moveTagsForward({
+      registry: targetClient, repository: to.repository, name, digest: head.digest, manifest: source, plan,
+      tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
+    });
+    result.tags = moved.tags;
+    result.skipped = moved.skipped;
+  } finally {
+    result.retries = sourceClient.retries + (targetClient === sourceClient ? 0 : targetClient.retries);
   }
-  const moved = await moveTagsForward({
-    registry: targetClient, repository: to.repository, name, digest: head.digest, manifest: source, plan,
-    tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
-  });
-  result.tags = moved.tags;
-  result.skipped = moved.skipped;
   return result;
 }
 
@@ -135,6 +148,8 @@ function client(ref: ImageReference, side: PromoteSide | undefined, options: Pro
     ...(side?.credentials ? { credentials: side.credentials } : {}),
     ...(side?.registryUrl ? { url: side.registryUrl } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    retry: defaultRetryPolicy(options.retry),
+    signal: options.signal,
   });
 }
 
@@ -195,5 +210,8 @@ function versionExists(name: string, tag: string, held: string, digest: string):
 }
 
 function checkAborted(signal: AbortSignal | undefined, state: string): void {
-  if (signal?.aborted) throw new ModuleError('interrupted', `interrupted ${state}`, { kind: 'environment' });
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'interrupted';
+  throw new ModuleError('interrupted', `${why} ${state}`, { kind: 'environment', hint: 'Run the same command again to finish: promoting is idempotent.' });
 }

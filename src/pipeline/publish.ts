@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
 import { connectEngine, statusOf } from '../engine/connect.js';
 import { pushTag } from '../engine/push.js';
-import { ModuleError } from '../errors.js';
+import { ModuleError, isModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
+import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js';
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
@@ -34,7 +35,12 @@ export interface PublishOptions {
   repository?: RepositoryOptions;
   logger?: Logger;
   docker?: Docker;
+  /** SIGINT/SIGTERM or a deadline: no push or tag move starts after it fires; the error says what was published. */
   signal?: AbortSignal;
+  /** Retries of registry requests and of the engine's push (attempts = retries + 1); defaults: defaultRetryPolicy's. */
+  retry?: RetryOptions;
+  /** The fetch the registry client uses (tests wrap it). */
+  fetch?: typeof fetch;
 }
 
 export type { PublishedTag } from './tag-mover.js';
@@ -53,6 +59,8 @@ export interface PublishResult {
   skipped: { tag: string; reason: string }[];
   /** What was done to the repository before the push (visibility on Docker Hub). */
   repository?: RepositoryOutcome;
+  /** Retries made on the way (registry requests and engine pushes), each logged once. */
+  retries: number;
 }
 
 /**
@@ -68,23 +76,32 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     registry: target.registry,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.registryUrl ? { url: options.registryUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    retry: defaultRetryPolicy(options.retry),
+    signal: options.signal,
     logger,
   });
-  const existing = await registry.listTags(target.repository);
-  const plan = planTags(options.version, existing, options.tagOptions ?? {});
-  const versionTag = plan.tags[0]?.tag ?? plan.version;
-
-  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const name = formatReference({ ...target, tag: undefined, digest: undefined });
-  const source = options.source ?? `${name}:${plan.version}`;
-  const imageId = await localImageId(docker, source);
-  await requireValidation(imageId, source, options, logger);
+  const before = (error: unknown) => (isModuleError(error) && error.code === 'interrupted' ? stopped(options.signal, `before pushing ${name}:${options.version}: nothing was published`) : error);
+
+  const { plan, docker, source, imageId, held } = await (async () => {
+    const existing = await registry.listTags(target.repository);
+    const plan = planTags(options.version, existing, options.tagOptions ?? {});
+    const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+    const source = options.source ?? `${name}:${plan.version}`;
+    const imageId = await localImageId(docker, source);
+    await requireValidation(imageId, source, options, logger);
+    const held = await heldImage(registry, target.repository, plan.tags[0]?.tag ?? plan.version);
+    return { plan, docker, source, imageId, held };
+  })().catch((error: unknown) => {
+    throw before(error);
+  });
+  const versionTag = plan.tags[0]?.tag ?? plan.version;
 
   const result: PublishResult = {
     image: name, version: plan.version, imageId, digest: undefined, dryRun: options.dryRun === true,
-    alreadyPublished: false, skipValidate: options.skipValidate === true, plan, tags: [], skipped: [...plan.skipped],
+    alreadyPublished: false, skipValidate: options.skipValidate === true, plan, tags: [], skipped: [...plan.skipped], retries: 0,
   };
-  const held = await heldImage(registry, target.repository, versionTag);
   if (held && held.configDigest !== imageId && !options.force) {
     throw new ModuleError('version-exists', `${name}:${versionTag} already exists with another image (${held.digest})`, {
       kind: 'refused',
@@ -94,7 +111,9 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   result.alreadyPublished = held !== undefined && held.configDigest === imageId;
   result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, { dryRun: options.dryRun === true, logger });
   if (options.dryRun) return result;
+  if (options.signal?.aborted) throw before(stopped(options.signal, ''));
 
+  let pushRetries = 0;
   let digest: string;
   if (result.alreadyPublished && held) {
     logger.info(`${name}:${versionTag} already holds this image (${held.digest}): nothing to upload`);
@@ -105,20 +124,59 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     digest = await pushTag(docker, name, versionTag, {
       ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
       onEvent: (line) => logger.debug(line),
+      onRetry: (message) => {
+        pushRetries++;
+        logger.warn(message);
+      },
       ...(options.signal ? { signal: options.signal } : {}),
+      attempts: (options.retry?.retries ?? 4) + 1,
+      ...(options.retry?.baseDelayMs !== undefined ? { baseDelayMs: options.retry.baseDelayMs * 2 } : {}),
+      // A push whose answer was lost may have landed: the registry tells before another try.
+      landed: async () => {
+        const now = await heldImage(registry, target.repository, versionTag);
+        return now?.configDigest === imageId ? now.digest : undefined;
+      },
     });
     step.done(digest);
   }
   result.digest = digest;
-  const manifest = await registry.getManifest(target.repository, digest);
-
-  const moved = await moveTagsForward({
-    registry, repository: target.repository, name, digest, manifest, plan,
-    tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
-  });
-  result.skipped = moved.skipped;
-  result.tags = moved.tags;
+  try {
+    const manifest = await registry.getManifest(target.repository, digest).catch((error: unknown) => {
+      throw afterPush(error, `${name}:${versionTag}`, digest, plan);
+    });
+    const moved = await moveTagsForward({
+      registry, repository: target.repository, name, digest, manifest, plan,
+      tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
+    });
+    result.skipped = moved.skipped;
+    result.tags = moved.tags;
+  } finally {
+    result.retries = registry.retries + pushRetries;
+  }
   return result;
+}
+
+/** ModuleError 'interrupted' (or "timed out" for a deadline) saying what state the publish stopped in. */
+function stopped(signal: AbortSignal | undefined, state: string): ModuleError {
+  const reason: unknown = signal?.reason;
+  const why = reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'interrupted';
+  return new ModuleError('interrupted', `${why}${state ? ` ${state}` : ''}`, {
+    kind: 'environment',
+    hint: 'Run the same command again to publish: nothing needs undoing.',
+  });
+}
+
+/** A failure between the push and the first tag move: the version is published, no floating tag moved. */
+function afterPush(error: unknown, reference: string, digest: string, plan: TagPlan): unknown {
+  if (!isModuleError(error)) return error;
+  const floating = plan.tags.slice(1).map((t) => t.tag);
+  const state = `${reference} is pushed (${digest})${floating.length ? `; not moved: ${floating.join(', ')}` : ''}`;
+  const message = error.code === 'interrupted' ? `${error.message.startsWith('timed out') ? 'timed out' : 'interrupted'}: ${state}` : `${error.message}; ${state}`;
+  return new ModuleError(error.code, message, {
+    kind: error.kind,
+    hint: 'Run the same command again to finish: publishing is idempotent.',
+    cause: error,
+  });
 }
 
 function targetReference(image: string): ImageReference {

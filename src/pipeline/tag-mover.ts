@@ -1,15 +1,18 @@
-import { ModuleError } from '../errors.js';
+import { ModuleError, isModuleError } from '../errors.js';
 import type { RegistryClient, StoredManifest } from '../registry/client.js';
-import { checkFloatingMove, type MoveCheck, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
+import { compareVersions, parseVersion, type FloatingKind, type PlannedTag, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import type { Logger } from '../report/logger.js';
-import { runnableImage } from './status.js';
+import { labelledVersion, recheckMove, settleFloating, type GuardContext } from './tag-guard.js';
 
 /** One tag after publishing, read back from the registry. */
 export interface PublishedTag {
   tag: string;
   kind: string;
+  /** What the tag resolves to now: the image's digest, or a newer one's (see movedOnTo). */
   digest: string;
   reason: string;
+  /** Set when another publish moved this floating tag on to a newer version meanwhile (forward: fine). */
+  movedOnTo?: string;
 }
 
 /** Everything needed to point a plan's tags at one image in one repository. */
@@ -35,69 +38,106 @@ export interface TagMoveResult {
   skipped: SkippedTag[];
 }
 
+const FLOATING = new Set<string>(['minor', 'major', 'latest', 'channel', 'extra']);
+
 /**
  * Points the plan's remaining tags at the image by PUT of the same manifest bytes. Each floating
  * tag is re-checked just before it moves (another publish may have moved it since the plan was
  * made): left alone when moving it would go backwards, not rewritten when it points at the image
- * already. Then every tag not skipped is read back and must resolve to the digest. Throws
- * ModuleError 'interrupted' or 'verify-failed'.
+ * already; and settled right after (see settleFloating): put back on the highest version when a
+ * concurrent publish of a newer one was overwritten. No PUT starts once `signal` has fired. Then
+ * every tag not skipped is read back: it must resolve to the digest, or (a floating tag) to a
+ * newer version another publish moved it to. Any failure is rethrown with what was moved and what
+ * was not, so that a re-run (which is idempotent) can finish the job.
  */
 export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   const { registry, repository, name, digest, manifest, plan, logger } = move;
+  const ctx: GuardContext = { registry, repository, name, digest, manifest, version: plan.version, tagOptions: move.tagOptions, logger, signal: move.signal };
   const skipped: SkippedTag[] = [...plan.skipped];
   const moved = [...move.alreadySet];
-  for (const planned of plan.tags) {
-    if (moved.includes(planned.tag)) continue;
-    if (move.signal?.aborted) {
-      const left = plan.tags.map((t) => t.tag).filter((t) => !moved.includes(t));
-      throw new ModuleError('interrupted', `interrupted: ${name} has ${moved.join(', ')} on ${digest}; not moved: ${left.join(', ')}`, {
-        kind: 'environment',
-        hint: 'Run the same command again to finish: publishing is idempotent.',
-      });
-    }
-    if (planned.kind !== 'sha') {
-      const check = await recheckMove(registry, repository, planned.tag, digest, plan.version, move.tagOptions);
-      if (check.verdict === 'backward') {
-        skipped.push({ tag: planned.tag, reason: check.reason });
-        continue;
+  try {
+    for (const planned of plan.tags) {
+      if (moved.includes(planned.tag)) continue;
+      checkInterrupt(move.signal);
+      if (FLOATING.has(planned.kind)) {
+        const check = await recheckMove(ctx, planned.tag);
+        if (check.verdict === 'backward') {
+          skipped.push({ tag: planned.tag, reason: check.reason });
+          continue;
+        }
+        if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
+        checkInterrupt(move.signal);
+        if (!check.here) await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
+        const settled = await settleFloating(ctx, planned.tag, planned.kind as FloatingKind);
+        if (settled.state === 'moved-on') logger.info(`${name}:${planned.tag} is on ${settled.version}, which another publish released meanwhile: it only moved forward`);
+      } else {
+        await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
       }
-      if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
-      if (check.here) {
-        moved.push(planned.tag); // a re-run: nothing to write
-        continue;
-      }
+      moved.push(planned.tag);
     }
-    await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
-    moved.push(planned.tag);
+    return { tags: await verifyTags(ctx, plan, skipped), skipped };
+  } catch (error) {
+    throw withProgress(error, name, digest, moved, plan.tags.filter((t) => !moved.includes(t.tag) && !skipped.some((s) => s.tag === t.tag)));
   }
-  return { tags: await verifyTags(registry, repository, plan, skipped, digest), skipped };
 }
 
-/** Reads what a floating tag points at right now and asks the release rules whether moving is forward; `here` when it already points at the image. */
-async function recheckMove(registry: RegistryClient, repository: string, tag: string, digest: string, version: string, tagOptions: TagPlanOptions): Promise<MoveCheck & { here?: boolean }> {
-  const head = await registry.headManifest(repository, tag);
-  if (!head) return checkFloatingMove(tag, { state: 'absent' }, version, tagOptions);
-  if (head.digest === digest) return { verdict: 'forward', current: version, reason: `${tag} already points at this image`, here: true };
-  const stored = await registry.getManifest(repository, head.digest);
-  // For a multi-platform image, the version is read from the image a mercure server runs.
-  const image = await runnableImage(registry, repository, stored);
-  const label = image?.config.config?.Labels?.['org.opencontainers.image.version'];
-  return checkFloatingMove(tag, { state: 'present', versionLabel: label }, version, tagOptions);
-}
-
-async function verifyTags(registry: RegistryClient, repository: string, plan: TagPlan, skipped: readonly SkippedTag[], digest: string): Promise<PublishedTag[]> {
+/** The final read-back: every tag not skipped resolves to the image, or a floating one to a newer version. */
+async function verifyTags(ctx: GuardContext, plan: TagPlan, skipped: readonly SkippedTag[]): Promise<PublishedTag[]> {
   const left = new Set(skipped.map((s) => s.tag));
   const tags: PublishedTag[] = [];
   for (const planned of plan.tags) {
     if (left.has(planned.tag)) continue;
-    const head = await registry.headManifest(repository, planned.tag);
-    if (head?.digest !== digest) {
-      throw new ModuleError('verify-failed', `${repository}:${planned.tag} resolves to ${head?.digest ?? 'nothing'} after publishing, not ${digest}`, {
-        kind: 'environment',
-        hint: 'Another publish may have raced this one; run the command again to re-check and repair the tags.',
-      });
+    const head = await ctx.registry.headManifest(ctx.repository, planned.tag);
+    if (head?.digest === ctx.digest) {
+      tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: planned.reason });
+      continue;
     }
-    tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: planned.reason });
+    const newer = head && FLOATING.has(planned.kind) ? await movedOn(ctx, head.digest) : undefined;
+    if (!head || !newer) throw verifyFailed(ctx, planned, head?.digest);
+    ctx.logger.info(`${ctx.name}:${planned.tag} was moved on to ${newer} by another publish meanwhile: that is forward, and fine`);
+    tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: `${planned.reason}; moved on to ${newer} since`, movedOnTo: newer });
   }
   return tags;
+}
+
+/** The version at `digest` when it is newer than the one published, else undefined. */
+async function movedOn(ctx: GuardContext, digest: string): Promise<string | undefined> {
+  const holds = await labelledVersion(ctx, digest);
+  return holds && compareVersions(holds, parseVersion(ctx.version)) > 0 ? holds.version : undefined;
+}
+
+function verifyFailed(ctx: GuardContext, planned: PlannedTag, found: string | undefined): ModuleError {
+  const what = FLOATING.has(planned.kind) ? `, nor a newer version` : '';
+  return new ModuleError('verify-failed', `${ctx.name}:${planned.tag} resolves to ${found ?? 'nothing'} after publishing, not ${ctx.digest}${what}`, {
+    kind: 'environment',
+    hint: 'Something else wrote that tag (an older publish, or another tool); run the command again to re-check and repair the tags.',
+  });
+}
+
+function checkInterrupt(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  throw new ModuleError('interrupted', timedOut ? 'timed out' : 'interrupted', { kind: 'environment' });
+}
+
+/** The failure, said with what this publish left behind: which tags point at the image and which do not. */
+function withProgress(error: unknown, name: string, digest: string, moved: readonly string[], left: readonly PlannedTag[]): unknown {
+  if (!isModuleError(error)) return error;
+  const done = moved.length > 0 ? `${name} has ${moved.join(', ')} on ${digest}` : `no tag of ${name} was set`;
+  const notYet = left.length > 0 ? `; not moved: ${left.map((t) => t.tag).join(', ')}` : '';
+  if (error.code === 'interrupted') {
+    const why = /^timed out/.test(error.message) ? 'timed out' : 'interrupted';
+    return new ModuleError('interrupted', `${why}: ${done}${notYet} (no tag moves after the ${why === 'timed out' ? 'deadline' : 'interrupt'})`, {
+      kind: error.kind,
+      hint: 'Run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).',
+      cause: error,
+    });
+  }
+  const again = 'run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).';
+  return new ModuleError(error.code, `${error.message}; ${done}${notYet}`, {
+    kind: error.kind,
+    hint: error.hint ? `${error.hint} Then ${again}` : `R${again.slice(1)}`,
+    cause: error,
+  });
 }
