@@ -212,7 +212,8 @@ function text(value: string, vr: string, charset: string): Uint8Array {
   // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u007f]*$/.test(value)) bytes = Buffer.from(value, 'ascii');
   else if (charset.includes('ISO_IR 192')) bytes = Buffer.from(value, 'utf8');
-  else if (charset.includes('ISO_IR 100')) bytes = Buffer.from(value, 'latin1');
+  // eslint-disable-next-line no-control-regex
+  else if (charset.includes('ISO_IR 100') && /^[\u0000-\u00ff]*$/.test(value)) bytes = Buffer.from(value, 'latin1');
   else throw new DicomReadError(`cannot write "${value}" in character set "${charset || 'default (ASCII)'}"`);
   if (bytes.length % 2 === 0) return bytes;
   return concat([bytes, new Uint8Array([vr === 'UI' || vr === 'OB' ? 0 : 0x20])]);
