@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -74,6 +74,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
   const longSeriesSlices = options.longSeriesSlices ?? DEFAULT_LONG_SERIES_SLICES;
   // Everything that can be wrong with the input is found before anything is built.
+  for (const [folder, what] of [[dir, 'module folder'], [options.fixtures, '--fixtures folder']] as const) {
+    if (folder !== undefined && !(await stat(folder).catch(() => undefined))?.isDirectory()) throw new ModuleError('no-such-folder', `${what} ${folder} is not a folder`);
+  }
   const samples = await findSamples(options.samplesDir);
   const scope = await loadModuleScope({ ...(options.scopeFile ? { file: options.scopeFile } : {}), ...(dir !== undefined ? { dir } : {}) });
   const variants: Variant[] = [baselineVariant(options), ...variantsOf(options.tier), ...(options.source ? await userVariants(options.source) : [])];
