@@ -82,6 +82,3 @@ export async function rtStudy(samples: SampleSource): Promise<Uint8Array[][]> {
     rt(await samples.read('test_files/rtdose.dcm'), 'RT dose'),
   ];
 }
-
-/** The sample paths the variants above read (for a quick availability check). */
-export const REAL_SAMPLE_PATHS = [...CT_AXIAL, ...CT_SCOUT, ...MR_ANGIO, ...CR_SPINE];

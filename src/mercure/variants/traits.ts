@@ -28,7 +28,11 @@ const KEYWORDS = ['Modality', 'TransferSyntaxUID', 'SOPClassUID', 'NumberOfFrame
 /** Reads the traits of the .dcm files directly in `dir`. */
 export async function folderTraits(dir: string): Promise<FolderTraits> {
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.dcm')).sort();
-  const headers = await Promise.all(names.map((n) => readDicomHeader(path.join(dir, n), KEYWORDS)));
+  const headers: Awaited<ReturnType<typeof readDicomHeader>>[] = [];
+  // A few at a time: a user's case may hold thousands of files, more than a process may open at once.
+  for (let i = 0; i < names.length; i += 16) {
+    headers.push(...(await Promise.all(names.slice(i, i + 16).map((n) => readDicomHeader(path.join(dir, n), KEYWORDS)))));
+  }
   const set = (key: (typeof KEYWORDS)[number]) => [...new Set(headers.map((h) => h[key] ?? ''))].sort();
   return {
     modalities: set('Modality'),

@@ -6,7 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
-import { isDicomPart10, parseDicomHeader } from '../dicom.js';
+import { readDicomHeader } from '../dicom.js';
 import { TASK_FILE, writeInputFolder, type CaseOptions, type InputFolder } from '../input-folder.js';
 import type { BuiltinVariant, UserVariant, VariantContext } from './variant.js';
 
@@ -54,12 +54,10 @@ async function levelOf(from: string): Promise<'series' | 'study'> {
   if (task !== undefined) return /"uid_type":\s*"study"/.test(task) ? 'study' : 'series';
   const series = new Set<string>();
   for (const file of await listFiles(from)) {
-    const head = await readFile(file);
-    if (!isDicomPart10(head)) continue;
     try {
-      series.add(parseDicomHeader(head, ['SeriesInstanceUID'])['SeriesInstanceUID'] ?? '');
+      series.add((await readDicomHeader(file, ['SeriesInstanceUID']))['SeriesInstanceUID'] ?? '');
     } catch {
-      // Unreadable files are reported by the import itself.
+      // Not DICOM, or unreadable: the import itself skips and reports those files.
     }
     if (series.size > 1) return 'study';
   }
