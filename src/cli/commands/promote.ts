@@ -112,6 +112,7 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
     .option('--username <user>', 'registry user for a private repository')
     .option('--password-stdin', 'read the password or access token from stdin')
     .option('--registry-url <url>', 'registry API base URL')
+    .addHelpText('after', '\nExample:\n  $ mercure-module registry-entry --image acme/blur --name blur --description "Smooths a series" \\\n      --github-url https://github.com/acme/mercure-blur --status stable')
     .action(async (opts: LoginFlags & { image: string; name: string; description: string; githubUrl: string; tag: string[]; monai?: boolean; status?: string }) => {
       const credentials = await cliCredentials(opts);
       const entry = await registryEntryFromRegistry({
