@@ -68,12 +68,13 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
         if (check.verdict === 'unknown') logger.warn(`moving ${planned.tag} although ${check.reason}`);
         checkInterrupt(move.signal);
         if (!check.here) await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
+        moved.push(planned.tag);
         const settled = await settleFloating(ctx, planned.tag, planned.kind as FloatingKind);
         if (settled.state === 'moved-on') logger.info(`${name}:${planned.tag} is on ${settled.version}, which another publish released meanwhile: it only moved forward`);
       } else {
         await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
+        moved.push(planned.tag);
       }
-      moved.push(planned.tag);
     }
     return { tags: await verifyTags(ctx, plan, skipped), skipped };
   } catch (error) {
