@@ -158,6 +158,7 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /** Removes a password (and its base64 forms) that an engine or registry message might echo. */
 function scrub(message: string, auth?: EngineAuth): string {
   if (!auth?.password) return message;
-  const forms = [auth.password, Buffer.from(auth.password).toString('base64'), Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
+  // Longest first: the base64 of user:password contains that of the password when "user:" is 3n bytes.
+  const forms = [Buffer.from(`${auth.username}:${auth.password}`).toString('base64'), Buffer.from(auth.password).toString('base64'), auth.password];
   return forms.reduce((text, form) => text.split(form).join('***'), message);
 }
