@@ -77,6 +77,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const logger = options.logger ?? silentLogger;
   const from = parseReference(options.from);
   const to = targetReference(options.to);
+  // Bad input fails here, before any request: a given version and the tag options.
+  planTags(options.version ?? '0.0.0', [], options.tagOptions ?? {});
   const sourceClient = client(from, options.source, options, logger);
   const targetClient = client(to, options.target, options, logger);
   const name = formatReference({ ...to, tag: undefined, digest: undefined });

@@ -72,6 +72,8 @@ export interface PublishResult {
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const logger = options.logger ?? silentLogger;
   const target = targetReference(options.image);
+  // Bad input fails here, before any request: the version and the tag options, planned against nothing.
+  planTags(options.version, [], options.tagOptions ?? {});
   const registry = new RegistryClient({
     registry: target.registry,
     ...(options.credentials ? { credentials: options.credentials } : {}),

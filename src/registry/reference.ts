@@ -32,8 +32,14 @@ const TAG_RULE = 'a tag is 1 to 128 letters, digits, "_", "." or "-" and does no
 const PATH_RULE =
   'each path component is lowercase letters and digits, optionally separated by ".", "_", "__" or dashes, and may not start or end with a separator';
 
+/** A piece of user input fit for a one-line message: control characters escaped, long input cut. */
+export function inputForMessage(value: string, max = 120): string {
+  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${value.length} characters)`;
+}
+
 function invalid(value: string, rule: string): ModuleError {
-  return new ModuleError('registry-reference', `invalid image reference "${value}": ${rule}`, {
+  return new ModuleError('registry-reference', `invalid image reference "${inputForMessage(value)}": ${rule}`, {
     hint: 'Write it like acme/blur:1.0, ghcr.io/acme/blur or 127.0.0.1:5000/acme/blur (see `docker tag --help`).',
   });
 }
@@ -41,6 +47,8 @@ function invalid(value: string, rule: string): ModuleError {
 /** Parses an image reference like `docker pull` does; throws ModuleError 'registry-reference'. */
 export function parseReference(value: string): ImageReference {
   if (value.length === 0) throw invalid(value, 'it is empty');
+  // Longer than any name, tag and digest together: refused before any rule reads it.
+  if (value.length > NAME_MAX_LENGTH + 1 + 128 + 1 + 135) throw invalid(value, `it is ${value.length} characters long; a name is at most ${NAME_MAX_LENGTH}`);
   if (/\s/.test(value)) throw invalid(value, 'it contains whitespace');
   if (IDENTIFIER_RE.test(value)) throw invalid(value, 'a bare 64-character hex identifier is an image ID, not a name');
 
@@ -58,11 +66,11 @@ export function parseReference(value: string): ImageReference {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag)) throw invalid(value, `tag "${tag}" is not valid: ${TAG_RULE}`);
+    if (!TAG_RE.test(tag)) throw invalid(value, `tag "${inputForMessage(tag)}" is not valid: ${TAG_RULE}`);
   }
   const { registry, repository } = splitRegistry(rest);
   if (!DOMAIN_RE.test(registry)) {
-    throw invalid(value, `registry host "${registry}" is not a valid host name, IP address or [IPv6] with an optional :port`);
+    throw invalid(value, `registry host "${inputForMessage(registry)}" is not a valid host name, IP address or [IPv6] with an optional :port`);
   }
   assertRepositoryIn(repository, value);
   const name = `${registry}/${repository}`;
@@ -90,20 +98,20 @@ function splitRegistry(name: string): { registry: string; repository: string } {
 function assertRepositoryIn(repository: string, value: string): void {
   if (repository.length === 0) throw invalid(value, 'the repository name is empty');
   if (repository.toLowerCase() !== repository) {
-    throw invalid(value, `repository name "${repository}" must be lowercase`);
+    throw invalid(value, `repository name "${inputForMessage(repository)}" must be lowercase`);
   }
   for (const component of repository.split('/')) {
     if (!PATH_COMPONENT_RE.test(component)) {
-      const shown = component === '' ? 'an empty path component' : `path component "${component}"`;
-      throw invalid(value, `${shown} is not allowed: ${PATH_RULE}`);
+      const what = component === '' ? 'an empty path component' : `path component "${inputForMessage(component)}"`;
+      throw invalid(value, `${what} is not allowed: ${PATH_RULE}`);
     }
   }
 }
 
 function assertDigest(digest: string, value: string): void {
-  if (!DIGEST_RE.test(digest)) throw invalid(value, `digest "${digest}" is not of the form algorithm:hex`);
+  if (!DIGEST_RE.test(digest)) throw invalid(value, `digest "${inputForMessage(digest)}" is not of the form algorithm:hex`);
   if (digest.startsWith('sha256:') && !SHA256_RE.test(digest)) {
-    throw invalid(value, `digest "${digest}" must be "sha256:" followed by 64 lowercase hex characters`);
+    throw invalid(value, `digest "${inputForMessage(digest)}" must be "sha256:" followed by 64 lowercase hex characters`);
   }
 }
 
@@ -114,7 +122,7 @@ export function assertRepository(repository: string): void {
 
 /** Throws ModuleError 'registry-reference' unless `tag` is a valid tag. */
 export function assertTag(tag: string): void {
-  if (!TAG_RE.test(tag)) throw invalid(tag, `tag "${tag}" is not valid: ${TAG_RULE}`);
+  if (!TAG_RE.test(tag)) throw invalid(tag, `tag "${inputForMessage(tag)}" is not valid: ${TAG_RULE}`);
 }
 
 /** Whether `value` is a digest (`sha256:…`) rather than a tag. */
@@ -150,12 +158,18 @@ export function registryBaseUrl(registry: string, override?: string): string {
     try {
       url = new URL(override);
     } catch {
-      throw new ModuleError('registry-url', `registry URL "${override}" is not a URL`, {
+      throw new ModuleError('registry-url', `registry URL "${inputForMessage(override)}" is not a URL`, {
         hint: 'Give the full base URL, like https://registry.example.com or http://10.0.0.5:5000.',
       });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ModuleError('registry-url', `registry URL "${override}" must start with http:// or https://`);
+      throw new ModuleError('registry-url', `registry URL "${inputForMessage(override)}" must start with http:// or https://`);
+    }
+    if (url.username || url.password) {
+      // Never echo it: the part before @ may be a password.
+      throw new ModuleError('registry-url', `the registry URL for ${url.host} carries a user or password before "@"; logins are given apart`, {
+        hint: 'Drop "user:password@" from the URL and pass --username with --password-stdin (or MERCURE_REGISTRY_USERNAME/PASSWORD).',
+      });
     }
     return url.href.replace(/\/+$/, '');
   }
