@@ -72,15 +72,7 @@ export class RegistryClient {
     return this.#conn.retries;
   }
 
-  /** The abort signal this client's requests honour, if any. */
-  get signal(): AbortSignal | undefined {
-    return this.#conn.signal;
-  }
-
-  /**
-   * Waits before starting a failed multi-request operation over (a blob upload from a new POST)
-   * when `error` is transient and the retry policy allows; false means give up and throw it.
-   */
+  /** Waits before a failed multi-request operation (an upload) starts over; false: give up, throw `error`. */
   waitBeforeRetry(what: string, attempt: number, error: unknown, startedAt: number): Promise<boolean> {
     return this.#conn.waitBeforeRetry(what, attempt, error, startedAt);
   }
