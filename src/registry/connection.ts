@@ -93,11 +93,6 @@ export class RegistryConnection {
     return this.#transport.retries?.count ?? 0;
   }
 
-  /** The abort signal requests honour, if any. */
-  get signal(): AbortSignal | undefined {
-    return this.#transport.signal;
-  }
-
   /**
    * Before another try of a whole operation that failed with `error` (an upload restarted from a
    * new POST): tells it once and waits as the retry policy says. False when the error is not
