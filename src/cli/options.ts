@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
 
 /** Collects repeatable `--build-arg KEY=VALUE` options into a record. */
 export function collectBuildArg(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -29,7 +29,27 @@ export function parseSettings(value: string): Record<string, unknown> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ModuleError('bad-settings', '--settings must be a JSON object, e.g. {"radius": 2}');
   }
+  if (depthOf(parsed) > MAX_SETTINGS_DEPTH) {
+    throw new ModuleError('bad-settings', `--settings nests deeper than ${MAX_SETTINGS_DEPTH} levels: module settings are a flat or shallow object`);
+  }
   return parsed as Record<string, unknown>;
+}
+
+/** Deeper settings than this are refused: every later step (task.json, reports) walks them recursively. */
+const MAX_SETTINGS_DEPTH = 32;
+
+/** How deep a JSON value nests, without recursion (a hostile value may nest very deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_SETTINGS_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** A positive number of seconds. */
@@ -41,11 +61,12 @@ export function parseSeconds(value: string): number {
   return seconds;
 }
 
-/** A positive whole number for counts and sizes. */
-export function parseCount(name: string): (value: string) => number {
+/** A positive whole number for counts and sizes, at most `max`. */
+export function parseCount(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new ModuleError('bad-number', `${name} expects a positive whole number, got "${value}"`);
+    if (!Number.isInteger(n) || n <= 0) throw new ModuleError('bad-number', `${name} expects a positive whole number, got "${inputForMessage(value)}"`);
+    if (n > max) throw new ModuleError('bad-number', `${name} is at most ${max}, got ${n}`);
     return n;
   };
 }
@@ -62,3 +83,7 @@ export function parseLevel(value: string): 'series' | 'study' {
 export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** Synthetic series sizes beyond these are a typo, not a test case (5000 x 2048² x 2 bytes is 40 GB). */
+export const MAX_SLICES = 5000;
+export const MAX_MATRIX = 2048;

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
 
 /** A release version parsed from a git tag, a ref or a plain string. */
 export interface ReleaseVersion {
@@ -35,7 +35,7 @@ export function parseVersion(input: string): ReleaseVersion {
   const parsed = tryParseVersion(input);
   if (parsed) return parsed;
   const detail = explain(input);
-  throw new ModuleError('version-invalid', `"${input}" is not a semantic version: ${EXPECTED}${detail ? ` (${detail})` : ''}`, {
+  throw new ModuleError('version-invalid', `"${inputForMessage(input)}" is not a semantic version: ${EXPECTED}${detail ? ` (${detail})` : ''}`, {
     kind: 'usage',
     hint: 'Pass a version such as 1.2.3, or publish from a git tag such as v1.2.3 (refs/tags/v1.2.3).',
   });
@@ -81,7 +81,7 @@ export function assertDockerTag(tag: string, what = 'tag'): string {
     : tag.length > 128 ? `it is ${tag.length} characters long, the limit is 128`
       : /^[.-]/.test(tag) ? `it starts with "${tag[0]}"`
         : `"${[...tag].find((c) => !/[A-Za-z0-9_.-]/.test(c)) ?? ''}" is not allowed`;
-  throw new ModuleError('docker-tag-invalid', `${what} "${tag}" is not a valid Docker tag: ${why}`, {
+  throw new ModuleError('docker-tag-invalid', `${what} "${inputForMessage(tag, 200)}" is not a valid Docker tag: ${why}`, {
     kind: 'usage',
     hint: 'A Docker tag is 1-128 letters, digits, "_", "." and "-", and does not start with "." or "-".',
   });

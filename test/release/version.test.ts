@@ -38,7 +38,8 @@ describe('parseVersion rejects', () => {
     ['v1.2.3.4', `"v1.2.3.4" is not a semantic version: ${expected} (a version has three numbers, not four)`],
     ['', `"" is not a semantic version: ${expected} (the value is empty)`],
     [' 1.2.3', `" 1.2.3" is not a semantic version: ${expected} (it contains whitespace)`],
-    ['1.2.3\n', `"1.2.3\n" is not a semantic version: ${expected} (it contains whitespace)`],
+    // Control characters are escaped so the message stays on one line.
+    ['1.2.3\n', `"1.2.3\\u000a" is not a semantic version: ${expected} (it contains whitespace)`],
     ['01.2.3', `"01.2.3" is not a semantic version: ${expected} (numbers have no leading zeros)`],
     ['1.02.3', `"1.02.3" is not a semantic version: ${expected} (numbers have no leading zeros)`],
     ['V1.2.3', `"V1.2.3" is not a semantic version: ${expected} (use a lowercase "v")`],

@@ -4,7 +4,7 @@ import { prepareCase } from '../../pipeline/case.js';
 import { readInputFolder } from '../../mercure/input-listing.js';
 import { DEFAULT_LONG_SERIES_SLICES, VARIANTS, findSamples, findVariant, writeVariant } from '../../mercure/variants/index.js';
 import type { CliContext } from '../main.js';
-import { parseCount, parseLevel, parseSettings } from '../options.js';
+import { parseCount, parseLevel, parseSettings, MAX_MATRIX, MAX_SLICES } from '../options.js';
 
 interface FixtureFlags {
   level: 'series' | 'study';
@@ -28,12 +28,12 @@ export function registerFixtures(program: Command, ctx: CliContext): void {
     .option('--level <level>', 'series (one series) or study (CT + MR, or every series of --from)', parseLevel, 'series')
     .option('--settings <json>', 'processing settings for task.json, as JSON or @file.json', parseSettings)
     .option('--from <dir>', 'turn this folder of DICOM files into the input folder instead of synthesizing')
-    .option('--slices <n>', 'slices per synthetic series', parseCount('--slices'), 12)
-    .option('--matrix <n>', 'rows and columns of synthetic images', parseCount('--matrix'), 128)
+    .option('--slices <n>', 'slices per synthetic series', parseCount('--slices', MAX_SLICES), 12)
+    .option('--matrix <n>', 'rows and columns of synthetic images', parseCount('--matrix', MAX_MATRIX), 128)
     .option('--docker-tag <tag>', 'the module docker_tag written into task.json', 'module-under-test:latest')
     .option('--variant <name>', 'write this variant of the validate --matrix fixture matrix (its own level)')
     .option('--list-variants', 'list the variants of the matrix and exit')
-    .option('--long-series <n>', 'slices of the long-series variant', parseCount('--long-series'), DEFAULT_LONG_SERIES_SLICES)
+    .option('--long-series <n>', 'slices of the long-series variant', parseCount('--long-series', MAX_SLICES), DEFAULT_LONG_SERIES_SLICES)
     .option('--json', 'print what was written as JSON')
     .addHelpText('after', `
 Examples:

@@ -42,7 +42,7 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
     .option('--source-registry-url <url>', 'source registry API base URL, when not derived from the name')
     .option('--dry-run', 'resolve and plan only: no smoke run, nothing written')
     .option('--skip-validate', 'promote without re-running the smoke run on the exact digest (printed)')
-    .option('--concurrency <n>', 'blobs copied at once (default 3)', parseCount('--concurrency'))
+    .option('--concurrency <n>', 'blobs copied at once (default 3)', parseCount('--concurrency', 32))
     .option('--timeout <seconds>', 'smoke run: kill the module after this many seconds', parseSeconds)
     .option('--fixtures <dir>', 'smoke run input: a mercure case folder or a folder of DICOM files')
     .option('--settings <json>', "smoke run: the module's settings as JSON, or @file.json", parseSettings)

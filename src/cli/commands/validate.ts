@@ -5,7 +5,7 @@ import type { VariantTier } from '../../mercure/variants/index.js';
 import { runMatrix } from '../../pipeline/matrix.js';
 import { validate, type ValidateOptions } from '../../pipeline/validate.js';
 import type { CliContext } from '../main.js';
-import { collectBuildArg, parseCount, parseLevel, parseSeconds, parseSettings } from '../options.js';
+import { collectBuildArg, parseCount, parseLevel, parseSeconds, parseSettings, MAX_SLICES } from '../options.js';
 import { renderMatrix, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
@@ -57,7 +57,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--network', 'give the module a network, as mercure does for network_enabled modules')
     .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
     .option('--matrix-source <dir>', 'add your own anonymised cases to the matrix: one subfolder per variant (implies --matrix)')
-    .option('--long-series <n>', 'slices of the long-series variant (default 300)', parseCount('--long-series'))
+    .option('--long-series <n>', 'slices of the long-series variant (default 300)', parseCount('--long-series', MAX_SLICES))
     .option('--scope <file>', "the module's declared scope (default: DIR/mercure-module.json); variants outside it are skipped")
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show build output')
