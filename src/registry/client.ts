@@ -40,6 +40,8 @@ const CONFIG_LIMIT = 8 * 1024 * 1024;
 /** Manifests and JSON listings are read whole (and retried whole when cut off); none is this large. */
 const DOCUMENT_LIMIT = 16 * 1024 * 1024;
 const TAG_PAGE_SIZE = 1000;
+/** A listing that pages on past this is a registry answering in circles: stop there. */
+const MAX_PAGES = 10_000;
 
 /**
  * A client for one registry's HTTP API v2 (the distribution spec): tags, manifests and blobs,
@@ -89,7 +91,7 @@ export class RegistryClient {
     const tags: string[] = [];
     const seen = new Set<string>();
     let next: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
-    while (next !== undefined && !seen.has(next)) {
+    while (next !== undefined && !seen.has(next) && seen.size < MAX_PAGES) {
       seen.add(next);
       const response = await this.#conn.call({
         method: 'GET',
@@ -212,7 +214,7 @@ export class RegistryClient {
     const found: Descriptor[] = [];
     const seen = new Set<string>();
     let next: string | undefined = `/v2/${repository}/referrers/${digest}`;
-    while (next !== undefined && !seen.has(next)) {
+    while (next !== undefined && !seen.has(next) && seen.size < MAX_PAGES) {
       seen.add(next);
       const response = await this.#conn.call({
         method: 'GET',

@@ -40,7 +40,7 @@ async function lane(index: number, tally: Tally): Promise<void> {
   const staging = `faults-src/lane${index}`;
   const repository = `faults/promoted${index}`;
   const seen = new Set<string>();
-  while (seen.size < PER_LANE) {
+  for (let draw = 0; seen.size < PER_LANE && draw < 1000; draw++) {
     const version = `${1 + Math.floor(random() * 2)}.${Math.floor(random() * 3)}.${Math.floor(random() * 4)}`;
     if (seen.has(version)) continue;
     seen.add(version);

@@ -26,7 +26,7 @@ afterAll(async () => {
 /** `count` distinct versions in a seeded random order (so some publishes come after newer ones), a few prereleases. */
 function versions(random: () => number, count: number): string[] {
   const out = new Set<string>();
-  while (out.size < count) {
+  for (let draw = 0; out.size < count && draw < 1000; draw++) {
     const v = `${1 + Math.floor(random() * 2)}.${Math.floor(random() * 4)}.${Math.floor(random() * 5)}`;
     out.add(random() < 0.1 ? `${v}-rc.1` : v);
   }
