@@ -30,6 +30,31 @@ export function repositoryScope(repository: string, actions: 'pull' | 'pull,push
 }
 
 /**
+ * One scope per resource with the union of its actions, pull and push first: a registry may
+ * announce `push,pull` where we asked `pull,push` (distribution's order varies), and the token
+ * for the two is one token, cached under one key.
+ */
+export function mergeScopes(scopes: readonly string[]): string[] {
+  const actions = new Map<string, Set<string>>();
+  for (const scope of scopes) {
+    const colon = scope.lastIndexOf(':');
+    if (colon <= scope.indexOf(':')) {
+      actions.set(scope, actions.get(scope) ?? new Set());
+      continue;
+    }
+    const resource = scope.slice(0, colon);
+    const set = actions.get(resource) ?? new Set<string>();
+    for (const action of scope.slice(colon + 1).split(',')) if (action) set.add(action);
+    actions.set(resource, set);
+  }
+  const rank = (a: string) => (a === 'pull' ? 0 : a === 'push' ? 1 : 2);
+  return [...actions].map(([resource, set]) => {
+    if (set.size === 0) return resource;
+    return `${resource}:${[...set].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).join(',')}`;
+  });
+}
+
+/**
  * Answers a registry's `WWW-Authenticate` challenges for one registry: HTTP Basic, or Bearer
  * tokens fetched from the challenge's realm (with Basic credentials when we have them, anonymous
  * otherwise) and cached per scope set until shortly before they expire.
@@ -73,7 +98,7 @@ export class RegistryAuth {
     const basic = challenges.find((c) => c.scheme === 'basic');
     if (bearer) {
       const extra = (bearer.params.scope ?? '').split(' ').filter(Boolean);
-      const all = [...new Set([...scopes, ...extra])];
+      const all = mergeScopes([...scopes, ...extra]);
       // A cached token the registry refused is no use: fetch a fresh one for the retry.
       if (sentAuthorization && this.#challenge) this.#tokens.delete(this.#tokenKey(this.#challenge, scopes));
       this.#tokens.delete(this.#tokenKey(bearer, all));
@@ -138,7 +163,7 @@ export class RegistryAuth {
   }
 
   #tokenKey(challenge: Challenge, scopes: string[]): string {
-    return [challenge.params.realm, challenge.params.service ?? '', ...[...new Set(scopes)].sort()].join(' ');
+    return [challenge.params.realm, challenge.params.service ?? '', ...mergeScopes(scopes).sort()].join(' ');
   }
 
   async #token(challenge: Challenge, scopes: string[]): Promise<string> {
@@ -146,7 +171,7 @@ export class RegistryAuth {
     const cached = this.#tokens.get(key);
     if (cached && cached.expiresAt > this.#now()) return cached.token;
     const realm = this.#realmUrl(challenge);
-    for (const scope of new Set(scopes)) realm.searchParams.append('scope', scope);
+    for (const scope of mergeScopes(scopes)) realm.searchParams.append('scope', scope);
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     if (this.username !== undefined) realm.searchParams.set('account', this.username);
     const headers: Record<string, string> = { Accept: 'application/json' };

@@ -1,6 +1,7 @@
 // The challenge flow for registries we may not reach from tests (Docker Hub, remote hosts): the
 // fetch is replaced, so nothing leaves this machine; the real-registry cases are in auth.test.ts.
 import { describe, expect, test } from 'vitest';
+import { mergeScopes } from '../../src/registry/auth.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { MediaType } from '../../src/registry/manifest.js';
 
@@ -62,5 +63,17 @@ describe('a token realm that is not https', () => {
       message: 'registry registry.example asks for credentials at http://auth.example/token, which is not https',
     });
     expect(sent.map((s) => new URL(s.url).host)).toEqual(['registry.example']);
+  });
+});
+
+describe('mergeScopes', () => {
+  test.each([
+    ['ms01 the order a registry announces is ours', ['repository:a/b:pull,push', 'repository:a/b:push,pull'], ['repository:a/b:pull,push']],
+    ['ms02 actions of one repository are joined', ['repository:a/b:pull', 'repository:a/b:push'], ['repository:a/b:pull,push']],
+    ['ms03 other repositories stay apart', ['repository:a/b:pull,push', 'repository:a/c:pull'], ['repository:a/b:pull,push', 'repository:a/c:pull']],
+    ['ms04 other actions after pull and push', ['repository:a/b:delete', 'repository:a/b:pull'], ['repository:a/b:pull,delete']],
+    ['ms05 a scope of another shape is kept as it is', ['registry:catalog:*', 'odd'], ['registry:catalog:*', 'odd']],
+  ])('%s', (_name, scopes, expected) => {
+    expect(mergeScopes(scopes)).toEqual(expected);
   });
 });
