@@ -16,16 +16,20 @@ async function publishTiny(repository: string, version: string, extra: Partial<P
   return publish({ image: `${host}/${repository}`, version, source: await tinyModule(version), skipValidate: true, retry: fast, ...extra });
 }
 
-/** A fetch that holds the first request `matches` picks until `release` resolves. */
-function holdOnce(matches: (method: string, url: string) => boolean, release: Promise<unknown>): typeof fetch {
+/** A fetch that holds the first request `matches` picks until `release` resolves; `reached` resolves when it gets there. */
+function holdOnce(matches: (method: string, url: string) => boolean, release: Promise<unknown>): { fetch: typeof fetch; reached: Promise<void> } {
   let held = false;
-  return async (input, init) => {
+  let arrived!: () => void;
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  const holding: typeof fetch = async (input, init) => {
     if (!held && matches(init?.method ?? 'GET', String(input))) {
       held = true;
+      arrived();
       await release;
     }
     return fetch(input, init);
   };
+  return { fetch: holding, reached };
 }
 
 describe('two publishes of one module at once', () => {
@@ -36,8 +40,9 @@ describe('two publishes of one module at once', () => {
     let newerDone!: () => void;
     const done = new Promise<void>((resolve) => (newerDone = resolve));
     const logger = new MemoryLogger();
-    const older = publishTiny(repository, '1.2.4', { logger, fetch: holdOnce((m, u) => m === 'PUT' && u.endsWith('/manifests/1'), done) });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // 1.2.4 has pushed and re-checked "1" by now
+    const hold = holdOnce((m, u) => m === 'PUT' && u.endsWith('/manifests/1'), done);
+    const older = publishTiny(repository, '1.2.4', { logger, fetch: hold.fetch });
+    await hold.reached; // 1.2.4 has pushed, re-checked "1" (on 1.2.3) and is about to move it
     const newer = await publishTiny(repository, '1.3.0');
     newerDone();
     const olderResult = await older;
@@ -58,8 +63,9 @@ describe('two publishes of one module at once', () => {
     let newerDone!: () => void;
     const done = new Promise<void>((resolve) => (newerDone = resolve));
     // 2.0.1 is planned before 2.1.0 exists, but re-checks "2" only after 2.1.0 moved it.
-    const older = publishTiny(repository, '2.0.1', { fetch: holdOnce((m, u) => m === 'HEAD' && u.endsWith('/manifests/2'), done) });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hold = holdOnce((m, u) => m === 'HEAD' && u.endsWith('/manifests/2'), done);
+    const older = publishTiny(repository, '2.0.1', { fetch: hold.fetch });
+    await hold.reached; // 2.0.1 has planned and pushed; its re-check of "2" waits
     const newer = await publishTiny(repository, '2.1.0');
     newerDone();
     const result = await older;
