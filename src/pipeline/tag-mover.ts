@@ -82,7 +82,10 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   }
 }
 
-/** The final read-back: every tag not skipped resolves to the image, or a floating one to a newer version. */
+/**
+ * The final read-back: every tag not skipped resolves to the image, or a floating one to a newer
+ * version; a floating one found on an older version is settled again (put back) first.
+ */
 async function verifyTags(ctx: GuardContext, plan: TagPlan, skipped: readonly SkippedTag[]): Promise<PublishedTag[]> {
   const left = new Set(skipped.map((s) => s.tag));
   const tags: PublishedTag[] = [];
@@ -93,10 +96,21 @@ async function verifyTags(ctx: GuardContext, plan: TagPlan, skipped: readonly Sk
       tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: planned.reason });
       continue;
     }
-    const newer = head && FLOATING.has(planned.kind) ? await movedOn(ctx, head.digest) : undefined;
-    if (!head || !newer) throw verifyFailed(ctx, planned, head?.digest);
+    if (!FLOATING.has(planned.kind)) throw verifyFailed(ctx, planned, head?.digest);
+    let newer = head ? await movedOn(ctx, head.digest) : undefined;
+    let digest = head?.digest;
+    if (!newer) {
+      // Older than ours: an older publish's PUT landed after our settle, and its own settle will
+      // put it back; so do we, now, rather than report a state that is about to heal.
+      const settled = await settleFloating(ctx, planned.tag, planned.kind as FloatingKind);
+      if (settled.state === 'ours') {
+        tags.push({ tag: planned.tag, kind: planned.kind, digest: ctx.digest, reason: planned.reason });
+        continue;
+      }
+      [newer, digest] = [settled.version, settled.digest];
+    }
     ctx.logger.info(`${ctx.name}:${planned.tag} was moved on to ${newer} by another publish meanwhile: that is forward, and fine`);
-    tags.push({ tag: planned.tag, kind: planned.kind, digest: head.digest, reason: `${planned.reason}; moved on to ${newer} since`, movedOnTo: newer });
+    tags.push({ tag: planned.tag, kind: planned.kind, digest: digest ?? '', reason: `${planned.reason}; moved on to ${newer} since`, movedOnTo: newer });
   }
   return tags;
 }
