@@ -2,13 +2,13 @@
 // files, their .tags sidecars and task.json) against a plain pydicom script writing the same
 // series (DICOM files only: the alternative a module author would write by hand). Runs alternate;
 // each run writes into a fresh temp folder that is removed afterwards.
-// Run after `npm run build` (and scripts/setup.sh, which installs python3-pydicom).
+// Run: `npx tsx bench/fixtures.ts` (after scripts/setup.sh, which installs python3-pydicom).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createSyntheticSeries, writeInputFolder } from '../build/mercure/index.js';
-import { sideBySide } from './lib.mjs';
+import { createSyntheticSeries, writeInputFolder } from '../src/mercure/index.js';
+import { sideBySide } from './lib.js';
 
 const slices = Number(process.env.BENCH_SLICES ?? 500);
 const matrix = Number(process.env.BENCH_MATRIX ?? 512);
