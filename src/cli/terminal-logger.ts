@@ -13,13 +13,38 @@ export class TerminalLogger implements Logger {
     this.style = styleFor(stream);
   }
 
+  /** A progress line is on screen and must be cleared before anything else is written. */
+  private progressShown = false;
+  private lastProgress = 0;
+
+  /** Redraws one progress line, at most ten times a second, on an interactive terminal only. */
+  progress(what: string, done: number, total: number | undefined): void {
+    if (this.quiet || this.stream.isTTY !== true) return;
+    const now = Date.now();
+    if (now - this.lastProgress < 100 && (total === undefined || done < total)) return;
+    this.lastProgress = now;
+    const amount = total ? `${mebibytes(done)} / ${mebibytes(total)} MiB` : `${mebibytes(done)} MiB`;
+    this.stream.write(`\r\u001b[2K  ${this.style.dim(`${what}: ${amount}`)}`);
+    this.progressShown = true;
+  }
+
+  private clearProgress(): void {
+    if (!this.progressShown) return;
+    this.stream.write('\r\u001b[2K');
+    this.progressShown = false;
+  }
+
   debug(message: string): void {
-    if (this.verbose) this.stream.write(`${this.style.dim(message)}\n`);
+    if (!this.verbose) return;
+    this.clearProgress();
+    this.stream.write(`${this.style.dim(message)}\n`);
   }
   info(message: string): void {
+    this.clearProgress();
     if (!this.quiet) this.stream.write(`${message}\n`);
   }
   warn(message: string): void {
+    this.clearProgress();
     this.stream.write(`${this.style.yellow('warning:')} ${message}\n`);
   }
   step(title: string): { done(summary?: string): void } {
@@ -27,10 +52,15 @@ export class TerminalLogger implements Logger {
     if (!this.quiet) this.stream.write(`${this.style.dim('›')} ${title}\n`);
     return {
       done: (summary?: string) => {
+        this.clearProgress();
         if (this.quiet) return;
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         this.stream.write(`${this.style.dim('✓')} ${title}${summary ? `: ${summary}` : ''} ${this.style.dim(`(${seconds} s)`)}\n`);
       },
     };
   }
+}
+
+function mebibytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }

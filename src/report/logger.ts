@@ -8,6 +8,11 @@ export interface Logger {
   warn(message: string): void;
   /** A named phase (build, smoke run, push); `done` ends it. */
   step(title: string): { done(summary?: string): void };
+  /**
+   * How far a long transfer has come (bytes of a push or copy), as often as it likes: a terminal
+   * redraws one line, other loggers may ignore it. Optional.
+   */
+  progress?(what: string, done: number, total: number | undefined): void;
 }
 
 /** A logger that drops everything: the default for library callers who pass none. */
