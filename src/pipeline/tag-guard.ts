@@ -21,7 +21,6 @@ export interface GuardContext {
   version: string;
   tagOptions: TagPlanOptions;
   logger: Logger;
-  signal?: AbortSignal | undefined;
 }
 
 /** Where a floating tag ended up after our move, once the registry was read again. */
@@ -49,8 +48,11 @@ export async function recheckMove(ctx: GuardContext, tag: string): Promise<MoveC
  * is put back, and the registry read again, at most SETTLE_ROUNDS times. Every publish settles
  * after its own last PUT, so whichever PUT lands last, its settle leaves the highest version.
  * A tag found on something newer still (a publish that moved it after our list) is left there:
- * that is forward. (A registry whose tag list lags behind its writes narrows this guard, it
- * does not break it: the final read-back still tells.)
+ * that is forward. Limits: a registry whose tag list lags behind its writes narrows this guard
+ * (the final read-back still tells), and an older publish killed outright between its PUT and its
+ * settle leaves the tag back until the next publish of the module or a re-run. An interrupt does
+ * not stop a settle (the caller gives it a client without the signal): a settle only ever puts
+ * a tag forward again.
  */
 export async function settleFloating(ctx: GuardContext, tag: string, kind: FloatingKind): Promise<Settled> {
   const { registry, repository } = ctx;
@@ -74,12 +76,6 @@ export async function settleFloating(ctx: GuardContext, tag: string, kind: Float
       });
     }
     if (!goal) break; // the newer version tag vanished between two reads: read everything again
-    if (ctx.signal?.aborted) {
-      throw new ModuleError('interrupted', `interrupted: ${ctx.name}:${tag} was moved back to ${holds?.version ?? 'nothing'} by another publish and is left there`, {
-        kind: 'environment',
-        hint: 'Run the same command again: it puts the tag on the highest version.',
-      });
-    }
     const image = newer ? await registry.getManifest(repository, goal.digest) : ctx.manifest;
     if (!head) ctx.logger.warn(`${ctx.name}:${tag} was deleted right after this publish moved it; putting it on ${floor.version}`);
     else if (head.digest === ctx.digest) ctx.logger.warn(`${ctx.name}:${tag}: ${floor.version} was published meanwhile, and this publish's move may have overwritten it; putting ${tag} on ${floor.version}`);

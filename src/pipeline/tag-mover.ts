@@ -52,7 +52,8 @@ const FLOATING = new Set<string>(['minor', 'major', 'latest', 'channel', 'extra'
  */
 export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   const { registry, repository, name, digest, manifest, plan, logger } = move;
-  const ctx: GuardContext = { registry, repository, name, digest, manifest, version: plan.version, tagOptions: move.tagOptions, logger, signal: move.signal };
+  const ctx: GuardContext = { registry, repository, name, digest, manifest, version: plan.version, tagOptions: move.tagOptions, logger };
+  const steady = registry.uninterruptible();
   const skipped: SkippedTag[] = [...plan.skipped];
   const moved = [...move.alreadySet];
   try {
@@ -69,7 +70,9 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
         checkInterrupt(move.signal);
         if (!check.here) await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
         moved.push(planned.tag);
-        const settled = await settleFloating(ctx, planned.tag, planned.kind as FloatingKind);
+        // The settle finishes the move even after an interrupt: our PUT may have overwritten a
+        // newer version, and only the settle can see that and put it back.
+        const settled = await settleFloating({ ...ctx, registry: steady }, planned.tag, planned.kind as FloatingKind);
         if (settled.state === 'moved-on') logger.info(`${name}:${planned.tag} is on ${settled.version}, which another publish released meanwhile: it only moved forward`);
       } else {
         await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);

@@ -3,7 +3,9 @@ import { ModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
 import * as blobs from './blobs.js';
 import { RegistryConnection, type RegistryOptions } from './connection.js';
-import { MANIFEST_ACCEPT, MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageIndex, type ImageManifest } from './manifest.js';
+import { MANIFEST_ACCEPT, MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from './manifest.js';
+
+export type { ImageConfig } from './manifest.js';
 import { assertRepository, assertTagOrDigest, isDigest, type ImageReference } from './reference.js';
 
 /** What a HEAD on a manifest tells: enough to compare tags without downloading. */
@@ -20,22 +22,6 @@ export interface StoredManifest {
   digest: string;
 }
 
-/** The parts of an image config (the JSON a manifest's `config` points at) we read. */
-export interface ImageConfig {
-  architecture?: string;
-  os?: string;
-  config?: {
-    Labels?: Record<string, string> | null;
-    Env?: string[] | null;
-    Cmd?: string[] | null;
-    Entrypoint?: string[] | null;
-    User?: string;
-    WorkingDir?: string;
-  };
-  created?: string;
-  [key: string]: unknown;
-}
-
 const CONFIG_LIMIT = 8 * 1024 * 1024;
 /** Manifests and JSON listings are read whole (and retried whole when cut off); none is this large. */
 const DOCUMENT_LIMIT = 16 * 1024 * 1024;
@@ -49,9 +35,16 @@ const MAX_PAGES = 10_000;
  */
 export class RegistryClient {
   readonly #conn: RegistryConnection;
+  readonly #options: RegistryOptions;
 
   constructor(options: RegistryOptions) {
     this.#conn = new RegistryConnection(options);
+    this.#options = options;
+  }
+
+  /** This client without the abort signal, for requests that finish a step an interrupt must not cut in half. */
+  uninterruptible(): RegistryClient {
+    return this.#options.signal ? new RegistryClient({ ...this.#options, signal: undefined }) : this;
   }
 
   /** A client for the registry an image reference names. */
@@ -239,7 +232,7 @@ export class RegistryClient {
     return found;
   }
 
-  /** HEAD a blob: its size, or undefined when the repository does not hold it. */
+  /** HEAD a blob: its size, or undefined when absent. */
   headBlob(repository: string, digest: string): Promise<blobs.BlobHead | undefined> {
     assertRepository(repository);
     return blobs.headBlob(this.#conn, repository, digest);

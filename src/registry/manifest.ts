@@ -78,3 +78,19 @@ export function parseManifest(bytes: Uint8Array, where: string): ImageManifest |
 export function isIndex(manifest: ImageManifest | ImageIndex): manifest is ImageIndex {
   return 'manifests' in manifest && Array.isArray(manifest.manifests);
 }
+
+/** The parts of an image config (the JSON a manifest's `config` points at) we read. */
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  config?: {
+    Labels?: Record<string, string> | null;
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    User?: string;
+    WorkingDir?: string;
+  };
+  created?: string;
+  [key: string]: unknown;
+}
