@@ -84,19 +84,9 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     logger,
   });
   const name = formatReference({ ...target, tag: undefined, digest: undefined });
-  const before = (error: unknown) => (isModuleError(error) && error.code === 'interrupted' ? stopped(options.signal, `before pushing ${name}:${options.version}: nothing was published`) : error);
-
-  const { plan, docker, source, imageId, held } = await (async () => {
-    const existing = await registry.listTags(target.repository);
-    const plan = planTags(options.version, existing, options.tagOptions ?? {});
-    const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
-    const source = options.source ?? `${name}:${plan.version}`;
-    const imageId = await localImageId(docker, source);
-    await requireValidation(imageId, source, options, logger);
-    const held = await heldImage(registry, target.repository, plan.tags[0]?.tag ?? plan.version);
-    return { plan, docker, source, imageId, held };
-  })().catch((error: unknown) => {
-    throw before(error);
+  const nothingYet = `before pushing ${name}:${options.version}: nothing was published`;
+  const { plan, docker, source, imageId, held } = await prepare(registry, target.repository, name, options, logger).catch((error: unknown) => {
+    throw isModuleError(error) && error.code === 'interrupted' ? stopped(options.signal, nothingYet) : error;
   });
   const versionTag = plan.tags[0]?.tag ?? plan.version;
 
@@ -113,7 +103,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   result.alreadyPublished = held !== undefined && held.configDigest === imageId;
   result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, { dryRun: options.dryRun === true, logger });
   if (options.dryRun) return result;
-  if (options.signal?.aborted) throw before(stopped(options.signal, ''));
+  if (options.signal?.aborted) throw stopped(options.signal, nothingYet);
 
   let pushRetries = 0;
   let digest: string;
@@ -132,6 +122,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       },
       ...(options.signal ? { signal: options.signal } : {}),
       attempts: (options.retry?.retries ?? 4) + 1,
+      // A push is many requests: it waits twice as long as one request before another try.
       ...(options.retry?.baseDelayMs !== undefined ? { baseDelayMs: options.retry.baseDelayMs * 2 } : {}),
       // A push whose answer was lost may have landed: the registry tells before another try.
       landed: async () => {
@@ -156,6 +147,17 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     result.retries = registry.retries + pushRetries;
   }
   return result;
+}
+
+/** Everything read before anything is written: the plan, the local image, its validation, what the version tag holds. */
+async function prepare(registry: RegistryClient, repository: string, name: string, options: PublishOptions, logger: Logger) {
+  const plan = planTags(options.version, await registry.listTags(repository), options.tagOptions ?? {});
+  const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  const source = options.source ?? `${name}:${plan.version}`;
+  const imageId = await localImageId(docker, source);
+  await requireValidation(imageId, source, options, logger);
+  const held = await heldImage(registry, repository, plan.tags[0]?.tag ?? plan.version);
+  return { plan, docker, source, imageId, held };
 }
 
 /** ModuleError 'interrupted' (or "timed out" for a deadline) saying what state the publish stopped in. */
