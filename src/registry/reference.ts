@@ -1,4 +1,4 @@
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
 
 // The grammar of github.com/distribution/reference (what `docker pull` accepts), in pieces so each
 // failure can name the rule it broke.
@@ -31,12 +31,6 @@ export interface ImageReference {
 const TAG_RULE = 'a tag is 1 to 128 letters, digits, "_", "." or "-" and does not start with "." or "-"';
 const PATH_RULE =
   'each path component is lowercase letters and digits, optionally separated by ".", "_", "__" or dashes, and may not start or end with a separator';
-
-/** A piece of user input fit for a one-line message: control characters escaped, long input cut. */
-export function inputForMessage(value: string, max = 120): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${value.length} characters)`;
-}
 
 function invalid(value: string, rule: string): ModuleError {
   return new ModuleError('registry-reference', `invalid image reference "${inputForMessage(value)}": ${rule}`, {
