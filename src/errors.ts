@@ -42,8 +42,13 @@ export function isModuleError(error: unknown): error is ModuleError {
   return error instanceof ModuleError;
 }
 
+/** Text with its control characters (terminal escapes, NULs, newlines) written as \\uXXXX. */
+export function escapeControl(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A piece of user input fit for a one-line message: control characters escaped, long input cut. */
 export function inputForMessage(value: string, max = 120): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = escapeControl(value);
   return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${value.length} characters)`;
 }

@@ -57,7 +57,9 @@ export async function run(): Promise<void> {
     logger.close();
     await report(outcome, inputs);
     if (controller.signal.aborted) {
-      core.setFailed('interrupted: containers and temp folders were removed; nothing was published');
+      // The command finished, so whatever it published is complete (see the outputs and summary).
+      const published = outcome.digest && !outcome.dryRun ? `; it had finished: ${outcome.image ?? ''} ${outcome.version ?? ''} is published as ${outcome.digest}` : '';
+      core.setFailed(`interrupted: containers and temp folders were removed${published}`);
       process.exitCode = ExitCode.interrupted;
     } else if (!outcome.ok) {
       core.setFailed(outcome.failure ?? `${outcome.command} failed`);
@@ -67,7 +69,7 @@ export async function run(): Promise<void> {
     logger.close();
     if (isModuleError(error)) {
       core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
-      process.exitCode = error.exitCode;
+      process.exitCode = controller.signal.aborted ? ExitCode.interrupted : error.exitCode;
       await writeErrorSummary(command, error).catch((e: unknown) => core.warning(`job summary not written: ${String(e)}`));
     } else if (controller.signal.aborted) {
       core.setFailed('interrupted: containers and temp folders were removed');

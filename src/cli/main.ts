@@ -67,12 +67,18 @@ function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext
   }
   const style = styleFor(stderr);
   if (isModuleError(error)) {
-    stderr.write(`${style.red('mercure-module: error:')} ${error.message}\n`);
-    if (error.hint) stderr.write(`  ${style.dim(`hint: ${error.hint}`)}\n`);
-    return error.exitCode;
+    stderr.write(`${style.red('mercure-module: error:')} ${printable(error.message)}\n`);
+    if (error.hint) stderr.write(`  ${style.dim(`hint: ${printable(error.hint)}`)}\n`);
+    // A failure caused by the interrupt (an aborted request) still exits as interrupted.
+    return ctx.signal.aborted ? ExitCode.interrupted : error.exitCode;
   }
   if (ctx.signal.aborted) return ExitCode.interrupted;
   // Not a user error: a bug. Show everything so it can be reported.
   stderr.write(`${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`);
   return 70;
+}
+
+/** Messages quote user input (file names, JSON errors): no control bytes but line breaks reach the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

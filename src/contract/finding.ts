@@ -1,3 +1,4 @@
+import { escapeControl } from '../errors.js';
 import { FINDING_CATALOGUE, type FindingCode } from './codes.js';
 
 export type Severity = 'error' | 'warning';
@@ -24,7 +25,8 @@ export function finding(
   const result: Finding = {
     code,
     severity: where.severity ?? entry.severity,
-    message,
+    // Messages quote module files, which may hold terminal escapes or binary garbage.
+    message: escapeControl(message),
     hint: where.hint ?? entry.hint,
   };
   if (where.file !== undefined) result.file = where.file;

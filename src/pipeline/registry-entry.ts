@@ -1,4 +1,4 @@
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { registryClientFor } from './registry-access.js';
 import { DOCKER_HUB, parseReference } from '../registry/reference.js';
@@ -115,18 +115,23 @@ export function checkGithubUrl(value: string): string {
   return `https://github.com/${[owner, repo, ...folder].join('/')}`;
 }
 
-/** Builds and validates a modules.json entry from the tags a repository holds. */
-export function registryEntry(input: RegistryEntryInput): ModulesRegistryEntry {
+/** The entry's own fields, checked and normalised: everything that needs no registry. */
+function checkFields(input: Omit<RegistryEntryInput, 'tags'>): { name: string; description: string; githubUrl: string; status: string } {
   const name = input.name.trim();
   if (!NAME_RE.test(name)) {
-    throw invalid('name', `"${input.name}" must be letters, digits, "_" and "-" only (mercure's module name rule)`);
+    throw invalid('name', `"${inputForMessage(input.name)}" must be letters, digits, "_" and "-" only (mercure's module name rule)`);
   }
   const description = input.description.trim();
   if (description === '') throw invalid('description', 'is empty', 'Describe in a sentence what the module does.');
   const githubUrl = checkGithubUrl(input.githubUrl);
   const status = input.status ?? 'active';
-  if (!/^[a-z]+$/.test(status)) throw invalid('status', `"${status}" must be a lowercase word such as active`);
+  if (!/^[a-z]+$/.test(status)) throw invalid('status', `"${inputForMessage(status)}" must be a lowercase word such as active`);
+  return { name, description, githubUrl, status };
+}
 
+/** Builds and validates a modules.json entry from the tags a repository holds. */
+export function registryEntry(input: RegistryEntryInput): ModulesRegistryEntry {
+  const { name, description, githubUrl, status } = checkFields(input);
   const ref = parseReference(input.image);
   if (ref.digest) throw invalid('image', `"${input.image}" must name a repository (and tag), not a digest`);
   const existing = new Set(input.tags);
@@ -173,6 +178,8 @@ export interface RegistryEntryFromRegistryOptions extends Omit<RegistryEntryInpu
 
 /** Reads the published tags of `image` from its registry and builds the validated entry. */
 export async function registryEntryFromRegistry(options: RegistryEntryFromRegistryOptions): Promise<ModulesRegistryEntry> {
+  // Bad fields are refused before the registry is asked anything.
+  checkFields(options);
   const ref = parseReference(options.image);
   const client = registryClientFor(ref, options);
   const tags = await client.listTags(ref.repository);

@@ -1,4 +1,5 @@
 import { ModuleError } from '../errors.js';
+import { parseReference, registryBaseUrl } from '../registry/reference.js';
 import { silentLogger } from '../report/logger.js';
 import { buildModule, type BuildOptions, type BuildReport } from './build.js';
 import { publish, type PublishOptions, type PublishResult } from './publish.js';
@@ -22,6 +23,9 @@ export interface ReleaseReport {
  */
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const logger = options.logger ?? silentLogger;
+  // Where it will publish is checked before a minute of building and smoke-running.
+  const target = parseReference(options.image);
+  registryBaseUrl(target.registry, options.registryUrl);
   const built = await buildModule(options);
   const validation = await validate({
     dir: options.dir,

@@ -4,8 +4,8 @@
  * One file per topic: dockerfile.ts, base-image.ts, entry-script.ts, runtime-steps.ts,
  * hardcoded-path.ts, context.ts, makefile.ts; the Dockerfile model lives in dockerfile-model.ts/steps.ts.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { finding, sortFindings, type Finding } from '../finding.js';
 import { baseNoCatFindings, baseUnpinnedFindings } from './base-image.js';
@@ -36,7 +36,16 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
     ...contextSizeFindings(files, ignore, resolved.largeContextBytes),
     ...(await makefileFindings(files, resolved.image)),
   ];
-  // The Dockerfile may sit outside the context (`docker build -f ../Dockerfile .`), so read it from disk.
+  // The Dockerfile may sit outside the context (`docker build -f ../Dockerfile .`), so read it from
+  // disk; but a Dockerfile *link* out of the module folder is refused, not read and quoted.
+  const outside = await linksOutside(dir, resolved.dockerfile);
+  if (outside) {
+    findings.push(finding('no-dockerfile', `${resolved.dockerfile} is a symbolic link to ${outside}, outside the module folder`, {
+      file: resolved.dockerfile,
+      hint: 'Put the real Dockerfile in the module folder (a link out of it is not part of what you publish).',
+    }));
+    return sortFindings(findings);
+  }
   const text = await readFile(resolve(dir, resolved.dockerfile), 'utf8').catch(() => undefined);
   if (text === undefined) {
     findings.push(finding('no-dockerfile', `No ${resolved.dockerfile} in ${dir}`, { file: resolved.dockerfile }));
@@ -59,4 +68,15 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
     ...(await hardcodedPathFindings(input, entry)),
   );
   return sortFindings(findings);
+}
+
+/** Where `file` leads when it is a symbolic link out of `dir`; undefined otherwise. */
+async function linksOutside(dir: string, file: string): Promise<string | undefined> {
+  const path = resolve(dir, file);
+  const info = await lstat(path).catch(() => undefined);
+  if (!info?.isSymbolicLink()) return undefined;
+  const [root, target] = await Promise.all([realpath(dir), realpath(path).catch(() => undefined)]);
+  if (target === undefined) return undefined;
+  const rel = relative(root, target);
+  return rel.startsWith('..') || isAbsolute(rel) ? target : undefined;
 }
