@@ -15,6 +15,8 @@ export interface PushOptions {
   auth?: EngineAuth;
   /** Progress lines (`<layer>: Pushed`), for a verbose log. */
   onEvent?: (line: string) => void;
+  /** Bytes pushed so far over all layers being uploaded, and their total as the engine knows it. */
+  onProgress?: (done: number, total: number) => void;
   /** Each retry, told once: why the push failed and when it is tried again. */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
@@ -100,6 +102,7 @@ async function pushOnce(docker: Docker, repository: string, tag: string, options
   }
   let digest: string | undefined;
   let failure: string | undefined;
+  const layers = new Map<string, { current: number; total: number }>();
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -108,6 +111,16 @@ async function pushOnce(docker: Docker, repository: string, tag: string, options
         if (event.aux?.Digest) digest = event.aux.Digest;
         if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
         if (event.status && !event.progressDetail?.total) options.onEvent?.(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+        if (event.id && event.progressDetail?.total) {
+          layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
+          let done = 0;
+          let total = 0;
+          for (const layer of layers.values()) {
+            done += layer.current;
+            total += layer.total;
+          }
+          options.onProgress?.(done, total);
+        }
       },
     );
   }).catch((error: unknown) => {

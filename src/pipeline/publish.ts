@@ -116,6 +116,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     digest = await pushTag(docker, name, versionTag, {
       ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
       onEvent: (line) => logger.debug(line),
+      onProgress: (done, total) => logger.progress?.(`pushing ${name}:${versionTag}`, done, total),
       onRetry: (message) => {
         pushRetries++;
         logger.warn(message);

@@ -194,6 +194,7 @@ class ImageCopy {
           this.#counts.uploaded++;
           this.#counts.bytes += descriptor.size;
           this.logger.debug(`uploaded ${descriptor.digest} (${descriptor.size} bytes)`);
+          this.logger.progress?.(`copying to ${this.#to.repository}`, this.#counts.bytes, undefined);
         }
         return;
       } catch (error) {
