@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
     as_root apt-get update -qq >/dev/null
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
   else
     echo "setup: missing ${missing[*]} and this is not a Debian machine: install them by hand" >&2
