@@ -2,16 +2,15 @@ import { copyFile, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { checkModule } from '../contract/static/index.js';
-import { finding, hasErrors, sortFindings, type Finding } from '../contract/finding.js';
+import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
-import { BuildFailure, buildImage } from '../engine/build.js';
-import { connectEngine, statusOf } from '../engine/connect.js';
+import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { DEFAULT_LONG_SERIES_SLICES, findSamples, folderTraits, userVariants, variantsOf, writeVariant, type FolderTraits, type Variant, type VariantInfo, type VariantTier } from '../mercure/variants/index.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { prepareCase } from './case.js';
 import { loadModuleScope, outOfScope, type ModuleScope } from './module-scope.js';
+import { buildForValidation, resolveImage, staticChecks } from './module-image.js';
 import type { ValidateOptions } from './validate.js';
 import { groupCauses, type FailureCause } from './matrix-causes.js';
 
@@ -248,42 +247,10 @@ function finish(report: MatrixReport, started: number): MatrixReport {
 
 /** The static checks of DIR and the build (or the given --image): the image reference to run, if any. */
 async function staticAndBuild(docker: Docker, dir: string | undefined, options: MatrixOptions, report: MatrixReport, logger: Logger): Promise<string | undefined> {
-  if (dir !== undefined) {
-    const step = logger.step(`static checks of ${dir}`);
-    report.findings.push(
-      ...(await checkModule(dir, {
-        ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-        ...(options.imageName ? { image: options.imageName } : {}),
-        buildArgs: options.buildArgs ?? {},
-        requiresRoot: options.requiresRoot ?? false,
-        network: options.network ?? false,
-      })),
-    );
-    step.done(`${report.findings.length} finding(s)`);
-  }
+  if (dir !== undefined) report.findings.push(...(await staticChecks(dir, options, logger)));
   if (options.image !== undefined) return options.image;
   if (dir === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
   if (report.findings.some((f) => f.code === 'no-dockerfile')) return undefined;
-  const step = logger.step(`building ${dir}`);
-  try {
-    const built = await buildImage(docker, { dir, ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}), buildArgs: options.buildArgs ?? {}, onLine: (line) => logger.debug(line) });
-    step.done(built.imageId.slice(0, 19));
-    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
-    return built.imageId;
-  } catch (error) {
-    if (!(error instanceof BuildFailure)) throw error;
-    step.done('failed');
-    report.build = { logTail: error.log.slice(-20) };
-    report.findings.push(finding('build-failed', `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
-    return undefined;
-  }
+  return buildForValidation(docker, dir, options, report, logger);
 }
 
-async function resolveImage(docker: Docker, image: string): Promise<string> {
-  try {
-    return (await docker.getImage(image).inspect()).Id;
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, { hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.' });
-  }
-}

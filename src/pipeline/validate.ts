@@ -1,14 +1,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { checkModule } from '../contract/static/index.js';
-import { finding, hasErrors, sortFindings, type Finding } from '../contract/finding.js';
+import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
-import { BuildFailure, buildImage } from '../engine/build.js';
-import { connectEngine, statusOf } from '../engine/connect.js';
+import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { prepareCase, type CaseSource } from './case.js';
+import { buildForValidation, resolveImage, staticChecks } from './module-image.js';
 import { recordValidation, stateDir } from './validation-record.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
@@ -61,20 +60,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
 
-  const findings: Finding[] = [];
-  if (dir !== undefined) {
-    const step = logger.step(`static checks of ${dir}`);
-    findings.push(
-      ...(await checkModule(dir, {
-        ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-        ...(options.imageName ? { image: options.imageName } : {}),
-        buildArgs: options.buildArgs ?? {},
-        requiresRoot: options.requiresRoot ?? false,
-        network: options.network ?? false,
-      })),
-    );
-    step.done(`${findings.length} finding(s)`);
-  }
+  const findings: Finding[] = dir !== undefined ? await staticChecks(dir, options, logger) : [];
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const report: ValidationReport = { ok: false, findings, counts: { errors: 0, warnings: 0 } };
   if (dir !== undefined) report.dir = dir;
@@ -138,47 +124,6 @@ function finish(report: ValidationReport): ValidationReport {
   };
   report.ok = !hasErrors(report.findings) && report.smoke !== undefined && !report.smoke.interrupted;
   return report;
-}
-
-async function buildForValidation(
-  docker: Docker,
-  dir: string,
-  options: ValidateOptions,
-  report: ValidationReport,
-  logger: Logger,
-): Promise<string | undefined> {
-  const step = logger.step(`building ${dir}`);
-  try {
-    const built = await buildImage(docker, {
-      dir,
-      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-      buildArgs: options.buildArgs ?? {},
-      onLine: (line) => logger.debug(line),
-    });
-    step.done(built.imageId.slice(0, 19));
-    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
-    return built.imageId;
-  } catch (error) {
-    if (!(error instanceof BuildFailure)) throw error;
-    step.done('failed');
-    report.build = { logTail: error.log.slice(-20) };
-    const at = error.step ? ` at "${error.step}"` : '';
-    report.findings.push(finding('build-failed', `the build failed${at}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
-    return undefined;
-  }
-}
-
-async function resolveImage(docker: Docker, image: string): Promise<string> {
-  try {
-    return (await docker.getImage(image).inspect()).Id;
-  } catch (error) {
-    if (statusOf(error) === 404) {
-      throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, {
-        hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.',
-      });
-    }
-    throw error;
-  }
 }
 
 async function requireFolder(dir: string, what: string): Promise<void> {

@@ -1,0 +1,74 @@
+import type Docker from 'dockerode';
+import { finding, type Finding } from '../contract/finding.js';
+import { checkModule } from '../contract/static/index.js';
+import { BuildFailure, buildImage } from '../engine/build.js';
+import { statusOf } from '../engine/connect.js';
+import { ModuleError } from '../errors.js';
+import type { Logger } from '../report/logger.js';
+
+/** What validate and the matrix both need to check and build a module folder. */
+export interface ModuleImageOptions {
+  dockerfile?: string;
+  imageName?: string;
+  buildArgs?: Record<string, string>;
+  requiresRoot?: boolean;
+  network?: boolean;
+}
+
+/** The part of a report these steps fill in. */
+export interface ImageSteps {
+  findings: Finding[];
+  build?: { imageId?: string; logTail: string[] };
+}
+
+/** The static checks of a module folder, as one logged step. */
+export async function staticChecks(dir: string, options: ModuleImageOptions, logger: Logger): Promise<Finding[]> {
+  const step = logger.step(`static checks of ${dir}`);
+  const findings = await checkModule(dir, {
+    ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+    ...(options.imageName ? { image: options.imageName } : {}),
+    buildArgs: options.buildArgs ?? {},
+    requiresRoot: options.requiresRoot ?? false,
+    network: options.network ?? false,
+  });
+  step.done(`${findings.length} finding(s)`);
+  return findings;
+}
+
+/**
+ * A plain build of the module folder to smoke-run: the image ID, or undefined when it does not
+ * build (then a build-failed finding and the build log tail are in `report`).
+ */
+export async function buildForValidation(docker: Docker, dir: string, options: ModuleImageOptions, report: ImageSteps, logger: Logger): Promise<string | undefined> {
+  const step = logger.step(`building ${dir}`);
+  try {
+    const built = await buildImage(docker, {
+      dir,
+      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      buildArgs: options.buildArgs ?? {},
+      onLine: (line) => logger.debug(line),
+    });
+    step.done(built.imageId.slice(0, 19));
+    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
+    return built.imageId;
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    step.done('failed');
+    report.build = { logTail: error.log.slice(-20) };
+    const at = error.step ? ` at "${error.step}"` : '';
+    report.findings.push(finding('build-failed', `the build failed${at}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
+    return undefined;
+  }
+}
+
+/** The ID of an image in the engine; a clear ModuleError when it is not there. */
+export async function resolveImage(docker: Docker, image: string): Promise<string> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, {
+      hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.',
+    });
+  }
+}
