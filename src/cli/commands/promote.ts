@@ -6,13 +6,13 @@ import { smokeRevalidator } from '../../pipeline/revalidate.js';
 import { status } from '../../pipeline/status.js';
 import { cliCredentials } from '../credentials.js';
 import type { CliContext } from '../main.js';
-import { collectList, parseCount, parseLevel, parseSeconds, parseSettings } from '../options.js';
+import { collectList, parseCount } from '../options.js';
 import { renderPromote, renderStatus, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
-import { addLoginOptions, addTagOptions, tagOptions, type LoginFlags, type TagFlags } from './shared-options.js';
+import { addLoginOptions, addSmokeOptions, addTagOptions, smokeOptions, tagOptions, type LoginFlags, type SmokeFlags, type TagFlags } from './shared-options.js';
 
-interface PromoteFlags extends TagFlags, LoginFlags {
+interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags {
   to: string;
   version?: string;
   sourceUsername?: string;
@@ -20,12 +20,6 @@ interface PromoteFlags extends TagFlags, LoginFlags {
   dryRun?: boolean;
   skipValidate?: boolean;
   concurrency?: number;
-  timeout?: number;
-  fixtures?: string;
-  settings?: Record<string, unknown>;
-  level: 'series' | 'study';
-  requiresRoot?: boolean;
-  network?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -42,13 +36,8 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
     .option('--source-registry-url <url>', 'source registry API base URL, when not derived from the name')
     .option('--dry-run', 'resolve and plan only: no smoke run, nothing written')
     .option('--skip-validate', 'promote without re-running the smoke run on the exact digest (printed)')
-    .option('--concurrency <n>', 'blobs copied at once (default 3)', parseCount('--concurrency', 32))
-    .option('--timeout <seconds>', 'smoke run: kill the module after this many seconds', parseSeconds)
-    .option('--fixtures <dir>', 'smoke run input: a mercure case folder or a folder of DICOM files')
-    .option('--settings <json>', "smoke run: the module's settings as JSON, or @file.json", parseSettings)
-    .option('--level <level>', 'smoke run: series or study', parseLevel, 'series')
-    .option('--requires-root', 'smoke run: the module runs as root on mercure')
-    .option('--network', 'smoke run: the module has network on mercure')
+    .option('--concurrency <n>', 'blobs copied at once (default 3)', parseCount('--concurrency', 32));
+  addSmokeOptions(promoteCommand)
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show pull and copy progress');
   addLoginOptions(addTagOptions(promoteCommand))
@@ -66,11 +55,8 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
         source: { ...(sourceLogin ? { credentials: sourceLogin } : {}), ...(opts.sourceRegistryUrl ? { registryUrl: opts.sourceRegistryUrl } : {}) },
         target: { ...(targetLogin ? { credentials: targetLogin } : {}), ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}) },
         revalidate: smokeRevalidator({
-          logger, signal: ctx.signal, level: opts.level, requiresRoot: opts.requiresRoot === true, network: opts.network === true,
+          logger, signal: ctx.signal, ...smokeOptions(opts),
           ...(sourceLogin ? { credentials: sourceLogin } : {}),
-          ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
-          ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
-          ...(opts.settings ? { settings: opts.settings } : {}),
           onReport: (report) => {
             if (!opts.json && !report.ok) ctx.stdout.write(`${renderValidation(report, style)}\n`);
           },

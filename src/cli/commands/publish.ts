@@ -1,12 +1,12 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { buildModule } from '../../pipeline/build.js';
 import { publish, type PublishResult } from '../../pipeline/publish.js';
 import { release } from '../../pipeline/release.js';
 import { cliCredentials } from '../credentials.js';
 import type { CliContext } from '../main.js';
-import { collectBuildArg, parseLevel, parseSeconds, parseSettings } from '../options.js';
-import { addLoginOptions, addRepositoryOptions, addTagOptions, repositoryOptions, tagOptions, type LoginFlags, type RepositoryFlags, type TagFlags } from './shared-options.js';
+import { collectBuildArg } from '../options.js';
+import { addLoginOptions, addRepositoryOptions, addSmokeOptions, addTagOptions, repositoryOptions, smokeOptions, tagOptions, type LoginFlags, type RepositoryFlags, type SmokeFlags, type TagFlags } from './shared-options.js';
 import { renderPublish, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
@@ -74,31 +74,22 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .requiredOption('--version <version>', 'semantic version, e.g. 1.2.3 or refs/tags/v1.2.3')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
-    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {})
-    .option('--timeout <seconds>', 'kill the module after this many seconds (default 600)', parseSeconds)
-    .option('--fixtures <dir>', 'smoke-run input: a mercure case folder or a folder of DICOM files')
-    .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
-    .addOption(new Option('--level <level>', 'series or study').argParser(parseLevel).default('series'))
-    .option('--requires-root', 'the module runs as root on mercure')
-    .option('--network', 'the module has network on mercure')
+    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {});
+  addSmokeOptions(releaseCommand)
     .option('--dry-run', 'build and validate, print the tag plan, push nothing')
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build and push output');
   addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand)))
     .addHelpText('after', '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3')
-    .action(async (dir: string, opts: TagFlags & { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; timeout?: number; fixtures?: string; settings?: Record<string, unknown>; level: 'series' | 'study'; requiresRoot?: boolean; network?: boolean; dryRun?: boolean; force?: boolean; json?: boolean; verbose?: boolean } & LoginFlags & RepositoryFlags) => {
+    .action(async (dir: string, opts: TagFlags & SmokeFlags & LoginFlags & RepositoryFlags & { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; dryRun?: boolean; force?: boolean; json?: boolean; verbose?: boolean }) => {
       const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
       const credentials = await cliCredentials(opts);
       const report = await release({
-        dir, image: opts.image, version: opts.version, buildArgs: opts.buildArg, labels: opts.label, level: opts.level,
-        requiresRoot: opts.requiresRoot === true, network: opts.network === true, tagOptions: tagOptions(opts),
-        dryRun: opts.dryRun === true, force: opts.force === true, logger, signal: ctx.signal,
+        dir, image: opts.image, version: opts.version, buildArgs: opts.buildArg, labels: opts.label, ...smokeOptions(opts),
+        tagOptions: tagOptions(opts), dryRun: opts.dryRun === true, force: opts.force === true, logger, signal: ctx.signal,
         repository: await repositoryOptions(opts),
         ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
-        ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
-        ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
-        ...(opts.settings ? { settings: opts.settings } : {}),
         ...(credentials ? { credentials } : {}),
         ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
       });

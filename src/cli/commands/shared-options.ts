@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { RepositoryOptions } from '../../pipeline/repository.js';
 import type { TagPlanOptions } from '../../release/index.js';
 import { ModuleError } from '../../errors.js';
-import { collectList } from '../options.js';
+import { collectList, parseLevel, parseSeconds, parseSettings } from '../options.js';
 
 /** The login flags. */
 export interface LoginFlags {
@@ -94,4 +94,37 @@ export async function repositoryOptions(opts: RepositoryFlags): Promise<Reposito
 function parseVisibility(value: string): 'private' | 'public' {
   if (value !== 'private' && value !== 'public') throw new ModuleError('bad-visibility', `--visibility must be "private" or "public", got "${value}"`);
   return value;
+}
+
+/** The smoke-run flags of validate, release and promote. */
+export interface SmokeFlags {
+  timeout?: number;
+  fixtures?: string;
+  settings?: Record<string, unknown>;
+  level: 'series' | 'study';
+  requiresRoot?: boolean;
+  network?: boolean;
+}
+
+/** Adds the smoke-run flags: how mercure would configure the module, and what it gets as input. */
+export function addSmokeOptions(command: Command): Command {
+  return command
+    .option('--timeout <seconds>', 'kill the module after this many seconds (default 600)', parseSeconds)
+    .option('--fixtures <dir>', 'input: a mercure case folder, or a folder of DICOM files (default: a synthetic CT series)')
+    .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
+    .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
+    .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')
+    .option('--network', 'give the module a network, as mercure does for network_enabled modules');
+}
+
+/** The smoke-run options of the library from the smoke-run flags. */
+export function smokeOptions(opts: SmokeFlags) {
+  return {
+    level: opts.level,
+    requiresRoot: opts.requiresRoot === true,
+    network: opts.network === true,
+    ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+    ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
+    ...(opts.settings ? { settings: opts.settings } : {}),
+  };
 }

@@ -5,22 +5,17 @@ import type { VariantTier } from '../../mercure/variants/index.js';
 import { runMatrix } from '../../pipeline/matrix.js';
 import { validate, type ValidateOptions } from '../../pipeline/validate.js';
 import type { CliContext } from '../main.js';
-import { collectBuildArg, parseCount, parseLevel, parseSeconds, parseSettings, MAX_SLICES } from '../options.js';
+import { collectBuildArg, parseCount, MAX_SLICES } from '../options.js';
+import { addSmokeOptions, smokeOptions, type SmokeFlags } from './shared-options.js';
 import { renderMatrix, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
-interface ValidateFlags {
+interface ValidateFlags extends SmokeFlags {
   image?: string;
   imageName?: string;
   dockerfile?: string;
   buildArg: Record<string, string>;
-  timeout?: number;
-  fixtures?: string;
-  settings?: Record<string, unknown>;
-  level: 'series' | 'study';
-  requiresRoot?: boolean;
-  network?: boolean;
   json?: boolean;
   verbose?: boolean;
   matrix?: VariantTier | true;
@@ -41,20 +36,15 @@ function parseTier(value: string): VariantTier {
 
 /** `mercure-module validate [DIR]`: static checks, build, and a smoke run as mercure 0.4.1 runs it. */
 export function registerValidate(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('validate')
     .description('Check a module, build it and run it on a mercure-style case exactly as mercure runs it.')
     .argument('[dir]', 'module folder (default: . when no --image is given)')
     .option('--image <tag>', 'validate this image instead of building DIR')
     .option('--image-name <name>', 'the name the module is published as (checks the Makefile agrees)')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
-    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
-    .option('--timeout <seconds>', 'kill the module after this many seconds (default 600)', parseSeconds)
-    .option('--fixtures <dir>', 'input: a mercure case folder, or a folder of DICOM files (default: a synthetic CT series)')
-    .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
-    .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
-    .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')
-    .option('--network', 'give the module a network, as mercure does for network_enabled modules')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {});
+  addSmokeOptions(command)
     .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
     .option('--matrix-source <dir>', 'add your own anonymised cases to the matrix: one subfolder per variant (implies --matrix)')
     .option('--long-series <n>', 'slices of the long-series variant (default 300)', parseCount('--long-series', MAX_SLICES))
@@ -79,12 +69,7 @@ Examples:
         ...(opts.imageName ? { imageName: opts.imageName } : {}),
         ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
         buildArgs: opts.buildArg,
-        ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
-        ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
-        ...(opts.settings ? { settings: opts.settings } : {}),
-        level: opts.level,
-        requiresRoot: opts.requiresRoot === true,
-        network: opts.network === true,
+        ...smokeOptions(opts),
         logger,
         signal: ctx.signal,
       };
