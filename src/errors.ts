@@ -42,9 +42,13 @@ export function isModuleError(error: unknown): error is ModuleError {
   return error instanceof ModuleError;
 }
 
-/** Text with its control characters (terminal escapes, NULs, newlines) written as \\uXXXX. */
-export function escapeControl(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * Text with its control characters (terminal escapes, NULs, newlines) written as \\uXXXX; with
+ * `keepLineBreaks`, tabs and newlines stay as they are (multi-line error messages).
+ */
+export function escapeControl(value: string, options: { keepLineBreaks?: boolean } = {}): string {
+  const pattern = options.keepLineBreaks ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g;
+  return value.replace(pattern, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A piece of user input fit for a one-line message: control characters escaped, long input cut. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, isModuleError } from '../errors.js';
+import { escapeControl, ExitCode, isModuleError } from '../errors.js';
 import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
@@ -67,8 +67,8 @@ function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext
   }
   const style = styleFor(stderr);
   if (isModuleError(error)) {
-    stderr.write(`${style.red('mercure-module: error:')} ${printable(error.message)}\n`);
-    if (error.hint) stderr.write(`  ${style.dim(`hint: ${printable(error.hint)}`)}\n`);
+    stderr.write(`${style.red('mercure-module: error:')} ${escapeControl(error.message, { keepLineBreaks: true })}\n`);
+    if (error.hint) stderr.write(`  ${style.dim(`hint: ${escapeControl(error.hint, { keepLineBreaks: true })}`)}\n`);
     // A failure caused by the interrupt (an aborted request) still exits as interrupted.
     return ctx.signal.aborted ? ExitCode.interrupted : error.exitCode;
   }
@@ -76,9 +76,4 @@ function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext
   // Not a user error: a bug. Show everything so it can be reported.
   stderr.write(`${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`);
   return 70;
-}
-
-/** Messages quote user input (file names, JSON errors): no control bytes but line breaks reach the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
