@@ -66,7 +66,7 @@ beforeAll(async () => {
   [basic, tokens] = await Promise.all([startRegistry({ auth: { username: USER, password: CANARY } }), startTokenRegistry({ username: USER, password: CANARY })]);
 }, 120_000);
 afterAll(async () => {
-  await untagPushed([basic?.host, tokens?.registry.host].filter((h): h is string => h !== undefined));
+  await untagPushed([basic?.host, tokens?.registry.host].filter((h): h is string => h !== undefined).map((h) => `${h}/`));
   await Promise.all([basic?.stop(), tokens?.stop()]);
   await rm(sandbox, { recursive: true, force: true });
 });

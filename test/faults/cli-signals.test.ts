@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
-  await untagPushed([host, ...proxies.map((p) => p.host)]);
+  await untagPushed([`${host}/signals/`, ...proxies.map((p) => `${p.host}/`)]);
   await rm(sandbox, { recursive: true, force: true });
 });
 

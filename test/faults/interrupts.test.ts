@@ -15,7 +15,7 @@ const proxies: FaultProxy[] = [];
 
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
-  await untagPushed([host, ...proxies.map((p) => p.host)]);
+  await untagPushed([`${host}/stop/`, ...proxies.map((p) => `${p.host}/`)]);
 });
 
 /** A repository where 1.2.3 is out (1, latest on it); returns its digest. */

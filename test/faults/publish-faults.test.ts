@@ -20,7 +20,7 @@ const failures: string[] = [];
 
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
-  await untagPushed(proxies.map((p) => p.host));
+  await untagPushed(proxies.map((p) => `${p.host}/`));
 });
 
 /** `count` distinct versions in a seeded random order (so some publishes come after newer ones), a few prereleases. */

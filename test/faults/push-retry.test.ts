@@ -16,7 +16,7 @@ const proxies: FaultProxy[] = [];
 
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
-  await untagPushed(proxies.map((p) => p.host));
+  await untagPushed(proxies.map((p) => `${p.host}/`));
 });
 
 /** An engine whose pushes report `failures` in turn (one per push), then succeed. */

@@ -9,7 +9,7 @@ const host = inject('registryHost');
 const fast = { baseDelayMs: 20 };
 
 afterAll(async () => {
-  await untagPushed([host]);
+  await untagPushed([`${host}/race/`]);
 });
 
 async function publishTiny(repository: string, version: string, extra: Partial<PublishOptions> = {}) {

@@ -57,11 +57,16 @@ export function expectedFloating(published: ReadonlyMap<string, string>): Record
   return out;
 }
 
-/** Removes the engine's tags for images pushed to these registry hosts (publish tags `<host>/<repo>:<version>`). */
-export async function untagPushed(hosts: readonly string[]): Promise<void> {
+/**
+ * Removes the engine's tags (publish tags `<host>/<repo>:<version>`) that start with one of these
+ * prefixes: a test file's own registry hosts (`<host>/`) or its own namespace on the suite's
+ * shared registry (`<host>/race/`). Never a whole shared host: other files' freshly built images
+ * live there, and untagging one deletes it under their feet.
+ */
+export async function untagPushed(prefixes: readonly string[]): Promise<void> {
   const docker = new Docker();
   const images = await docker.listImages();
-  const refs = images.flatMap((image) => image.RepoTags ?? []).filter((ref) => hosts.some((host) => ref.startsWith(`${host}/`)));
+  const refs = images.flatMap((image) => image.RepoTags ?? []).filter((ref) => prefixes.some((prefix) => ref.startsWith(prefix)));
   for (const ref of refs) await docker.getImage(ref).remove({ noprune: true }).catch(() => undefined);
 }
 
