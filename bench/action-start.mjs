@@ -29,7 +29,17 @@ async function node24() {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const prefix = path.join(root, '.mmk-cache', `node-${NODE24_VERSION}`);
   const bin = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
-  if (!existsSync(bin)) await execa('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${NODE24_VERSION}`]);
+  if (!existsSync(bin))
+    await execa('npm', [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `node@${NODE24_VERSION}`,
+    ]);
   return bin;
 }
 
@@ -42,7 +52,8 @@ function once(node, env) {
     let text = '';
     child.stdout.on('data', (chunk) => {
       text += chunk;
-      if (firstLine === undefined && text.includes('\n')) firstLine = { ms: performance.now() - started, line: text.slice(0, text.indexOf('\n')) };
+      if (firstLine === undefined && text.includes('\n'))
+        firstLine = { ms: performance.now() - started, line: text.slice(0, text.indexOf('\n')) };
     });
     child.once('error', reject);
     child.once('close', (code) => {
@@ -56,12 +67,24 @@ const node = await node24();
 const { stdout: version } = await execa(node, ['--version']);
 const work = await mkdtemp(path.join(os.tmpdir(), 'mmk-bench-action-'));
 try {
-  const files = { output: path.join(work, 'output'), summary: path.join(work, 'summary'), event: path.join(work, 'event.json') };
+  const files = {
+    output: path.join(work, 'output'),
+    summary: path.join(work, 'summary'),
+    event: path.join(work, 'event.json'),
+  };
   await Promise.all([writeFile(files.output, ''), writeFile(files.summary, ''), writeFile(files.event, '{}')]);
   const env = {
-    PATH: process.env.PATH ?? '', HOME: work, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: root, GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary, GITHUB_EVENT_PATH: files.event, GITHUB_REF: 'refs/heads/main', MERCURE_MODULE_STATE_DIR: work,
-    INPUT_COMMAND: 'validate', INPUT_CONTEXT: work,
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: root,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REF: 'refs/heads/main',
+    MERCURE_MODULE_STATE_DIR: work,
+    INPUT_COMMAND: 'validate',
+    INPUT_CONTEXT: work,
     ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
   };
   await once(node, env); // warm-up: the file system cache, not the process
@@ -71,10 +94,16 @@ try {
   const gzip = gzipSync(await readFile(dist)).length;
   const firstLine = median(results.map((r) => r.ms));
   console.log(`bench/action-start: node ${version} dist/index.js, ${runs} runs`);
-  console.log(`  first log line  median ${firstLine.toFixed(0)} ms  (${results.map((r) => r.ms.toFixed(0)).join(', ')})  target < 300 ms`);
-  console.log(`  whole run       median ${median(results.map((r) => r.exitMs)).toFixed(0)} ms  (validate of an empty folder, engine connect included)`);
+  console.log(
+    `  first log line  median ${firstLine.toFixed(0)} ms  (${results.map((r) => r.ms.toFixed(0)).join(', ')})  target < 300 ms`,
+  );
+  console.log(
+    `  whole run       median ${median(results.map((r) => r.exitMs)).toFixed(0)} ms  (validate of an empty folder, engine connect included)`,
+  );
   console.log(`  first line: ${results[0].line}`);
-  console.log(`  bundle size     ${(size / 1024 / 1024).toFixed(2)} MiB (${size} bytes), ${(gzip / 1024 / 1024).toFixed(2)} MiB gzipped`);
+  console.log(
+    `  bundle size     ${(size / 1024 / 1024).toFixed(2)} MiB (${size} bytes), ${(gzip / 1024 / 1024).toFixed(2)} MiB gzipped`,
+  );
   if (firstLine >= 300) process.exitCode = 1;
 } finally {
   await rm(work, { recursive: true, force: true });

@@ -90,14 +90,19 @@ try {
     execFileSync(python, ['-c', PYDICOM_WRITER, dir, String(slices), String(matrix)], { stdio: 'inherit' });
     await rm(dir, { recursive: true, force: true });
   };
-  const result = await sideBySide(`synthetic CT case, ${slices} slices of ${matrix}x${matrix} (16-bit), ${runs} runs each`, {
-    ours,
-    theirs,
-    runs,
-    oursName: 'writeInputFolder (.dcm+.tags+task)',
-    theirsName: 'pydicom script (.dcm only)',
-  });
-  console.log(`  slices per second: ours ${(slices / result.ours).toFixed(0)}, pydicom ${(slices / result.theirs).toFixed(0)}`);
+  const result = await sideBySide(
+    `synthetic CT case, ${slices} slices of ${matrix}x${matrix} (16-bit), ${runs} runs each`,
+    {
+      ours,
+      theirs,
+      runs,
+      oursName: 'writeInputFolder (.dcm+.tags+task)',
+      theirsName: 'pydicom script (.dcm only)',
+    },
+  );
+  console.log(
+    `  slices per second: ours ${(slices / result.ours).toFixed(0)}, pydicom ${(slices / result.theirs).toFixed(0)}`,
+  );
 } finally {
   await rm(work, { recursive: true, force: true });
 }

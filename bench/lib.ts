@@ -29,7 +29,16 @@ export async function sideBySide(
   await theirs();
   const times: { ours: number[]; theirs: number[] } = { ours: [], theirs: [] };
   for (let i = 0; i < runs; i++) {
-    const order: ['ours' | 'theirs', () => Promise<unknown>][] = i % 2 ? [['theirs', theirs], ['ours', ours]] : [['ours', ours], ['theirs', theirs]];
+    const order: ['ours' | 'theirs', () => Promise<unknown>][] =
+      i % 2
+        ? [
+            ['theirs', theirs],
+            ['ours', ours],
+          ]
+        : [
+            ['ours', ours],
+            ['theirs', theirs],
+          ];
     for (const [key, fn] of order) {
       const start = performance.now();
       await fn();
@@ -39,8 +48,12 @@ export async function sideBySide(
   const result = { ours: median(times.ours), theirs: median(times.theirs), ratio: 0 };
   result.ratio = result.ours / result.theirs;
   console.log(`${title}`);
-  console.log(`  ${oursName.padEnd(28)} median ${result.ours.toFixed(3)} s  (${times.ours.map((t) => t.toFixed(2)).join(', ')})`);
-  console.log(`  ${theirsName.padEnd(28)} median ${result.theirs.toFixed(3)} s  (${times.theirs.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(
+    `  ${oursName.padEnd(28)} median ${result.ours.toFixed(3)} s  (${times.ours.map((t) => t.toFixed(2)).join(', ')})`,
+  );
+  console.log(
+    `  ${theirsName.padEnd(28)} median ${result.theirs.toFixed(3)} s  (${times.theirs.map((t) => t.toFixed(2)).join(', ')})`,
+  );
   console.log(`  ratio ours/theirs: ${result.ratio.toFixed(3)}`);
   return result;
 }

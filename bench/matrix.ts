@@ -40,7 +40,8 @@ try {
   const containers: number[] = [];
   const ours = async () => {
     const report = await runMatrix({ dir: blur, buildArgs, tier: 'quick', recordTo: false });
-    if (!report.ok) throw new Error(`the quick matrix failed: ${JSON.stringify(report.causes.map((c) => [c.key, c.variants]))}`);
+    if (!report.ok)
+      throw new Error(`the quick matrix failed: ${JSON.stringify(report.causes.map((c) => [c.key, c.variants]))}`);
     walls.push(report.timing.wallMs);
     containers.push(report.timing.containerMs);
     shares.push(1 - report.timing.containerMs / report.timing.wallMs);
@@ -53,20 +54,44 @@ try {
       await mkdir(path.join(run, 'out'));
       await chmod(path.join(run, 'out'), 0o777);
       await execa('docker', [
-        'run', '--rm', '--network', 'none', '--cap-drop', 'ALL', '--user', '38117:38117',
-        '-v', `${path.join(run, 'in')}:/tmp/data`, '-v', `${path.join(run, 'out')}:/tmp/output`,
-        '-e', 'MERCURE_IN_DIR=/tmp/data', '-e', 'MERCURE_OUT_DIR=/tmp/output', imageId,
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--cap-drop',
+        'ALL',
+        '--user',
+        '38117:38117',
+        '-v',
+        `${path.join(run, 'in')}:/tmp/data`,
+        '-v',
+        `${path.join(run, 'out')}:/tmp/output`,
+        '-e',
+        'MERCURE_IN_DIR=/tmp/data',
+        '-e',
+        'MERCURE_OUT_DIR=/tmp/output',
+        imageId,
       ]);
       await rm(run, { recursive: true, force: true });
     }
   };
   await sideBySide(`quick matrix of the example module (${cases.length} cases)`, {
-    ours, theirs, runs, oursName: 'mercure-module validate --matrix', theirsName: `docker run x ${cases.length} (same cases)`,
+    ours,
+    theirs,
+    runs,
+    oursName: 'mercure-module validate --matrix',
+    theirsName: `docker run x ${cases.length} (same cases)`,
   });
   // The warm-up run is the first entry: leave it out.
   const measured = (values: number[]) => values.slice(1);
-  console.log(`  matrix wall time median ${(median(measured(walls)) / 1000).toFixed(2)} s, in the module's containers ${(median(measured(containers)) / 1000).toFixed(2)} s`);
-  console.log(`  share outside the module's containers: median ${(median(measured(shares)) * 100).toFixed(1)}% (${measured(shares).map((s) => `${(s * 100).toFixed(0)}%`).join(', ')}); target < 20%`);
+  console.log(
+    `  matrix wall time median ${(median(measured(walls)) / 1000).toFixed(2)} s, in the module's containers ${(median(measured(containers)) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  share outside the module's containers: median ${(median(measured(shares)) * 100).toFixed(1)}% (${measured(shares)
+      .map((s) => `${(s * 100).toFixed(0)}%`)
+      .join(', ')}); target < 20%`,
+  );
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -33,16 +33,32 @@ async function sideBySide(title, { ours, theirs, runs, oursName, theirsName }) {
   await theirs();
   const times = { ours: [], theirs: [] };
   for (let i = 0; i < runs; i++) {
-    for (const [key, fn] of i % 2 ? [['theirs', theirs], ['ours', ours]] : [['ours', ours], ['theirs', theirs]]) {
+    for (const [key, fn] of i % 2
+      ? [
+          ['theirs', theirs],
+          ['ours', ours],
+        ]
+      : [
+          ['ours', ours],
+          ['theirs', theirs],
+        ]) {
       const start = performance.now();
       await fn();
       times[key].push((performance.now() - start) / 1000);
     }
   }
-  const result = { ours: median(times.ours), theirs: median(times.theirs), runsOurs: times.ours, runsTheirs: times.theirs };
+  const result = {
+    ours: median(times.ours),
+    theirs: median(times.theirs),
+    runsOurs: times.ours,
+    runsTheirs: times.theirs,
+  };
   result.ratio = result.ours / result.theirs;
-  const line = (name, t, all) => `  ${name.padEnd(32)} median ${t.toFixed(3)} s  (${all.map((x) => x.toFixed(2)).join(', ')})`;
-  console.log(`${title}\n${line(oursName, result.ours, times.ours)}\n${line(theirsName, result.theirs, times.theirs)}\n  ratio ours/theirs: ${result.ratio.toFixed(3)}`);
+  const line = (name, t, all) =>
+    `  ${name.padEnd(32)} median ${t.toFixed(3)} s  (${all.map((x) => x.toFixed(2)).join(', ')})`;
+  console.log(
+    `${title}\n${line(oursName, result.ours, times.ours)}\n${line(theirsName, result.theirs, times.theirs)}\n  ratio ours/theirs: ${result.ratio.toFixed(3)}`,
+  );
   return result;
 }
 
@@ -58,15 +74,30 @@ async function freePort() {
 async function startRegistry(dir) {
   const port = await freePort();
   const config = path.join(dir, 'config.yml');
-  await writeFile(config, [
-    'version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true',
-    'storage:', '  filesystem:', `    rootdirectory: ${path.join(dir, 'data')}`,
-    'http:', `  addr: 127.0.0.1:${port}`, `  secret: ${randomBytes(16).toString('hex')}`, '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${path.join(dir, 'data')}`,
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      '',
+    ].join('\n'),
+  );
   const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' });
   const host = `127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://${host}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { host, child };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -92,14 +123,19 @@ async function pushBigImage(client, repository) {
     await client.uploadBlob(repository, digest, randomStream(`layer-${i}`, size), size);
     layers.push({ mediaType: MediaType.dockerLayer, digest, size });
   }
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux',
-    config: { Labels: { 'org.opencontainers.image.version': '1.0.0' } },
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: { 'org.opencontainers.image.version': '1.0.0' } },
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    }),
+  );
   const configDescriptor = { mediaType: MediaType.dockerConfig, digest: sha256Digest(config), size: config.length };
   await client.uploadBlob(repository, configDescriptor.digest, config, config.length);
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.dockerManifest, config: configDescriptor, layers }));
+  const manifest = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.dockerManifest, config: configDescriptor, layers }),
+  );
   return client.putManifest(repository, '1.0.0', manifest, MediaType.dockerManifest);
 }
 
@@ -130,9 +166,23 @@ try {
     const home = path.join(work, `skopeo-home-${++runs}`);
     await mkdir(home, { mode: 0o777 });
     await chmod(home, 0o777);
-    await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'skopeo', 'copy', '--quiet', '--preserve-digests',
-      '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${source}`, `docker://${target}`],
-    { env: { HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home, XDG_RUNTIME_DIR: home } });
+    await execa(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'skopeo',
+        'copy',
+        '--quiet',
+        '--preserve-digests',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        `docker://${source}`,
+        `docker://${target}`,
+      ],
+      { env: { HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home, XDG_RUNTIME_DIR: home } },
+    );
     await rm(home, { recursive: true, force: true });
   };
 
@@ -146,11 +196,15 @@ try {
   const baseline = process.memoryUsage().rss;
 
   const results = {};
-  for (const [label, registry] of [['same registry, another repository', one], ['a second registry', two]]) {
+  for (const [label, registry] of [
+    ['same registry, another repository', one],
+    ['a second registry', two],
+  ]) {
     let n = 0;
     const check = async (repository, tag) => {
       const got = await new RegistryClient({ registry: registry.host }).headManifest(repository, tag);
-      if (got?.digest !== digest) throw new Error(`${registry.host}/${repository}:${tag} is ${got?.digest}, not ${digest}`);
+      if (got?.digest !== digest)
+        throw new Error(`${registry.host}/${repository}:${tag} is ${got?.digest}, not ${digest}`);
     };
     const ours = async () => {
       const repository = `bench/ours-${++n}`;
@@ -168,13 +222,27 @@ try {
       await check(repository, '1.0.0');
     };
     results[label] = await sideBySide(`promote ${TOTAL_MB} MB to ${label}`, {
-      ours, theirs, runs: RUNS, oursName: 'mercure-module promote', theirsName: 'skopeo copy --preserve-digests',
+      ours,
+      theirs,
+      runs: RUNS,
+      oursName: 'mercure-module promote',
+      theirsName: 'skopeo copy --preserve-digests',
     });
   }
   clearInterval(sampler);
   const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
-  console.log(`\nour memory: baseline RSS ${mib(baseline)} MiB, peak sampled during our runs ${mib(sampledPeak)} MiB, kernel peak (VmHWM, all runs) ${(await peakRssMiB()).toFixed(0)} MiB`);
-  console.log(JSON.stringify({ sizeMB: TOTAL_MB, layers: LAYERS, runs: RUNS, results, rssMiB: { baseline: Number(mib(baseline)), sampledPeak: Number(mib(sampledPeak)) } }));
+  console.log(
+    `\nour memory: baseline RSS ${mib(baseline)} MiB, peak sampled during our runs ${mib(sampledPeak)} MiB, kernel peak (VmHWM, all runs) ${(await peakRssMiB()).toFixed(0)} MiB`,
+  );
+  console.log(
+    JSON.stringify({
+      sizeMB: TOTAL_MB,
+      layers: LAYERS,
+      runs: RUNS,
+      results,
+      rssMiB: { baseline: Number(mib(baseline)), sampledPeak: Number(mib(sampledPeak)) },
+    }),
+  );
 } finally {
   for (const { child } of registries) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 200));

@@ -18,7 +18,10 @@ const registry = await startRegistry();
 const fresh: TestRegistry[] = await Promise.all(Array.from({ length: 12 }, () => startRegistry()));
 const created: string[] = [];
 try {
-  const { imageId } = await buildImage(docker, { dir: path.join(root, 'examples/blur'), buildArgs: { BASE_IMAGE: 'mmk-base/python-pydicom:bookworm' } });
+  const { imageId } = await buildImage(docker, {
+    dir: path.join(root, 'examples/blur'),
+    buildArgs: { BASE_IMAGE: 'mmk-base/python-pydicom:bookworm' },
+  });
   let run = 0;
   // Each run publishes into a new repository of the same registry, so both sides do the same
   // blob work (the engine mounts the layers it already pushed) and differ only in the tagging.
@@ -36,7 +39,10 @@ try {
     }
   };
   await sideBySide('publish one image under 4 tags, layers already in the registry (a re-release)', {
-    ours, theirs, oursName: 'mercure-module publish', theirsName: 'docker tag + docker push x4',
+    ours,
+    theirs,
+    oursName: 'mercure-module publish',
+    theirsName: 'docker tag + docker push x4',
   });
   const next = () => {
     const target = fresh.pop();
@@ -57,11 +63,18 @@ try {
         await execa('docker', ['push', '--quiet', `${image}:${tag}`]);
       }
     },
-    oursName: 'mercure-module publish', theirsName: 'docker tag + docker push x4',
+    oursName: 'mercure-module publish',
+    theirsName: 'docker tag + docker push x4',
   });
 } finally {
   // Remove the local tags both sides made, then the registry and its storage.
-  const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => created.some((c) => t.startsWith(`${c}:`)));
-  for (const tag of tags) await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined);
+  const tags = (await docker.listImages())
+    .flatMap((i) => i.RepoTags ?? [])
+    .filter((t) => created.some((c) => t.startsWith(`${c}:`)));
+  for (const tag of tags)
+    await docker
+      .getImage(tag)
+      .remove({ noprune: true })
+      .catch(() => undefined);
   await Promise.all([registry, ...fresh].map((r) => r.stop()));
 }

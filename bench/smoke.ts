@@ -35,14 +35,33 @@ try {
     await mkdir(outDir);
     await chmod(outDir, 0o777);
     await execa('docker', [
-      'run', '--rm', '--network', 'none', '--cap-drop', 'ALL', '--user', '38117:38117',
-      '-v', `${inDir}:/tmp/data`, '-v', `${outDir}:/tmp/output`,
-      '-e', 'MERCURE_IN_DIR=/tmp/data', '-e', 'MERCURE_OUT_DIR=/tmp/output', imageId,
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--cap-drop',
+      'ALL',
+      '--user',
+      '38117:38117',
+      '-v',
+      `${inDir}:/tmp/data`,
+      '-v',
+      `${outDir}:/tmp/output`,
+      '-e',
+      'MERCURE_IN_DIR=/tmp/data',
+      '-e',
+      'MERCURE_OUT_DIR=/tmp/output',
+      imageId,
     ]);
     await rm(run, { recursive: true, force: true });
   };
   await execa('chmod', ['-R', 'a+rwX', fixtures]);
-  await sideBySide(`smoke run, example module, ${slices} slices of 512x512`, { ours, theirs, oursName: 'mercure-module validate', theirsName: 'docker run (same mounts)' });
+  await sideBySide(`smoke run, example module, ${slices} slices of 512x512`, {
+    ours,
+    theirs,
+    oursName: 'mercure-module validate',
+    theirsName: 'docker run (same mounts)',
+  });
 } finally {
   await rm(work, { recursive: true, force: true });
 }

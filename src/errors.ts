@@ -47,7 +47,9 @@ export function isModuleError(error: unknown): error is ModuleError {
  * `keepLineBreaks`, tabs and newlines stay as they are (multi-line error messages).
  */
 export function escapeControl(value: string, options: { keepLineBreaks?: boolean } = {}): string {
-  const pattern = options.keepLineBreaks ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g;
+  const pattern = options.keepLineBreaks
+    ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+    : /[\u0000-\u001f\u007f-\u009f]/g;
   return value.replace(pattern, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

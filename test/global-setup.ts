@@ -23,16 +23,20 @@ export default async function setup(): Promise<() => Promise<void>> {
     throw new Error('No Docker Engine answers: run `bash scripts/setup.sh` (npm test does) first.');
   }
   for (const image of Object.values(BASE_IMAGES)) {
-    await docker.getImage(image).inspect().catch(() => {
-      throw new Error(`Base image ${image} is missing: run \`bash scripts/base-images.sh\`.`);
-    });
+    await docker
+      .getImage(image)
+      .inspect()
+      .catch(() => {
+        throw new Error(`Base image ${image} is missing: run \`bash scripts/base-images.sh\`.`);
+      });
   }
   const tempBefore = await ourTempFolders();
   return async () => {
     const left = await docker.listContainers({ all: true, filters: { label: [OWNER_LABEL] } });
     const tempAfter = [...(await ourTempFolders())].filter((name) => !tempBefore.has(name));
     const problems: string[] = [];
-    if (left.length > 0) problems.push(`${left.length} container(s) left behind: ${left.map((c) => c.Names.join(',')).join(' ')}`);
+    if (left.length > 0)
+      problems.push(`${left.length} container(s) left behind: ${left.map((c) => c.Names.join(',')).join(' ')}`);
     if (tempAfter.length > 0) problems.push(`temp folder(s) left behind in ${os.tmpdir()}: ${tempAfter.join(' ')}`);
     if (problems.length > 0) throw new Error(`Cleanup check failed: ${problems.join('; ')}`);
   };

@@ -24,10 +24,17 @@ export function annotationPlace(f: Finding, moduleDir: string, workspace: string
 }
 
 /** Each finding as an error or warning annotation with its code, message, hint, file and line. */
-export function annotateFindings(findings: readonly Finding[], moduleDir: string, workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()): void {
+export function annotateFindings(
+  findings: readonly Finding[],
+  moduleDir: string,
+  workspace = process.env['GITHUB_WORKSPACE'] || process.cwd(),
+): void {
   for (const f of findings) {
     const message = `${f.code}: ${f.message}\n→ ${f.hint}`;
-    const properties = { title: `${FINDING_CATALOGUE[f.code].title} (${f.code})`, ...annotationPlace(f, moduleDir, workspace) };
+    const properties = {
+      title: `${FINDING_CATALOGUE[f.code].title} (${f.code})`,
+      ...annotationPlace(f, moduleDir, workspace),
+    };
     if (f.severity === 'error') core.error(message, properties);
     else core.warning(message, properties);
   }

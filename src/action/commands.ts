@@ -77,7 +77,6 @@ function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSigna
   };
 }
 
-
 async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
   const report = await validate({
     dir: inputs.context,
@@ -87,7 +86,14 @@ async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSi
     signal,
   });
   return {
-    command: 'validate', subject: inputs.context, ok: report.ok, tags: [], skipped: [], dryRun: inputs.dryRun, validation: report, report,
+    command: 'validate',
+    subject: inputs.context,
+    ok: report.ok,
+    tags: [],
+    skipped: [],
+    dryRun: inputs.dryRun,
+    validation: report,
+    report,
     ...(report.ok ? {} : { failure: failedValidation(report) }),
     ...(inputs.version ? { version: inputs.version } : {}),
     ...(report.image ? { image: report.image.ref } : {}),
@@ -95,24 +101,49 @@ async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSi
 }
 
 async function runRelease(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
-  const report = await release({ dir: inputs.context, ...smokeOptions(inputs), ...publishOptions(inputs, logger, signal) });
+  const report = await release({
+    dir: inputs.context,
+    ...smokeOptions(inputs),
+    ...publishOptions(inputs, logger, signal),
+  });
   if (!report.publish) {
     return {
-      command: 'release', subject: `${inputs.image ?? ''} ${inputs.version ?? ''}`, ok: false, failure: `${failedValidation(report.validation)}: nothing was published`,
-      version: parseVersion(report.build.version).version, image: required(inputs.image, 'image'), tags: [], skipped: [], dryRun: inputs.dryRun,
-      validation: report.validation, report,
+      command: 'release',
+      subject: `${inputs.image ?? ''} ${inputs.version ?? ''}`,
+      ok: false,
+      failure: `${failedValidation(report.validation)}: nothing was published`,
+      version: parseVersion(report.build.version).version,
+      image: required(inputs.image, 'image'),
+      tags: [],
+      skipped: [],
+      dryRun: inputs.dryRun,
+      validation: report.validation,
+      report,
     };
   }
   return fromPublish(inputs, report.publish, report.validation, report);
 }
 
-function fromPublish(inputs: ActionInputs, result: PublishResult, validation: ValidationReport | undefined, report: unknown = result): ActionOutcome {
+function fromPublish(
+  inputs: ActionInputs,
+  result: PublishResult,
+  validation: ValidationReport | undefined,
+  report: unknown = result,
+): ActionOutcome {
   const tags = result.dryRun
     ? result.plan.tags.map((t) => ({ tag: t.tag, reason: t.reason }))
     : result.tags.map((t) => ({ tag: t.tag, digest: t.digest, reason: t.reason }));
   return {
-    command: inputs.command, subject: `${result.image} ${result.version}`, ok: true, version: result.version, image: result.image, tags, skipped: result.skipped,
-    dryRun: result.dryRun, publish: result, report,
+    command: inputs.command,
+    subject: `${result.image} ${result.version}`,
+    ok: true,
+    version: result.version,
+    image: result.image,
+    tags,
+    skipped: result.skipped,
+    dryRun: result.dryRun,
+    publish: result,
+    report,
     ...(result.digest ? { digest: result.digest } : {}),
     ...(validation ? { validation } : {}),
   };
@@ -124,10 +155,22 @@ async function runStatus(inputs: ActionInputs, logger: Logger): Promise<ActionOu
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
   });
-  logger.info(`${found.image} (${found.follows}) -> ${found.digest}${found.version ? `, version ${found.version}` : ''}`);
+  logger.info(
+    `${found.image} (${found.follows}) -> ${found.digest}${found.version ? `, version ${found.version}` : ''}`,
+  );
   return {
-    command: 'status', subject: found.image, ok: true, image: found.image, digest: found.digest, dryRun: false, status: found, report: found, skipped: [],
-    tags: found.tag ? [{ tag: found.tag, digest: found.digest, reason: `${found.follows}: what a server following it pulls next` }] : [],
+    command: 'status',
+    subject: found.image,
+    ok: true,
+    image: found.image,
+    digest: found.digest,
+    dryRun: false,
+    status: found,
+    report: found,
+    skipped: [],
+    tags: found.tag
+      ? [{ tag: found.tag, digest: found.digest, reason: `${found.follows}: what a server following it pulls next` }]
+      : [],
     ...(found.version ? { version: found.version } : {}),
   };
 }

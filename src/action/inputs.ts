@@ -63,14 +63,21 @@ export interface RunContext {
 /** The ref and release tag of the running workflow (from GITHUB_REF and GITHUB_EVENT_PATH). */
 export function runnerContext(): RunContext {
   const release = (context.payload as { release?: { tag_name?: unknown } }).release;
-  return { ref: context.ref || undefined, releaseTag: typeof release?.tag_name === 'string' ? release.tag_name : undefined };
+  return {
+    ref: context.ref || undefined,
+    releaseTag: typeof release?.tag_name === 'string' ? release.tag_name : undefined,
+  };
 }
 
 /**
  * Reads every input. Secrets are masked first, before any other input is read or anything is
  * logged; a bad value is a ModuleError naming the input and the value it got.
  */
-export function readInputs(source: InputSource = runnerInputs, given?: RunContext, env: NodeJS.ProcessEnv = process.env): ActionInputs {
+export function readInputs(
+  source: InputSource = runnerInputs,
+  given?: RunContext,
+  env: NodeJS.ProcessEnv = process.env,
+): ActionInputs {
   const password = source.get('password') || undefined;
   for (const secret of [password, env[CREDENTIAL_ENV.password]]) if (secret) maskSecret(source, secret);
   const username = source.get('username') || undefined;
@@ -82,7 +89,9 @@ export function readInputs(source: InputSource = runnerInputs, given?: RunContex
   const registry = parseRegistry(source.get('registry'));
   const image = withRegistry(source.get('image') || undefined, registry.host, command);
   const { version, versionFrom } = readVersion(source.get('version'), run, command);
-  const visibility = source.get('visibility') ? oneOf(source, 'visibility', ['public', 'private'] as const, 'public') : undefined;
+  const visibility = source.get('visibility')
+    ? oneOf(source, 'visibility', ['public', 'private'] as const, 'public')
+    : undefined;
   const settings = source.get('settings');
   const timeout = source.get('timeout');
   return {
@@ -101,7 +110,10 @@ export function readInputs(source: InputSource = runnerInputs, given?: RunContex
     requiresRoot: readBoolean(source, 'requires-root'),
     network: readBoolean(source, 'network'),
     timeoutSeconds: timeout ? parseTimeout(timeout) : undefined,
-    promoteFrom: command === 'promote' ? promoteSource(source.get('promote-from'), version) : source.get('promote-from') || undefined,
+    promoteFrom:
+      command === 'promote'
+        ? promoteSource(source.get('promote-from'), version)
+        : source.get('promote-from') || undefined,
     dryRun: readBoolean(source, 'dry-run'),
   };
 }
@@ -133,7 +145,11 @@ function readBoolean(source: InputSource, name: string): boolean {
 }
 
 /** The version to publish: the input, else the published release's tag, else GITHUB_REF when it is a tag. */
-export function readVersion(input: string, run: RunContext, command: ActionCommand): Pick<ActionInputs, 'version' | 'versionFrom'> {
+export function readVersion(
+  input: string,
+  run: RunContext,
+  command: ActionCommand,
+): Pick<ActionInputs, 'version' | 'versionFrom'> {
   const needed = command === 'release' || command === 'publish' || command === 'promote';
   let value: string | undefined;
   let from: ActionInputs['versionFrom'];
@@ -142,8 +158,11 @@ export function readVersion(input: string, run: RunContext, command: ActionComma
   else if (run.ref?.startsWith('refs/tags/')) [value, from] = [run.ref, 'GITHUB_REF'];
   if (value === undefined || from === undefined) {
     if (!needed) return { version: undefined, versionFrom: undefined };
-    throw badInput('version', `${command} needs a version, and ${run.ref ? `GITHUB_REF (${run.ref}) is not a tag` : 'GITHUB_REF is not set'}`,
-      'Run on a pushed tag such as v1.2.3 (on: push: tags: ["v*"]), or pass version: 1.2.3.');
+    throw badInput(
+      'version',
+      `${command} needs a version, and ${run.ref ? `GITHUB_REF (${run.ref}) is not a tag` : 'GITHUB_REF is not set'}`,
+      'Run on a pushed tag such as v1.2.3 (on: push: tags: ["v*"]), or pass version: 1.2.3.',
+    );
   }
   try {
     parseVersion(value);
@@ -151,7 +170,8 @@ export function readVersion(input: string, run: RunContext, command: ActionComma
     // Validate only needs a version for labels: a tag that is not a version is no reason to stop it.
     if (from !== 'input' && !needed) return { version: undefined, versionFrom: undefined };
     if (!(error instanceof ModuleError)) throw error;
-    const name = from === 'input' ? 'input "version"' : `version (from ${from === 'release' ? 'the release tag' : 'GITHUB_REF'})`;
+    const name =
+      from === 'input' ? 'input "version"' : `version (from ${from === 'release' ? 'the release tag' : 'GITHUB_REF'})`;
     throw new ModuleError('bad-input', `${name}: ${error.message}`, error.hint ? { hint: error.hint } : {});
   }
   return { version: value, versionFrom: from };
@@ -174,15 +194,27 @@ export function parseRegistry(value: string): { host: string | undefined; url: s
 }
 
 /** The image with the registry host in front when it names none; checks it is a repository. */
-export function withRegistry(image: string | undefined, host: string | undefined, command: ActionCommand): string | undefined {
+export function withRegistry(
+  image: string | undefined,
+  host: string | undefined,
+  command: ActionCommand,
+): string | undefined {
   if (image === undefined) {
     if (command === 'validate') return undefined;
-    throw badInput('image', `${command} needs the repository to publish to`, 'Pass e.g. image: acme/blur (Docker Hub) or image: ghcr.io/acme/blur.');
+    throw badInput(
+      'image',
+      `${command} needs the repository to publish to`,
+      'Pass e.g. image: acme/blur (Docker Hub) or image: ghcr.io/acme/blur.',
+    );
   }
   const first = image.split('/')[0] ?? '';
   const named = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
   if (named && host !== undefined && first !== host) {
-    throw badInput('image', `"${image}" names registry ${first}, but input "registry" is ${host}`, 'Give the registry once: in image, or in registry.');
+    throw badInput(
+      'image',
+      `"${image}" names registry ${first}, but input "registry" is ${host}`,
+      'Give the registry once: in image, or in registry.',
+    );
   }
   const full = !named && host !== undefined ? `${host}/${image}` : image;
   let ref;
@@ -192,14 +224,23 @@ export function withRegistry(image: string | undefined, host: string | undefined
     throw error instanceof ModuleError ? badInput('image', error.message) : error;
   }
   if ((ref.tag || ref.digest) && command !== 'status') {
-    throw badInput('image', `"${image}" must name a repository without a tag or digest`, 'The tags come from the version: give e.g. image: acme/blur and push tag v1.2.3.');
+    throw badInput(
+      'image',
+      `"${image}" must name a repository without a tag or digest`,
+      'The tags come from the version: give e.g. image: acme/blur and push tag v1.2.3.',
+    );
   }
   return full;
 }
 
 /** `promote-from`: the tested image; a bare repository gets the version as its tag. */
 export function promoteSource(value: string, version: string | undefined): string {
-  if (!value) throw badInput('promote-from', 'promote needs the tested image to promote, e.g. acme/blur-staging', 'Pass promote-from: the repository the tag was released to (its tag is the version), or REPO:TAG / REPO@sha256:...');
+  if (!value)
+    throw badInput(
+      'promote-from',
+      'promote needs the tested image to promote, e.g. acme/blur-staging',
+      'Pass promote-from: the repository the tag was released to (its tag is the version), or REPO:TAG / REPO@sha256:...',
+    );
   let ref;
   try {
     ref = parseReference(value);
@@ -212,7 +253,10 @@ export function promoteSource(value: string, version: string | undefined): strin
 
 /** Comma- or line-separated names, trimmed, empty ones dropped. */
 export function splitList(value: string): string[] {
-  return value.split(/[,\r\n]/).map((s) => s.trim()).filter((s) => s !== '');
+  return value
+    .split(/[,\r\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** `build-args`: one KEY=VALUE a line; blank lines and # comments are skipped. */
@@ -223,7 +267,11 @@ export function parseBuildArgs(value: string): Record<string, string> {
     if (line === '' || line.startsWith('#')) return;
     const at = line.indexOf('=');
     if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, at).trim())) {
-      throw badInput('build-args', `line ${index + 1} is not KEY=VALUE: "${line}"`, 'Write one build argument a line, e.g. BASE_IMAGE=python:3.12-slim-bookworm.');
+      throw badInput(
+        'build-args',
+        `line ${index + 1} is not KEY=VALUE: "${line}"`,
+        'Write one build argument a line, e.g. BASE_IMAGE=python:3.12-slim-bookworm.',
+      );
     }
     args[line.slice(0, at).trim()] = line.slice(at + 1);
   });
@@ -244,15 +292,21 @@ export function parseSettingsInput(value: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw badInput('settings', `not valid JSON: ${(error as Error).message}`, 'Give a JSON object, e.g. settings: \'{"radius": 2}\', or @settings.json.');
+    throw badInput(
+      'settings',
+      `not valid JSON: ${(error as Error).message}`,
+      'Give a JSON object, e.g. settings: \'{"radius": 2}\', or @settings.json.',
+    );
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badInput('settings', 'must be a JSON object, e.g. {"radius": 2}');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw badInput('settings', 'must be a JSON object, e.g. {"radius": 2}');
   return parsed as Record<string, unknown>;
 }
 
 /** `timeout`: a positive number of seconds. */
 export function parseTimeout(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw badInput('timeout', `expected a positive number of seconds, got "${value}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw badInput('timeout', `expected a positive number of seconds, got "${value}"`);
   return seconds;
 }

@@ -58,7 +58,10 @@ export async function run(): Promise<void> {
     await report(outcome, inputs);
     if (controller.signal.aborted) {
       // The command finished, so whatever it published is complete (see the outputs and summary).
-      const published = outcome.digest && !outcome.dryRun ? `; it had finished: ${outcome.image ?? ''} ${outcome.version ?? ''} is published as ${outcome.digest}` : '';
+      const published =
+        outcome.digest && !outcome.dryRun
+          ? `; it had finished: ${outcome.image ?? ''} ${outcome.version ?? ''} is published as ${outcome.digest}`
+          : '';
       core.setFailed(`interrupted: containers and temp folders were removed${published}`);
       process.exitCode = ExitCode.interrupted;
     } else if (!outcome.ok) {
@@ -70,7 +73,9 @@ export async function run(): Promise<void> {
     if (isModuleError(error)) {
       core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
       process.exitCode = controller.signal.aborted ? ExitCode.interrupted : error.exitCode;
-      await writeErrorSummary(command, error).catch((e: unknown) => core.warning(`job summary not written: ${String(e)}`));
+      await writeErrorSummary(command, error).catch((e: unknown) =>
+        core.warning(`job summary not written: ${String(e)}`),
+      );
     } else if (controller.signal.aborted) {
       core.setFailed('interrupted: containers and temp folders were removed');
       process.exitCode = ExitCode.interrupted;

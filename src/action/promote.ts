@@ -8,7 +8,8 @@ import { escapeHtml } from './summary.js';
 
 /** `promote`: the tested image (promote-from) copied whole to `image`, its tags moved forward only. */
 export async function runPromote(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {
-  if (!inputs.image || !inputs.promoteFrom) throw new ModuleError('bad-input', 'promote needs the inputs "image" and "promote-from"');
+  if (!inputs.image || !inputs.promoteFrom)
+    throw new ModuleError('bad-input', 'promote needs the inputs "image" and "promote-from"');
   const login = inputs.credentials ? { credentials: inputs.credentials } : {};
   const result = await promote({
     from: inputs.promoteFrom,
@@ -19,7 +20,11 @@ export async function runPromote(inputs: ActionInputs, logger: Logger, signal: A
     tagOptions: { extraTags: inputs.extraTags },
     dryRun: inputs.dryRun,
     revalidate: smokeRevalidator({
-      logger, signal, level: 'series', requiresRoot: inputs.requiresRoot, network: inputs.network,
+      logger,
+      signal,
+      level: 'series',
+      requiresRoot: inputs.requiresRoot,
+      network: inputs.network,
       ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
       ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
       ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
@@ -29,13 +34,23 @@ export async function runPromote(inputs: ActionInputs, logger: Logger, signal: A
     signal,
   });
   const copied = `${result.blobs.mounted} blob(s) mounted, ${result.blobs.uploaded} uploaded, ${result.blobs.skipped} already there`;
-  logger.info(`${result.dryRun ? 'would promote' : 'promoted'} ${result.source} to ${result.image} ${result.version}${result.dryRun ? '' : `: ${copied}`}`);
+  logger.info(
+    `${result.dryRun ? 'would promote' : 'promoted'} ${result.source} to ${result.image} ${result.version}${result.dryRun ? '' : `: ${copied}`}`,
+  );
   const tags = result.dryRun
     ? result.plan.tags.map((t) => ({ tag: t.tag, reason: t.reason }))
     : result.tags.map((t) => ({ tag: t.tag, digest: t.digest, reason: t.reason }));
   return {
-    command: 'promote', subject: `${result.image} ${result.version}`, ok: true, version: result.version, image: result.image,
-    digest: result.digest, tags, skipped: result.skipped, dryRun: result.dryRun, report: result,
+    command: 'promote',
+    subject: `${result.image} ${result.version}`,
+    ok: true,
+    version: result.version,
+    image: result.image,
+    digest: result.digest,
+    tags,
+    skipped: result.skipped,
+    dryRun: result.dryRun,
+    report: result,
     note: `from <code>${escapeHtml(result.source)}</code>${result.dryRun ? '' : `: ${copied}`}`,
   };
 }

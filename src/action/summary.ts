@@ -54,26 +54,49 @@ function addValidation(summary: typeof core.summary, report: ValidationReport): 
   const smoke = report.smoke;
   if (smoke) {
     summary.addHeading('Smoke run', 3);
-    const exit = smoke.timedOut ? 'killed after the timeout' : smoke.interrupted ? 'interrupted' : `${smoke.exitCode ?? '-'}`;
+    const exit = smoke.timedOut
+      ? 'killed after the timeout'
+      : smoke.interrupted
+        ? 'interrupted'
+        : `${smoke.exitCode ?? '-'}`;
     summary.addTable([
       ['Image', 'Input files', 'Exit code', 'Duration', 'Output'].map((data) => ({ data, header: true })),
-      [`<code>${escapeHtml(smoke.image)}</code>`, `${smoke.inputFiles}`, exit, `${(smoke.durationMs / 1000).toFixed(1)} s`, escapeHtml(describeOutputs(smoke))],
+      [
+        `<code>${escapeHtml(smoke.image)}</code>`,
+        `${smoke.inputFiles}`,
+        exit,
+        `${(smoke.durationMs / 1000).toFixed(1)} s`,
+        escapeHtml(describeOutputs(smoke)),
+      ],
     ]);
-    if (smoke.monaiPackage) summary.addRaw('<p>MONAI application package: run as root with its manifest command, as mercure does.</p>', true);
-    if (!report.ok && smoke.logTail.length > 0) addLog(summary, 'Module log (last lines)', smoke.logTail.map(timeOfDay));
+    if (smoke.monaiPackage)
+      summary.addRaw('<p>MONAI application package: run as root with its manifest command, as mercure does.</p>', true);
+    if (!report.ok && smoke.logTail.length > 0)
+      addLog(summary, 'Module log (last lines)', smoke.logTail.map(timeOfDay));
   }
-  if (report.build && !report.build.imageId && report.build.logTail.length > 0) addLog(summary, 'Build log (last lines)', report.build.logTail);
+  if (report.build && !report.build.imageId && report.build.logTail.length > 0)
+    addLog(summary, 'Build log (last lines)', report.build.logTail);
 }
 
 function addLog(summary: typeof core.summary, title: string, lines: readonly string[]): void {
-  summary.addRaw(`<details open><summary>${escapeHtml(title)}</summary>\n<pre><code>${escapeHtml(lines.join('\n'))}</code></pre></details>`, true);
+  summary.addRaw(
+    `<details open><summary>${escapeHtml(title)}</summary>\n<pre><code>${escapeHtml(lines.join('\n'))}</code></pre></details>`,
+    true,
+  );
 }
 
 function addStatus(summary: typeof core.summary, found: ModuleStatus): void {
   const code = (value: string | undefined) => (value ? `<code>${escapeHtml(value)}</code>` : '-');
   summary.addTable([
     ['Reference', 'Follows', 'Digest', 'Version', 'Revision', 'Created'].map((data) => ({ data, header: true })),
-    [code(found.image), found.follows, code(found.digest), escapeHtml(found.version ?? '-'), code(found.revision), escapeHtml(found.created ?? '-')],
+    [
+      code(found.image),
+      found.follows,
+      code(found.digest),
+      escapeHtml(found.version ?? '-'),
+      code(found.revision),
+      escapeHtml(found.created ?? '-'),
+    ],
   ]);
 }
 
@@ -81,8 +104,15 @@ function addTags(summary: typeof core.summary, outcome: ActionOutcome): void {
   if (outcome.status) return addStatus(summary, outcome.status);
   if (outcome.tags.length === 0 && outcome.skipped.length === 0) return;
   summary.addHeading(outcome.dryRun ? 'Tags it would set' : 'Tags', 3);
-  const header = ['Tag', outcome.dryRun ? 'Digest' : 'Digest (read back)', 'Why'].map((data) => ({ data, header: true }));
-  const rows = outcome.tags.map((t) => [`<code>${escapeHtml(`${outcome.image}:${t.tag}`)}</code>`, t.digest ? `<code>${escapeHtml(t.digest)}</code>` : '-', escapeHtml(t.reason)]);
+  const header = ['Tag', outcome.dryRun ? 'Digest' : 'Digest (read back)', 'Why'].map((data) => ({
+    data,
+    header: true,
+  }));
+  const rows = outcome.tags.map((t) => [
+    `<code>${escapeHtml(`${outcome.image}:${t.tag}`)}</code>`,
+    t.digest ? `<code>${escapeHtml(t.digest)}</code>` : '-',
+    escapeHtml(t.reason),
+  ]);
   if (rows.length > 0) summary.addTable([header, ...rows]);
   if (outcome.skipped.length > 0) summary.addList(outcome.skipped.map((s) => escapeHtml(s.reason))); // reasons read '<tag> not moved: <why>'
 }

@@ -6,11 +6,16 @@ import type { Credentials } from '../registry/auth.js';
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** The login from --username, --password-stdin and the environment. */
-export async function cliCredentials(opts: { username?: string; passwordStdin?: boolean }, stdin: NodeJS.ReadableStream = process.stdin): Promise<Credentials | undefined> {
+export async function cliCredentials(
+  opts: { username?: string; passwordStdin?: boolean },
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<Credentials | undefined> {
   let password: string | undefined;
   if (opts.passwordStdin) {
     password = await readStdin(stdin);

@@ -22,7 +22,10 @@ export interface CliContext {
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(
   argv: string[],
-  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr },
+  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+  },
 ): Promise<number> {
   const controller = new AbortController();
   const ctx: CliContext = { signal: controller.signal, ...streams, exitCode: ExitCode.ok };
@@ -74,6 +77,8 @@ function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext
   }
   if (ctx.signal.aborted) return ExitCode.interrupted;
   // Not a user error: a bug. Show everything so it can be reported.
-  stderr.write(`${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`);
+  stderr.write(
+    `${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
   return 70;
 }

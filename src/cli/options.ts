@@ -30,7 +30,10 @@ export function parseSettings(value: string): Record<string, unknown> {
     throw new ModuleError('bad-settings', '--settings must be a JSON object, e.g. {"radius": 2}');
   }
   if (depthOf(parsed) > MAX_SETTINGS_DEPTH) {
-    throw new ModuleError('bad-settings', `--settings nests deeper than ${MAX_SETTINGS_DEPTH} levels: module settings are a flat or shallow object`);
+    throw new ModuleError(
+      'bad-settings',
+      `--settings nests deeper than ${MAX_SETTINGS_DEPTH} levels: module settings are a flat or shallow object`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -65,7 +68,8 @@ export function parseSeconds(value: string): number {
 export function parseCount(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new ModuleError('bad-number', `${name} expects a positive whole number, got "${inputForMessage(value)}"`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new ModuleError('bad-number', `${name} expects a positive whole number, got "${inputForMessage(value)}"`);
     if (n > max) throw new ModuleError('bad-number', `${name} is at most ${max}, got ${n}`);
     return n;
   };

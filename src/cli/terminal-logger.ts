@@ -55,7 +55,9 @@ export class TerminalLogger implements Logger {
         this.clearProgress();
         if (this.quiet) return;
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        this.stream.write(`${this.style.dim('✓')} ${title}${summary ? `: ${summary}` : ''} ${this.style.dim(`(${seconds} s)`)}\n`);
+        this.stream.write(
+          `${this.style.dim('✓')} ${title}${summary ? `: ${summary}` : ''} ${this.style.dim(`(${seconds} s)`)}\n`,
+        );
       },
     };
   }

@@ -25,16 +25,29 @@ export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]
   const findings: Finding[] = [];
   const files: OutputFile[] = [];
   if (!entries.some((e) => e.isFile)) {
-    return { files, findings: [finding('output-empty', 'the module exited 0 but $MERCURE_OUT_DIR is empty', { file: 'out/' })] };
+    return {
+      files,
+      findings: [finding('output-empty', 'the module exited 0 but $MERCURE_OUT_DIR is empty', { file: 'out/' })],
+    };
   }
   const readable = entries.filter((entry) => {
     if (readableByOwner(entry.mode, entry.isFile)) return true;
     const mode = (entry.mode & 0o777).toString(8).padStart(3, '0');
-    findings.push(finding('output-unreadable', `out/${entry.name} has mode ${mode}: mercure cannot ${entry.isFile ? 'read' : 'list'} it`, { file: `out/${entry.name}` }));
+    findings.push(
+      finding(
+        'output-unreadable',
+        `out/${entry.name} has mode ${mode}: mercure cannot ${entry.isFile ? 'read' : 'list'} it`,
+        { file: `out/${entry.name}` },
+      ),
+    );
     return false;
   });
   // Reading hundreds of slices one by one leaves the disk idle between them: a few at a time.
-  const judged = await mapLimit(readable.filter((e) => e.isFile), 8, (entry) => judgeFile(outDir, entry.name, entry.size));
+  const judged = await mapLimit(
+    readable.filter((e) => e.isFile),
+    8,
+    (entry) => judgeFile(outDir, entry.name, entry.size),
+  );
   for (const result of judged) {
     files.push(result.file);
     findings.push(...result.findings);
@@ -42,13 +55,21 @@ export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]
   const nested = files.filter((f) => f.kind === 'dicom' && f.name.includes('/'));
   if (nested.length > 0) {
     findings.push(
-      finding('output-not-chainable', `${nested.length} DICOM file(s) are in subfolders (e.g. out/${nested[0]?.name}); mercure dispatches and chains only files directly in out/`, { file: 'out/' }),
+      finding(
+        'output-not-chainable',
+        `${nested.length} DICOM file(s) are in subfolders (e.g. out/${nested[0]?.name}); mercure dispatches and chains only files directly in out/`,
+        { file: 'out/' },
+      ),
     );
   }
   return { files, findings };
 }
 
-async function judgeFile(outDir: string, name: string, size: number): Promise<{ file: OutputFile; findings: Finding[] }> {
+async function judgeFile(
+  outDir: string,
+  name: string,
+  size: number,
+): Promise<{ file: OutputFile; findings: Finding[] }> {
   const findings: Finding[] = [];
   return { file: await judgeInto(outDir, name, size, findings), findings };
 }
@@ -74,11 +95,21 @@ async function judgeInto(outDir: string, name: string, size: number, findings: F
   const series = header['SeriesInstanceUID'] ?? '';
   const file: OutputFile = { name, size, kind: 'dicom', seriesInstanceUid: series };
   if (!series || !header['SOPInstanceUID']) {
-    findings.push(finding('output-not-chainable', `out/${name} has no ${series ? 'SOPInstanceUID' : 'SeriesInstanceUID'}; a chained module cannot group it`, where));
+    findings.push(
+      finding(
+        'output-not-chainable',
+        `out/${name} has no ${series ? 'SOPInstanceUID' : 'SeriesInstanceUID'}; a chained module cannot group it`,
+        where,
+      ),
+    );
   } else if (!base.toLowerCase().endsWith('.dcm')) {
-    findings.push(finding('output-naming', `out/${name} is DICOM but does not end in .dcm: mercure will not dispatch it`, where));
+    findings.push(
+      finding('output-naming', `out/${name} is DICOM but does not end in .dcm: mercure will not dispatch it`, where),
+    );
   } else if (!base.startsWith(`${series}#`)) {
-    findings.push(finding('output-naming', `out/${name} should be named "${series}#<name>.dcm" after its SeriesInstanceUID`, where));
+    findings.push(
+      finding('output-naming', `out/${name} should be named "${series}#<name>.dcm" after its SeriesInstanceUID`, where),
+    );
   }
   return file;
 }
@@ -105,7 +136,8 @@ export function resultJsonProblem(text: string): string | undefined {
   } catch (error) {
     return `is not valid JSON: ${(error as Error).message}`;
   }
-  if (value === null || typeof value !== 'object') return `is a JSON ${value === null ? 'null' : typeof value}, not an object`;
+  if (value === null || typeof value !== 'object')
+    return `is a JSON ${value === null ? 'null' : typeof value}, not an object`;
   if (Array.isArray(value)) return 'is a JSON array; mercure expects an object';
   return undefined;
 }

@@ -75,13 +75,25 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
     }
     const before = await snapshotFolder(inDir);
     const probe = await probing;
-    const base: Omit<SmokeRun, 'exitCode' | 'timedOut' | 'interrupted' | 'durationMs' | 'outputs' | 'logTail' | 'findings'> = {
+    const base: Omit<
+      SmokeRun,
+      'exitCode' | 'timedOut' | 'interrupted' | 'durationMs' | 'outputs' | 'logTail' | 'findings'
+    > = {
       image: options.image,
       monaiPackage: probe.monaiCommand !== undefined,
       inputFiles: before.size,
     };
     if (probe.finding) {
-      return { ...base, exitCode: null, timedOut: false, interrupted: false, durationMs: 0, outputs: [], logTail: [], findings: [probe.finding] };
+      return {
+        ...base,
+        exitCode: null,
+        timedOut: false,
+        interrupted: false,
+        durationMs: 0,
+        outputs: [],
+        logTail: [],
+        findings: [probe.finding],
+      };
     }
 
     const account = serviceAccount({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 });
@@ -133,7 +145,10 @@ async function runProbe(
   logger: Logger,
 ): Promise<{ monaiCommand?: string[]; finding?: Finding }> {
   try {
-    const probe = await runContainer(docker, { ...toSpec(options.image, probeInvocation()), timeoutMs: PROBE_TIMEOUT_MS });
+    const probe = await runContainer(docker, {
+      ...toSpec(options.image, probeInvocation()),
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
     if (probe.exitCode !== 0) return {};
     const command = monaiCommand(probe.stdout);
     if (command) logger.info(`MONAI application package: mercure will run "${command.join(' ')}" as root`);
@@ -141,10 +156,18 @@ async function runProbe(
   } catch (error) {
     if (error instanceof StartError) {
       return {
-        finding: finding('probe-no-cat', `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.name ?? options.image}: ${error.message}`, {
-          file: options.name ?? options.image,
-          ...(error.notFound ? {} : { hint: 'The image cannot start a command with the entrypoint reset; check that it has a shell and coreutils.' }),
-        }),
+        finding: finding(
+          'probe-no-cat',
+          `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.name ?? options.image}: ${error.message}`,
+          {
+            file: options.name ?? options.image,
+            ...(error.notFound
+              ? {}
+              : {
+                  hint: 'The image cannot start a command with the entrypoint reset; check that it has a shell and coreutils.',
+                }),
+          },
+        ),
       };
     }
     throw error;

@@ -28,7 +28,11 @@ export interface BuildResult {
 
 /** Thrown when the Dockerfile fails to build; carries the failing step and the output tail. */
 export class BuildFailure extends Error {
-  constructor(message: string, readonly step: string | undefined, readonly log: string[]) {
+  constructor(
+    message: string,
+    readonly step: string | undefined,
+    readonly log: string[],
+  ) {
     super(message);
   }
 }
@@ -61,25 +65,31 @@ export async function buildImage(docker: Docker, spec: BuildSpec): Promise<Build
   try {
     stream = await docker.buildImage(packBuildContext(context), options);
   } catch (error) {
-    throw new ModuleError('engine-error', `the Docker Engine refused the build: ${reason(error)}`, { kind: 'environment' });
+    throw new ModuleError('engine-error', `the Docker Engine refused the build: ${reason(error)}`, {
+      kind: 'environment',
+    });
   }
   const log: string[] = [];
   let step: string | undefined;
   let failure: string | undefined;
   let imageId: string | undefined;
   const events = await new Promise<ProgressEvent[]>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, all: ProgressEvent[]) => (error ? reject(error) : resolve(all)), (event: ProgressEvent) => {
-      if (event.stream) {
-        for (const line of event.stream.split('\n')) {
-          if (!line.trim()) continue;
-          log.push(line);
-          if (/^Step \d+\/\d+ : /.test(line)) step = line;
-          spec.onLine?.(line);
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, all: ProgressEvent[]) => (error ? reject(error) : resolve(all)),
+      (event: ProgressEvent) => {
+        if (event.stream) {
+          for (const line of event.stream.split('\n')) {
+            if (!line.trim()) continue;
+            log.push(line);
+            if (/^Step \d+\/\d+ : /.test(line)) step = line;
+            spec.onLine?.(line);
+          }
         }
-      }
-      if (event.aux?.ID) imageId = event.aux.ID;
-      if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
-    });
+        if (event.aux?.ID) imageId = event.aux.ID;
+        if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
+      },
+    );
   });
   if (failure) throw new BuildFailure(failure, step, log);
   imageId ??= events.map((e) => /Successfully built ([0-9a-f]+)/.exec(e.stream ?? '')?.[1]).find(Boolean);

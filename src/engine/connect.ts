@@ -21,10 +21,14 @@ export async function connectEngine(options: { docker?: Docker } = {}): Promise<
   }
   const version = await docker.version();
   if (compareApi(version.ApiVersion, MIN_API) < 0) {
-    throw new ModuleError('engine-too-old', `the Docker Engine speaks API ${version.ApiVersion}; ${MIN_API} or newer is needed`, {
-      kind: 'environment',
-      hint: 'Upgrade Docker to 20.10 or newer.',
-    });
+    throw new ModuleError(
+      'engine-too-old',
+      `the Docker Engine speaks API ${version.ApiVersion}; ${MIN_API} or newer is needed`,
+      {
+        kind: 'environment',
+        hint: 'Upgrade Docker to 20.10 or newer.',
+      },
+    );
   }
   return docker;
 }
@@ -38,7 +42,13 @@ function compareApi(a: string, b: string): number {
 /** A short, secret-free reason for an engine error (dockerode errors carry the whole request). */
 export function reason(error: unknown): string {
   if (error && typeof error === 'object') {
-    const e = error as { code?: string; json?: { message?: string }; reason?: string; message?: string; statusCode?: number };
+    const e = error as {
+      code?: string;
+      json?: { message?: string };
+      reason?: string;
+      message?: string;
+      statusCode?: number;
+    };
     if (e.json?.message) return e.json.message;
     if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') return `${e.code} (nothing listens there)`;
     if (e.code === 'EACCES') return 'permission denied on the Docker socket (are you in the docker group?)';
@@ -49,5 +59,7 @@ export function reason(error: unknown): string {
 
 /** The HTTP status of a dockerode error, if it has one. */
 export function statusOf(error: unknown): number | undefined {
-  return error && typeof error === 'object' && 'statusCode' in error ? Number((error as { statusCode: unknown }).statusCode) : undefined;
+  return error && typeof error === 'object' && 'statusCode' in error
+    ? Number((error as { statusCode: unknown }).statusCode)
+    : undefined;
 }

@@ -36,7 +36,10 @@ export interface ContainerResult {
 
 /** The image could not be started at all (as opposed to starting and failing). */
 export class StartError extends Error {
-  constructor(message: string, readonly notFound: boolean) {
+  constructor(
+    message: string,
+    readonly notFound: boolean,
+  ) {
     super(message);
   }
 }
@@ -97,9 +100,13 @@ async function create(docker: Docker, spec: ContainerSpec): Promise<Docker.Conta
         hint: 'Build it first (`mercure-module build`), pull it, or check the name and tag.',
       });
     }
-    throw new ModuleError('engine-error', `the Docker Engine could not create a container of ${spec.image}: ${reason(error)}`, {
-      kind: 'environment',
-    });
+    throw new ModuleError(
+      'engine-error',
+      `the Docker Engine could not create a container of ${spec.image}: ${reason(error)}`,
+      {
+        kind: 'environment',
+      },
+    );
   }
 }
 
@@ -121,7 +128,10 @@ async function waitFor(
     // The wait request stays open after a kill or removal; its late answer is of no interest.
     const waiting = (container.wait() as Promise<{ StatusCode: number }>).catch(() => 'gone' as const);
     const first = await Promise.race([waiting, stop]);
-    if (first === 'gone') throw new ModuleError('engine-error', 'the Docker Engine lost the container while waiting for it', { kind: 'environment' });
+    if (first === 'gone')
+      throw new ModuleError('engine-error', 'the Docker Engine lost the container while waiting for it', {
+        kind: 'environment',
+      });
     if (typeof first === 'object') return { exitCode: first.StatusCode, timedOut: false, interrupted: false };
     await container.kill().catch(() => undefined);
     return { exitCode: null, timedOut: first === 'timeout', interrupted: first === 'abort' };
@@ -132,7 +142,12 @@ async function waitFor(
 }
 
 async function collectLogs(container: Docker.Container): Promise<{ stdout: string; stderr: string; log: string[] }> {
-  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
+  const raw = (await container.logs({
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    follow: false,
+  })) as unknown as Buffer;
   const { stdout, stderr, ordered } = demux(raw);
   const strip = (s: string) => s.replace(/^\S+Z /gm, '');
   const lines = ordered.split('\n').filter((line) => line.length > 0);

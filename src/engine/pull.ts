@@ -7,7 +7,11 @@ import type { EngineAuth } from './push.js';
  * Pulls an image (by tag or digest) into the engine with the login passed in memory. Like push,
  * the engine reports failures inside an HTTP 200 progress stream, so those are read here.
  */
-export async function pullImage(docker: Docker, reference: string, options: { auth?: EngineAuth; onEvent?: (line: string) => void } = {}): Promise<void> {
+export async function pullImage(
+  docker: Docker,
+  reference: string,
+  options: { auth?: EngineAuth; onEvent?: (line: string) => void } = {},
+): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = (await docker.pull(reference, options.auth ? { authconfig: options.auth } : {})) as NodeJS.ReadableStream;
@@ -19,9 +23,16 @@ export async function pullImage(docker: Docker, reference: string, options: { au
     docker.modem.followProgress(
       stream,
       (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: { status?: string; id?: string; error?: string; errorDetail?: { message?: string }; progressDetail?: { total?: number } }) => {
+      (event: {
+        status?: string;
+        id?: string;
+        error?: string;
+        errorDetail?: { message?: string };
+        progressDetail?: { total?: number };
+      }) => {
         if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
-        if (event.status && !event.progressDetail?.total) options.onEvent?.(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+        if (event.status && !event.progressDetail?.total)
+          options.onEvent?.(`${event.id ? `${event.id}: ` : ''}${event.status}`);
       },
     );
   }).catch((error: unknown) => {

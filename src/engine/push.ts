@@ -48,9 +48,17 @@ interface PushEvent {
  * (blobs already there are skipped), so such a push is simply run again.
  */
 const PASSING = [
-  /\bEOF\b/, /connection reset/i, /broken pipe/i, /timeout/i, /i\/o timeout/i,
-  /toomanyrequests/i, /too many requests/i, /\b(408|429|50[0-4])\b/, /\b(unavailable|internal server error|bad gateway|service unavailable|gateway timeout)\b/i,
-  /blob upload unknown/i, /upload unknown/i,
+  /\bEOF\b/,
+  /connection reset/i,
+  /broken pipe/i,
+  /timeout/i,
+  /i\/o timeout/i,
+  /toomanyrequests/i,
+  /too many requests/i,
+  /\b(408|429|50[0-4])\b/,
+  /\b(unavailable|internal server error|bad gateway|service unavailable|gateway timeout)\b/i,
+  /blob upload unknown/i,
+  /upload unknown/i,
 ];
 const AUTH = /unauthorized|authentication required|denied|\b401\b/i;
 
@@ -62,7 +70,12 @@ const AUTH = /unauthorized|authentication required|denied|\b401\b/i;
  * manifest digest the engine reports. Throws ModuleError 'push-failed', 'registry-auth' or
  * 'interrupted' (the signal fired: the tag may or may not have reached the registry).
  */
-export async function pushTag(docker: Docker, repository: string, tag: string, options: PushOptions = {}): Promise<string> {
+export async function pushTag(
+  docker: Docker,
+  repository: string,
+  tag: string,
+  options: PushOptions = {},
+): Promise<string> {
   const attempts = options.attempts ?? 5;
   const base = options.baseDelayMs ?? 1000;
   const budget = options.maxElapsedMs ?? 300_000;
@@ -77,14 +90,22 @@ export async function pushTag(docker: Docker, repository: string, tag: string, o
     const delay = Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5));
     const message = scrub(outcome.failure, options.auth);
     const passing = !AUTH.test(message) && PASSING.some((pattern) => pattern.test(message));
-    if (!passing || attempt >= attempts || Date.now() - started + delay > budget) throw failed(repository, tag, message, passing, attempt);
-    options.onRetry?.(`pushing ${repository}:${tag} failed (${message}); trying again (retry ${attempt}) in ${(delay / 1000).toFixed(1)} s`);
+    if (!passing || attempt >= attempts || Date.now() - started + delay > budget)
+      throw failed(repository, tag, message, passing, attempt);
+    options.onRetry?.(
+      `pushing ${repository}:${tag} failed (${message}); trying again (retry ${attempt}) in ${(delay / 1000).toFixed(1)} s`,
+    );
     await wait(delay, options.signal);
   }
 }
 
 /** One push through the engine: the digest, or what the engine said went wrong. */
-async function pushOnce(docker: Docker, repository: string, tag: string, options: PushOptions): Promise<string | { failure: string }> {
+async function pushOnce(
+  docker: Docker,
+  repository: string,
+  tag: string,
+  options: PushOptions,
+): Promise<string | { failure: string }> {
   // The tag goes in the query: a name with a tag and a tag parameter confuses older engines.
   const image = docker.getImage(repository);
   let stream: NodeJS.ReadableStream;
@@ -96,9 +117,13 @@ async function pushOnce(docker: Docker, repository: string, tag: string, options
     })) as NodeJS.ReadableStream;
   } catch (error) {
     checkAborted(options.signal, repository, tag);
-    throw new ModuleError('push-failed', `the Docker Engine could not push ${repository}:${tag}: ${scrub(reason(error), options.auth)}`, {
-      kind: 'environment',
-    });
+    throw new ModuleError(
+      'push-failed',
+      `the Docker Engine could not push ${repository}:${tag}: ${scrub(reason(error), options.auth)}`,
+      {
+        kind: 'environment',
+      },
+    );
   }
   let digest: string | undefined;
   let failure: string | undefined;
@@ -110,7 +135,8 @@ async function pushOnce(docker: Docker, repository: string, tag: string, options
       (event: PushEvent) => {
         if (event.aux?.Digest) digest = event.aux.Digest;
         if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
-        if (event.status && !event.progressDetail?.total) options.onEvent?.(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+        if (event.status && !event.progressDetail?.total)
+          options.onEvent?.(`${event.id ? `${event.id}: ` : ''}${event.status}`);
         if (event.id && event.progressDetail?.total) {
           layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
           let done = 0;
@@ -135,24 +161,32 @@ async function pushOnce(docker: Docker, repository: string, tag: string, options
 function failed(repository: string, tag: string, message: string, passing: boolean, tries: number): ModuleError {
   const auth = AUTH.test(message);
   const times = tries > 1 ? ` (${tries} tries)` : '';
-  return new ModuleError(auth ? 'registry-auth' : 'push-failed', `pushing ${repository}:${tag} failed${times}: ${message}`, {
-    kind: 'environment',
-    hint: auth
-      ? 'Check the username and password or access token, and that the account may push to this repository.'
-      : passing
-        ? 'The registry kept failing; run the same command again later: pushes are idempotent, and no floating tag was moved.'
-        : 'Check that the registry is reachable, then run the same command again: pushes are idempotent.',
-  });
+  return new ModuleError(
+    auth ? 'registry-auth' : 'push-failed',
+    `pushing ${repository}:${tag} failed${times}: ${message}`,
+    {
+      kind: 'environment',
+      hint: auth
+        ? 'Check the username and password or access token, and that the account may push to this repository.'
+        : passing
+          ? 'The registry kept failing; run the same command again later: pushes are idempotent, and no floating tag was moved.'
+          : 'Check that the registry is reachable, then run the same command again: pushes are idempotent.',
+    },
+  );
 }
 
 function checkAborted(signal: AbortSignal | undefined, repository: string, tag: string): void {
   if (!signal?.aborted) return;
   const reasonOf: unknown = signal.reason;
   const why = reasonOf instanceof Error && reasonOf.name === 'TimeoutError' ? 'timed out' : 'interrupted';
-  throw new ModuleError('interrupted', `${why} while pushing ${repository}:${tag}: the version tag may or may not have reached the registry; no floating tag was moved`, {
-    kind: 'environment',
-    hint: 'Run the same command again to finish: pushes are idempotent.',
-  });
+  throw new ModuleError(
+    'interrupted',
+    `${why} while pushing ${repository}:${tag}: the version tag may or may not have reached the registry; no floating tag was moved`,
+    {
+      kind: 'environment',
+      hint: 'Run the same command again to finish: pushes are idempotent.',
+    },
+  );
 }
 
 function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -172,6 +206,10 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 function scrub(message: string, auth?: EngineAuth): string {
   if (!auth?.password) return message;
   // Longest first: the base64 of user:password contains that of the password when "user:" is 3n bytes.
-  const forms = [Buffer.from(`${auth.username}:${auth.password}`).toString('base64'), Buffer.from(auth.password).toString('base64'), auth.password];
+  const forms = [
+    Buffer.from(`${auth.username}:${auth.password}`).toString('base64'),
+    Buffer.from(auth.password).toString('base64'),
+    auth.password,
+  ];
   return forms.reduce((text, form) => text.split(form).join('***'), message);
 }

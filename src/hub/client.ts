@@ -2,7 +2,12 @@ import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../registry/transport.js';
 import { silentLogger, type Logger } from '../report/logger.js';
-import { ensureRepository, type EnsureRepositoryOutcome, type EnsureRepositoryRequest, type HubRepositories } from './ensure.js';
+import {
+  ensureRepository,
+  type EnsureRepositoryOutcome,
+  type EnsureRepositoryRequest,
+  type HubRepositories,
+} from './ensure.js';
 import { hubNamespaceNotFound, hubRepositoryNotFound } from './failures.js';
 import { fitRepositoryText, type RepositoryText } from './limits.js';
 import type { HubRateLimit } from './rate-limit.js';
@@ -55,7 +60,11 @@ const NAMESPACE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 function checkName(namespace: string, name: string): void {
   if (!NAMESPACE.test(namespace)) {
-    throw new ModuleError('hub-bad-name', `"${namespace}" is not a Docker Hub namespace: use lower-case letters, digits, and . _ - between them`, { kind: 'usage' });
+    throw new ModuleError(
+      'hub-bad-name',
+      `"${namespace}" is not a Docker Hub namespace: use lower-case letters, digits, and . _ - between them`,
+      { kind: 'usage' },
+    );
   }
   if (name.length < 2 || name.length > 255 || !NAME.test(name)) {
     throw new ModuleError(
@@ -69,10 +78,14 @@ function checkName(namespace: string, name: string): void {
 function readRepository(body: unknown, namespace: string, name: string): HubRepository {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof record.is_private !== 'boolean') {
-    throw new ModuleError('hub-bad-answer', `Docker Hub described ${namespace}/${name} without saying whether it is private`, {
-      kind: 'environment',
-      hint: 'Check that the URL points at Docker Hub\'s API.',
-    });
+    throw new ModuleError(
+      'hub-bad-answer',
+      `Docker Hub described ${namespace}/${name} without saying whether it is private`,
+      {
+        kind: 'environment',
+        hint: "Check that the URL points at Docker Hub's API.",
+      },
+    );
   }
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   return {
@@ -143,7 +156,11 @@ export class HubClient implements HubRepositories {
   }
 
   /** Creates a repository (POST /v2/namespaces/{ns}/repositories), its text cut to Hub's limits. */
-  async createRepository(namespace: string, name: string, repository: NewRepository): Promise<HubWriteResult & { repository: HubRepository }> {
+  async createRepository(
+    namespace: string,
+    name: string,
+    repository: NewRepository,
+  ): Promise<HubWriteResult & { repository: HubRepository }> {
     checkName(namespace, name);
     const { text, warnings } = fitRepositoryText(`${namespace}/${name}`, repository);
     const response = await this.#session.call({

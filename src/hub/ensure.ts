@@ -33,7 +33,11 @@ export interface EnsureRepositoryOutcome {
 /** The repository operations `ensureRepository` needs (HubClient has them). */
 export interface HubRepositories {
   getRepository(namespace: string, name: string): Promise<HubRepository | undefined>;
-  createRepository(namespace: string, name: string, repository: NewRepository): Promise<HubWriteResult & { repository: HubRepository }>;
+  createRepository(
+    namespace: string,
+    name: string,
+    repository: NewRepository,
+  ): Promise<HubWriteResult & { repository: HubRepository }>;
   setVisibility(namespace: string, name: string, isPrivate: boolean): Promise<void>;
   updateDescription(namespace: string, name: string, update: RepositoryText): Promise<HubWriteResult>;
 }
@@ -65,10 +69,17 @@ function mismatch(repository: string, found: HubVisibility, asked: HubVisibility
  * other visibility is refused ('hub-visibility-mismatch', nothing changed) unless
  * `changeVisibility`; then the description and README are written where they differ.
  */
-export async function ensureRepository(hub: HubRepositories, request: EnsureRepositoryRequest): Promise<EnsureRepositoryOutcome> {
+export async function ensureRepository(
+  hub: HubRepositories,
+  request: EnsureRepositoryRequest,
+): Promise<EnsureRepositoryOutcome> {
   const { namespace, name, visibility } = request;
   if (visibility !== 'private' && visibility !== 'public') {
-    throw new ModuleError('hub-bad-visibility', `visibility must be "private" or "public", not "${String(visibility)}"`, { kind: 'usage' });
+    throw new ModuleError(
+      'hub-bad-visibility',
+      `visibility must be "private" or "public", not "${String(visibility)}"`,
+      { kind: 'usage' },
+    );
   }
   const full = `${namespace}/${name}`;
   const wantPrivate = visibility === 'private';
@@ -83,7 +94,10 @@ export async function ensureRepository(hub: HubRepositories, request: EnsureRepo
         throw new ModuleError(
           'hub-visibility-mismatch',
           `Docker Hub created ${full} as ${visibilityOf(made.repository.isPrivate)} although ${visibility} was asked; nothing was pushed`,
-          { kind: 'refused', hint: `Make ${full} ${visibility} on Docker Hub (and check the account's private repository allowance) before publishing.` },
+          {
+            kind: 'refused',
+            hint: `Make ${full} ${visibility} on Docker Hub (and check the account's private repository allowance) before publishing.`,
+          },
         );
       }
       const descriptionUpdated = request.description !== undefined || request.readme !== undefined;

@@ -18,7 +18,9 @@ export async function readHubMessage(response: Response, redact: (text: string) 
   let said = '';
   try {
     const body = JSON.parse(text) as { message?: unknown; detail?: unknown; text?: unknown };
-    const parts = [body.message, body.detail, body.text].filter((part): part is string => typeof part === 'string' && part !== '');
+    const parts = [body.message, body.detail, body.text].filter(
+      (part): part is string => typeof part === 'string' && part !== '',
+    );
     said = [...new Set(parts)].join(': ');
   } catch {
     said = '';
@@ -82,18 +84,26 @@ export function hubUnauthorized(what: string, username: string | undefined): Mod
 /** ModuleError 'hub-forbidden': the account may not do `what` in `namespace`. */
 export function hubForbidden(namespace: string, what: string, username: string | undefined, said: string): ModuleError {
   const who = username === undefined ? 'an anonymous caller' : `user ${username}`;
-  return new ModuleError('hub-forbidden', `Docker Hub does not let ${who} ${what} in namespace ${namespace}${saying(said)}`, {
-    kind: 'environment',
-    hint: `Check that ${username ?? 'the account'} may write to ${namespace} (an organisation member with write or admin access) and that the access token's scope allows it.`,
-  });
+  return new ModuleError(
+    'hub-forbidden',
+    `Docker Hub does not let ${who} ${what} in namespace ${namespace}${saying(said)}`,
+    {
+      kind: 'environment',
+      hint: `Check that ${username ?? 'the account'} may write to ${namespace} (an organisation member with write or admin access) and that the access token's scope allows it.`,
+    },
+  );
 }
 
 /** ModuleError 'hub-namespace-not-found': creating a repository in a namespace Hub does not know. */
 export function hubNamespaceNotFound(namespace: string, username: string | undefined): ModuleError {
-  return new ModuleError('hub-namespace-not-found', `namespace ${namespace} does not exist on Docker Hub${username ? ` or user ${username} cannot see it` : ''}`, {
-    kind: 'usage',
-    hint: 'Check the spelling of the user or organisation name in the image reference; Hub namespaces are lower case.',
-  });
+  return new ModuleError(
+    'hub-namespace-not-found',
+    `namespace ${namespace} does not exist on Docker Hub${username ? ` or user ${username} cannot see it` : ''}`,
+    {
+      kind: 'usage',
+      hint: 'Check the spelling of the user or organisation name in the image reference; Hub namespaces are lower case.',
+    },
+  );
 }
 
 /** ModuleError 'hub-repository-not-found': the repository is not on Hub (or hidden from this account). */

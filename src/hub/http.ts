@@ -30,7 +30,12 @@ const RETRY_STATUS = new Set([500, 502, 503, 504]);
  * The registry's `send` is not reused as is: it reads Retry-After against the real clock, calls
  * its failures 'registry-*' and returns a 429 it gave up on; Hub needs all three otherwise.
  */
-export async function sendToHub(transport: HubTransport, url: string, init: RequestInit, what: string): Promise<Response> {
+export async function sendToHub(
+  transport: HubTransport,
+  url: string,
+  init: RequestInit,
+  what: string,
+): Promise<Response> {
   const method = init.method ?? 'GET';
   const where = displayUrl(url);
   for (let attempt = 1; ; attempt++) {
@@ -40,7 +45,9 @@ export async function sendToHub(transport: HubTransport, url: string, init: Requ
     } catch (error) {
       const code = networkCode(error);
       if (code === undefined) throw error;
-      const delay = RETRY_NETWORK.has(code) ? transport.retry({ attempt, method, url: where, networkCode: code }) : undefined;
+      const delay = RETRY_NETWORK.has(code)
+        ? transport.retry({ attempt, method, url: where, networkCode: code })
+        : undefined;
       if (delay === undefined) throw hubUnreachable(url, code, error);
       await pause(transport, `${code} on ${method} ${where}`, attempt, delay);
       continue;

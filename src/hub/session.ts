@@ -70,14 +70,19 @@ export class HubSession {
       what,
     );
     this.#transport.logger.debug(`hub: POST ${displayUrl(url)} -> ${response.status}`);
-    if (response.status === 401 || response.status === 403) throw hubLoginRefused(this.username, await this.#said(response));
+    if (response.status === 401 || response.status === 403)
+      throw hubLoginRefused(this.username, await this.#said(response));
     if (response.status !== 200) throw await this.#unexpected(response, what);
     const body = (await response.json().catch(() => ({}))) as { access_token?: unknown };
     if (typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new ModuleError('hub-auth', `Docker Hub answered the login of user ${this.username} without an access token`, {
-        kind: 'environment',
-        hint: `Check that ${this.baseUrl} is Docker Hub's API.`,
-      });
+      throw new ModuleError(
+        'hub-auth',
+        `Docker Hub answered the login of user ${this.username} without an access token`,
+        {
+          kind: 'environment',
+          hint: `Check that ${this.baseUrl} is Docker Hub's API.`,
+        },
+      );
     }
     this.#token = body.access_token;
   }
@@ -103,7 +108,8 @@ export class HubSession {
       await response.body?.cancel().catch(() => {});
       throw hubUnauthorized(call.what, this.username);
     }
-    if (response.status === 403) throw hubForbidden(call.namespace, call.what, this.username, await this.#said(response));
+    if (response.status === 403)
+      throw hubForbidden(call.namespace, call.what, this.username, await this.#said(response));
     throw await this.#unexpected(response, call.what);
   }
 
@@ -134,7 +140,9 @@ export class HubSession {
 
   async #unexpected(response: Response, what: string): Promise<ModuleError> {
     const said = await this.#said(response);
-    return response.status >= 500 ? hubServerError(response.status, what, said) : hubRejected(response.status, what, said);
+    return response.status >= 500
+      ? hubServerError(response.status, what, said)
+      : hubRejected(response.status, what, said);
   }
 }
 
@@ -148,13 +156,19 @@ function checkedBaseUrl(url: string, withCredentials: boolean): string {
   }
   const plain = parsed.protocol === 'http:';
   if ((!plain && parsed.protocol !== 'https:') || parsed.search || parsed.hash || parsed.username || parsed.password) {
-    throw new ModuleError('hub-bad-url', `the Docker Hub API URL "${displayUrl(url)}" must be a plain http(s) URL`, { kind: 'usage' });
+    throw new ModuleError('hub-bad-url', `the Docker Hub API URL "${displayUrl(url)}" must be a plain http(s) URL`, {
+      kind: 'usage',
+    });
   }
   if (plain && withCredentials && !isLoopbackRegistry(parsed.host)) {
-    throw new ModuleError('hub-bad-url', `credentials are only sent to Docker Hub over https, not to ${displayUrl(url)}`, {
-      kind: 'usage',
-      hint: 'Use an https:// URL for the Docker Hub API.',
-    });
+    throw new ModuleError(
+      'hub-bad-url',
+      `credentials are only sent to Docker Hub over https, not to ${displayUrl(url)}`,
+      {
+        kind: 'usage',
+        hint: 'Use an https:// URL for the Docker Hub API.',
+      },
+    );
   }
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }

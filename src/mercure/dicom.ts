@@ -47,7 +47,10 @@ const PART10_MAGIC_OFFSET = 128;
 export function isDicomPart10(buffer: Uint8Array): boolean {
   return (
     buffer.length >= PART10_MAGIC_OFFSET + 4 &&
-    buffer[128] === 0x44 && buffer[129] === 0x49 && buffer[130] === 0x43 && buffer[131] === 0x4d
+    buffer[128] === 0x44 &&
+    buffer[129] === 0x49 &&
+    buffer[130] === 0x43 &&
+    buffer[131] === 0x4d
   );
 }
 
@@ -74,7 +77,10 @@ export function parseDicomHeader(buffer: Uint8Array, keywords: readonly string[]
 }
 
 /** Header values of the Part 10 file at `path` (see parseDicomHeader); throws DicomReadError for non-DICOM. */
-export async function readDicomHeader(path: string, keywords: readonly string[] = HEADER_KEYWORDS): Promise<DicomHeader> {
+export async function readDicomHeader(
+  path: string,
+  keywords: readonly string[] = HEADER_KEYWORDS,
+): Promise<DicomHeader> {
   const file = await open(path, 'r');
   let head: Uint8Array;
   let size: number;
@@ -122,7 +128,12 @@ const HEADER_CHUNK = 64 * 1024;
 /** The keywords readDicomHeader returns by default: the .tags values plus what ordering and checks use. */
 export const HEADER_KEYWORDS: readonly string[] = [
   ...TAGS_FILE_DICOM_KEYWORDS,
-  'TransferSyntaxUID', 'SOPClassUID', 'ImagePositionPatient', 'SliceLocation', 'Rows', 'Columns',
+  'TransferSyntaxUID',
+  'SOPClassUID',
+  'ImagePositionPatient',
+  'SliceLocation',
+  'Rows',
+  'Columns',
 ];
 
 /** "0020000E" for "SeriesInstanceUID" or for "0020,000e" / "(0020,000E)"; undefined when unknown. */
@@ -136,9 +147,12 @@ export function tagOf(keyword: string): string | undefined {
 /** The .tags key DCMTK uses for a tag spec: its dictionary keyword, else "(gggg,eeee)" in lowercase hex. */
 export function tagKeyOf(spec: string): string {
   const tag = tagOf(spec);
-  if (tag === undefined) throw new DicomReadError(`unknown DICOM tag "${spec}": give a keyword (PatientAge) or "gggg,eeee"`);
+  if (tag === undefined)
+    throw new DicomReadError(`unknown DICOM tag "${spec}": give a keyword (PatientAge) or "gggg,eeee"`);
   const entry = DicomMetaDictionary.dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
-  return entry && entry.name !== 'Unknown' ? entry.name : `(${tag.slice(0, 4).toLowerCase()},${tag.slice(4).toLowerCase()})`;
+  return entry && entry.name !== 'Unknown'
+    ? entry.name
+    : `(${tag.slice(0, 4).toLowerCase()},${tag.slice(4).toLowerCase()})`;
 }
 
 // VRs whose leading spaces DCMTK drops too when it normalizes (all VRs lose trailing padding).
@@ -172,17 +186,22 @@ function firstText(element: DicomElementLike | undefined): string {
 function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
   if (!isDicomPart10(buffer)) throw new DicomReadError(notPart10(buffer.length));
   // dcmjs fails with a bare TypeError on this; say what is wrong instead.
-  if (metaLacksTransferSyntax(buffer)) throw new DicomReadError('cannot parse DICOM: the file meta header has no TransferSyntaxUID (0002,0010)');
+  if (metaLacksTransferSyntax(buffer))
+    throw new DicomReadError('cannot parse DICOM: the file meta header has no TransferSyntaxUID (0002,0010)');
   // Use the bytes in place when the view covers its whole buffer (files read from disk): copying
   // half a megabyte per slice only to read a few hundred header bytes is most of the cost.
-  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer;
-  const arrayBuffer = whole ? (buffer.buffer as ArrayBuffer) : (buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
+  const whole =
+    buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer;
+  const arrayBuffer = whole
+    ? (buffer.buffer as ArrayBuffer)
+    : (buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
   const base = headerOnly ? { untilTag: PIXEL_DATA, includeUntilTagValue: false } : {};
   let dict: DicomDict;
   try {
     dict = DicomMessage.readFile(arrayBuffer, { ...base, ignoreErrors: false });
   } catch (error) {
-    if (!RECOVERABLE.test(message(error))) throw new DicomReadError(`cannot parse DICOM: ${message(error)}`, { cause: error });
+    if (!RECOVERABLE.test(message(error)))
+      throw new DicomReadError(`cannot parse DICOM: ${message(error)}`, { cause: error });
     // DCMTK (and so mercure) reads these files; dcmjs refuses only in strict mode, so read leniently.
     try {
       dict = DicomMessage.readFile(arrayBuffer, { ...base, ignoreErrors: true });
@@ -197,7 +216,8 @@ function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
 function metaLacksTransferSyntax(buffer: Uint8Array): boolean {
   // (0002,0000) UL, explicit VR little endian: 02 00 00 00 'U' 'L' 04 00 <length>.
   const b = buffer;
-  if (!(b[132] === 0x02 && b[133] === 0 && b[134] === 0 && b[135] === 0 && b[136] === 0x55 && b[137] === 0x4c)) return false;
+  if (!(b[132] === 0x02 && b[133] === 0 && b[134] === 0 && b[135] === 0 && b[136] === 0x55 && b[137] === 0x4c))
+    return false;
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (b.length < 144) return false;
   const end = Math.min(b.length - 4, 144 + view.getUint32(140, true));
@@ -211,7 +231,9 @@ function metaLacksTransferSyntax(buffer: Uint8Array): boolean {
 const RECOVERABLE = /character set|meta length tag/i;
 
 function notPart10(length: number): string {
-  return length < 132 ? `not a DICOM Part 10 file (only ${length} bytes)` : 'not a DICOM Part 10 file (no "DICM" after the 128-byte preamble)';
+  return length < 132
+    ? `not a DICOM Part 10 file (only ${length} bytes)`
+    : 'not a DICOM Part 10 file (no "DICM" after the 128-byte preamble)';
 }
 
 function message(error: unknown): string {

@@ -41,7 +41,9 @@ interface Candidate {
 export async function importDicomFolder(options: ImportOptions): Promise<ImportResult> {
   const info = await stat(options.from).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new ModuleError('no-such-folder', `${options.from} is not a folder`, { hint: 'Give the folder that holds your DICOM files.' });
+    throw new ModuleError('no-such-folder', `${options.from} is not a folder`, {
+      hint: 'Give the folder that holds your DICOM files.',
+    });
   }
   const files = await listFiles(options.from);
   const skipped: SkippedFile[] = [];
@@ -54,13 +56,28 @@ export async function importDicomFolder(options: ImportOptions): Promise<ImportR
       continue;
     }
     try {
-      const header = parseDicomHeader(bytes, ['SeriesInstanceUID', 'SOPInstanceUID', 'StudyInstanceUID', 'Modality', 'SeriesDescription']);
+      const header = parseDicomHeader(bytes, [
+        'SeriesInstanceUID',
+        'SOPInstanceUID',
+        'StudyInstanceUID',
+        'Modality',
+        'SeriesDescription',
+      ]);
       const series = header['SeriesInstanceUID'] ?? '';
       if (!series || !header['SOPInstanceUID']) {
-        skipped.push({ file, reason: `DICOM without ${series ? 'SOPInstanceUID' : 'SeriesInstanceUID'} (a DICOMDIR or similar)` });
+        skipped.push({
+          file,
+          reason: `DICOM without ${series ? 'SOPInstanceUID' : 'SeriesInstanceUID'} (a DICOMDIR or similar)`,
+        });
         continue;
       }
-      candidates.push({ file, series, study: header['StudyInstanceUID'] ?? '', modality: header['Modality'] ?? '', description: header['SeriesDescription'] ?? '' });
+      candidates.push({
+        file,
+        series,
+        study: header['StudyInstanceUID'] ?? '',
+        modality: header['Modality'] ?? '',
+        description: header['SeriesDescription'] ?? '',
+      });
     } catch (error) {
       if (!(error instanceof DicomReadError)) throw error;
       skipped.push({ file, reason: error.message });
@@ -76,33 +93,54 @@ export async function importDicomFolder(options: ImportOptions): Promise<ImportR
 
 function chooseSeries(candidates: Candidate[], skipped: SkippedFile[], options: ImportOptions): Candidate[] {
   if (candidates.length === 0) {
-    const shown = skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join('; ');
-    throw new ModuleError('input-no-dicom', `no usable DICOM files in ${options.from}${skipped.length ? `: skipped ${skipped.length} file(s): ${shown}${skipped.length > 5 ? '; ...' : ''}` : ' (it is empty)'}`, {
-      hint: 'Point it at a folder of DICOM Part 10 files (with the "DICM" header), or leave it out to use synthetic images.',
-    });
+    const shown = skipped
+      .slice(0, 5)
+      .map((s) => `${s.file} (${s.reason})`)
+      .join('; ');
+    throw new ModuleError(
+      'input-no-dicom',
+      `no usable DICOM files in ${options.from}${skipped.length ? `: skipped ${skipped.length} file(s): ${shown}${skipped.length > 5 ? '; ...' : ''}` : ' (it is empty)'}`,
+      {
+        hint: 'Point it at a folder of DICOM Part 10 files (with the "DICM" header), or leave it out to use synthetic images.',
+      },
+    );
   }
   const bySeries = new Map<string, Candidate[]>();
   for (const c of candidates) bySeries.set(c.series, [...(bySeries.get(c.series) ?? []), c]);
-  const list = [...bySeries.entries()].map(([uid, cs]) => `${uid} (${cs[0]?.modality || '?'} "${cs[0]?.description ?? ''}", ${cs.length} files)`);
+  const list = [...bySeries.entries()].map(
+    ([uid, cs]) => `${uid} (${cs[0]?.modality || '?'} "${cs[0]?.description ?? ''}", ${cs.length} files)`,
+  );
   if (options.seriesInstanceUid !== undefined) {
     const picked = bySeries.get(options.seriesInstanceUid);
     if (!picked) {
-      throw new ModuleError('input-series-not-found', `series ${options.seriesInstanceUid} is not in ${options.from}; it holds ${list.join(', ')}`, {
-        hint: 'Pick one of the SeriesInstanceUIDs listed.',
-      });
+      throw new ModuleError(
+        'input-series-not-found',
+        `series ${options.seriesInstanceUid} is not in ${options.from}; it holds ${list.join(', ')}`,
+        {
+          hint: 'Pick one of the SeriesInstanceUIDs listed.',
+        },
+      );
     }
     return picked;
   }
   if (options.level === 'series' && bySeries.size > 1) {
-    throw new ModuleError('input-series-count', `${options.from} holds ${bySeries.size} series, but a series-level case takes one: ${list.join(', ')}`, {
-      hint: 'Choose one series by its SeriesInstanceUID, or use level "study" to pass them all.',
-    });
+    throw new ModuleError(
+      'input-series-count',
+      `${options.from} holds ${bySeries.size} series, but a series-level case takes one: ${list.join(', ')}`,
+      {
+        hint: 'Choose one series by its SeriesInstanceUID, or use level "study" to pass them all.',
+      },
+    );
   }
   const studies = new Set(candidates.map((c) => c.study));
   if (studies.size > 1) {
-    throw new ModuleError('input-mixed-studies', `${options.from} holds ${studies.size} studies (${[...studies].join(', ')}); a case holds one study`, {
-      hint: 'Choose one series by its SeriesInstanceUID, or point at a folder with the series of one study.',
-    });
+    throw new ModuleError(
+      'input-mixed-studies',
+      `${options.from} holds ${studies.size} studies (${[...studies].join(', ')}); a case holds one study`,
+      {
+        hint: 'Choose one series by its SeriesInstanceUID, or point at a folder with the series of one study.',
+      },
+    );
   }
   return candidates;
 }
@@ -117,7 +155,8 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
     if (entry.isDirectory()) out.push(...(await listFiles(root, name)));
     else if (entry.isFile()) out.push(name);
     // Links are followed to files only, so a link to a parent folder cannot loop.
-    else if (entry.isSymbolicLink() && (await stat(path.join(root, name)).catch(() => undefined))?.isFile()) out.push(name);
+    else if (entry.isSymbolicLink() && (await stat(path.join(root, name)).catch(() => undefined))?.isFile())
+      out.push(name);
   }
   return out;
 }

@@ -74,5 +74,11 @@ export {
   type InputSeries,
 } from './input-folder.js';
 export { importDicomFolder, type ImportOptions, type ImportResult, type SkippedFile } from './import-folder.js';
-export { readInputFolder, type InputListing, type ListedDicomFile, type ListingOptions, type ListingProblem } from './input-listing.js';
+export {
+  readInputFolder,
+  type InputListing,
+  type ListedDicomFile,
+  type ListingOptions,
+  type ListingProblem,
+} from './input-listing.js';
 export * from './invocation.js';

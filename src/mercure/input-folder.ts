@@ -83,9 +83,13 @@ export function inputFileName(seriesInstanceUid: string, modality: string, sopIn
 /** Writes a complete input folder from DICOM series (synthetic or the user's own). */
 export async function writeInputFolder(options: InputFolderOptions): Promise<InputFolder> {
   if (options.level === 'series' && options.series.length !== 1) {
-    throw new ModuleError('input-series-count', `a series-level case holds exactly one series, but ${options.series.length} were given`, {
-      hint: 'Give one series, or use level "study" to put several series of one study in the case.',
-    });
+    throw new ModuleError(
+      'input-series-count',
+      `a series-level case holds exactly one series, but ${options.series.length} were given`,
+      {
+        hint: 'Give one series, or use level "study" to put several series of one study in the case.',
+      },
+    );
   }
   const writer = await startCase(options);
   // A few writes stay in flight while the next slice is made: disk and CPU overlap.
@@ -117,9 +121,13 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
   await mkdir(options.dir, { recursive: true });
   const existing = await readdir(options.dir);
   if (existing.length > 0) {
-    throw new ModuleError('input-not-empty', `${options.dir} is not empty (${existing.length} entries, e.g. ${existing[0]})`, {
-      hint: 'Give a new or empty folder; mercure starts every case in a fresh folder.',
-    });
+    throw new ModuleError(
+      'input-not-empty',
+      `${options.dir} is not empty (${existing.length} entries, e.g. ${existing[0]})`,
+      {
+        hint: 'Give a new or empty folder; mercure starts every case in a fresh folder.',
+      },
+    );
   }
   const extra = (options.extraTags ?? []).map((spec) => ({ spec, key: tagKeyOf(spec) }));
   const keywords = [...HEADER_KEYWORDS, ...extra.map((e) => e.spec)];
@@ -138,17 +146,26 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
     const seriesUid = requireName(header, 'SeriesInstanceUID', origin);
     const sopUid = requireName(header, 'SOPInstanceUID', origin);
     const modality = header['Modality'] ?? '';
-    if (/[/\\\0]/.test(modality)) throw new ModuleError('input-bad-uid', `${origin}: Modality "${modality}" cannot be part of a file name`);
+    if (/[/\\\0]/.test(modality))
+      throw new ModuleError('input-bad-uid', `${origin}: Modality "${modality}" cannot be part of a file name`);
     const name = inputFileName(seriesUid, modality, sopUid);
     if (names.has(name)) {
-      throw new ModuleError('input-duplicate-instance', `${origin}: SOPInstanceUID ${sopUid} appears twice in series ${seriesUid}`, {
-        hint: 'Every DICOM instance needs its own SOPInstanceUID; remove the copy.',
-      });
+      throw new ModuleError(
+        'input-duplicate-instance',
+        `${origin}: SOPInstanceUID ${sopUid} appears twice in series ${seriesUid}`,
+        {
+          hint: 'Every DICOM instance needs its own SOPInstanceUID; remove the copy.',
+        },
+      );
     }
     if (options.level === 'series' && series.size === 1 && !series.has(seriesUid)) {
-      throw new ModuleError('input-series-count', `${origin} belongs to series ${seriesUid}, but a series-level case holds only ${[...series.keys()][0]}`, {
-        hint: 'Give the files of one series, or use level "study".',
-      });
+      throw new ModuleError(
+        'input-series-count',
+        `${origin} belongs to series ${seriesUid}, but a series-level case holds only ${[...series.keys()][0]}`,
+        {
+          hint: 'Give the files of one series, or use level "study".',
+        },
+      );
     }
     const values: Record<string, string> = { ...header };
     for (const e of extra) values[e.key] = header[e.spec] ?? '';
@@ -158,12 +175,20 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
     // Bookkeeping happens before the first await, so concurrent adds see each other's names.
     names.add(name);
     studies.add(header['StudyInstanceUID'] ?? '');
-    const entry = series.get(seriesUid) ?? { seriesInstanceUid: seriesUid, modality, seriesDescription: tags['SeriesDescription'] ?? '', files: 0 };
+    const entry = series.get(seriesUid) ?? {
+      seriesInstanceUid: seriesUid,
+      modality,
+      seriesDescription: tags['SeriesDescription'] ?? '',
+      files: 0,
+    };
     entry.files += 1;
     series.set(seriesUid, entry);
     const file: InputFile = { name, tagsName, seriesInstanceUid: seriesUid, sopInstanceUid: sopUid, tags };
     files.push(file);
-    await Promise.all([writeFile(path.join(options.dir, name), bytes), writeFile(path.join(options.dir, tagsName), serializeTags(tags))]);
+    await Promise.all([
+      writeFile(path.join(options.dir, name), bytes),
+      writeFile(path.join(options.dir, tagsName), serializeTags(tags)),
+    ]);
     return file;
   };
 
@@ -171,15 +196,25 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
     const first = files[0];
     if (first === undefined) throw new ModuleError('input-no-dicom', `no DICOM files were given for ${options.dir}`);
     if (studies.size > 1) {
-      throw new ModuleError('input-mixed-studies', `the case holds ${studies.size} studies (${[...studies].join(', ')}); mercure groups a case by one StudyInstanceUID`, {
-        hint: 'Give the series of one study only.',
-      });
+      throw new ModuleError(
+        'input-mixed-studies',
+        `the case holds ${studies.size} studies (${[...studies].join(', ')}); mercure groups a case by one StudyInstanceUID`,
+        {
+          hint: 'Give the series of one study only.',
+        },
+      );
     }
     const studyUid = first.tags['StudyInstanceUID'] ?? '';
     if (options.level === 'study' && studyUid === '') {
-      throw new ModuleError('input-missing-uid', `${first.name} has no StudyInstanceUID; a study-level case is keyed by it`);
+      throw new ModuleError(
+        'input-missing-uid',
+        `${first.name} has no StudyInstanceUID; a study-level case is keyed by it`,
+      );
     }
-    const taskSeries: TaskSeries[] = [...series.values()].map((s) => ({ seriesInstanceUid: s.seriesInstanceUid, seriesDescription: s.seriesDescription }));
+    const taskSeries: TaskSeries[] = [...series.values()].map((s) => ({
+      seriesInstanceUid: s.seriesInstanceUid,
+      seriesDescription: s.seriesDescription,
+    }));
     // mercure composes the task from the tags of the file that completed the series or study.
     const tags = first.tags;
     const task = buildTask({

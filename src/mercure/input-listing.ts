@@ -55,7 +55,10 @@ export async function readInputFolder(dir: string, options: ListingOptions = {})
   const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   for (const entry of entries) {
     if (entry.isDirectory()) {
-      listing.problems.push({ file: `${entry.name}/`, message: 'is a folder: mercure passes and dispatches only files directly in the case folder' });
+      listing.problems.push({
+        file: `${entry.name}/`,
+        message: 'is a folder: mercure passes and dispatches only files directly in the case folder',
+      });
       continue;
     }
     if (!entry.isFile()) continue;
@@ -64,13 +67,20 @@ export async function readInputFolder(dir: string, options: ListingOptions = {})
     else if (name === TASK_FILE) listing.task = await readTask(dir, listing);
     else if (!(name.endsWith('.tags') && names.has(`${name.slice(0, -'.tags'.length)}.dcm`))) listing.other.push(name);
   }
-  if ((options.task ?? true) && !names.has(TASK_FILE)) listing.problems.push({ file: TASK_FILE, message: 'is missing; every module reads its settings from it' });
+  if ((options.task ?? true) && !names.has(TASK_FILE))
+    listing.problems.push({ file: TASK_FILE, message: 'is missing; every module reads its settings from it' });
   if (listing.files.length === 0) listing.problems.push({ file: '.', message: 'holds no readable .dcm files' });
   sortBySeries(listing.files);
   return listing;
 }
 
-async function listDicom(dir: string, name: string, names: Set<string>, options: ListingOptions, listing: InputListing): Promise<void> {
+async function listDicom(
+  dir: string,
+  name: string,
+  names: Set<string>,
+  options: ListingOptions,
+  listing: InputListing,
+): Promise<void> {
   let header: DicomHeader;
   try {
     header = await readDicomHeader(path.join(dir, name));
@@ -81,9 +91,15 @@ async function listDicom(dir: string, name: string, names: Set<string>, options:
   const seriesInstanceUid = header['SeriesInstanceUID'] ?? '';
   const sopInstanceUid = header['SOPInstanceUID'] ?? '';
   if (!seriesInstanceUid || !sopInstanceUid) {
-    listing.problems.push({ file: name, message: `has no ${seriesInstanceUid ? 'SOPInstanceUID' : 'SeriesInstanceUID'}; mercure cannot file it into a series` });
+    listing.problems.push({
+      file: name,
+      message: `has no ${seriesInstanceUid ? 'SOPInstanceUID' : 'SeriesInstanceUID'}; mercure cannot file it into a series`,
+    });
   } else if (!name.startsWith(`${seriesInstanceUid}#`)) {
-    listing.problems.push({ file: name, message: `should start with its SeriesInstanceUID: "${seriesInstanceUid}#..."` });
+    listing.problems.push({
+      file: name,
+      message: `should start with its SeriesInstanceUID: "${seriesInstanceUid}#..."`,
+    });
   }
   const file: ListedDicomFile = { name, seriesInstanceUid, sopInstanceUid, header };
   const instanceNumber = Number.parseInt(header['InstanceNumber'] ?? '', 10);

@@ -86,7 +86,15 @@ export function moduleInvocation(
 
 /** The startup probe: `cat /etc/monai/app.json` with the entrypoint reset, as docker-py's entrypoint="". */
 export function probeInvocation(): Invocation {
-  return { entrypoint: [''], cmd: MONAI_PROBE_COMMAND, env: [], groupAdd: [], binds: [], networkMode: 'none', capDrop: [] };
+  return {
+    entrypoint: [''],
+    cmd: MONAI_PROBE_COMMAND,
+    env: [],
+    groupAdd: [],
+    binds: [],
+    networkMode: 'none',
+    capDrop: [],
+  };
 }
 
 /** mercure's permissions on the case folders before the run. */

@@ -73,7 +73,8 @@ export function createSyntheticSeries(options: SyntheticSeriesOptions): Syntheti
   const pixels = o.modality === 'CT' ? new Int16Array(o.rows * o.columns) : new Uint16Array(o.rows * o.columns);
 
   const slice = (index: number): Uint8Array => {
-    if (!Number.isInteger(index) || index < 0 || index >= o.slices) throw new RangeError(`slice ${index} is outside 0..${o.slices - 1}`);
+    if (!Number.isInteger(index) || index < 0 || index >= o.slices)
+      throw new RangeError(`slice ${index} is outside 0..${o.slices - 1}`);
     drawPhantom(pixels, o, index);
     const sop = sopInstanceUid(index);
     const z = (index - (o.slices - 1) / 2) * o.sliceThickness;
@@ -137,7 +138,8 @@ function withDefaults(options: SyntheticSeriesOptions): Resolved {
   };
   for (const key of ['slices', 'rows', 'columns'] as const) {
     const v = resolved[key];
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new RangeError(`synthetic ${key} must be an integer in 1..65535, got ${v}`);
+    if (!Number.isInteger(v) || v < 1 || v > 65535)
+      throw new RangeError(`synthetic ${key} must be an integer in 1..65535, got ${v}`);
   }
   return resolved;
 }
@@ -151,8 +153,14 @@ function commonAttributes(o: Resolved, studyUid: string, seriesUid: string, fram
     SpecificCharacterSet: 'ISO_IR 192',
     ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
     SOPClassUID: SOP_CLASS[o.modality],
-    StudyDate: date, SeriesDate: date, AcquisitionDate: date, ContentDate: date,
-    StudyTime: time, SeriesTime: time, AcquisitionTime: time, ContentTime: time,
+    StudyDate: date,
+    SeriesDate: date,
+    AcquisitionDate: date,
+    ContentDate: date,
+    StudyTime: time,
+    SeriesTime: time,
+    AcquisitionTime: time,
+    ContentTime: time,
     AccessionNumber: o.accessionNumber,
     Modality: o.modality,
     Manufacturer: 'mercure-module-kit',
@@ -192,8 +200,16 @@ function commonAttributes(o: Resolved, studyUid: string, seriesUid: string, fram
     ...(ct
       ? { KVP: '120', ConvolutionKernel: 'STANDARD', RescaleIntercept: '-1024', RescaleSlope: '1', RescaleType: 'HU' }
       : {
-          ScanningSequence: 'SE', SequenceVariant: 'NONE', ScanOptions: '', MRAcquisitionType: '2D', SequenceName: 'se2d1',
-          RepetitionTime: '500', EchoTime: '15', MagneticFieldStrength: '1.5', ImagingFrequency: '63.87', EchoTrainLength: '1',
+          ScanningSequence: 'SE',
+          SequenceVariant: 'NONE',
+          ScanOptions: '',
+          MRAcquisitionType: '2D',
+          SequenceName: 'se2d1',
+          RepetitionTime: '500',
+          EchoTime: '15',
+          MagneticFieldStrength: '1.5',
+          ImagingFrequency: '63.87',
+          EchoTrainLength: '1',
         }),
   };
 }
@@ -225,7 +241,11 @@ const PHANTOM = { CT: { outside: 24, body: 1064, sphere: 1724 }, MR: { outside: 
  * Draws slice `index` of the phantom into `pixels` with one TypedArray.fill per row segment, so a
  * 512x512 slice costs a few thousand fills instead of 262,144 per-pixel writes.
  */
-export function drawPhantom(pixels: Int16Array | Uint16Array, o: Pick<Resolved, 'modality' | 'rows' | 'columns' | 'slices'>, index: number): void {
+export function drawPhantom(
+  pixels: Int16Array | Uint16Array,
+  o: Pick<Resolved, 'modality' | 'rows' | 'columns' | 'slices'>,
+  index: number,
+): void {
   const v = PHANTOM[o.modality];
   const cx = (o.columns - 1) / 2;
   const cy = (o.rows - 1) / 2;

@@ -16,22 +16,67 @@
  */
 
 /** Keys getdcmtags writes first, from the file's own tags and from storescp's peer info. */
-export const TAGS_FILE_HEAD_KEYS = ['SpecificCharacterSet', 'SeriesInstanceUID', 'SOPInstanceUID', 'SenderAddress', 'SenderAET', 'ReceiverAET'] as const;
+export const TAGS_FILE_HEAD_KEYS = [
+  'SpecificCharacterSet',
+  'SeriesInstanceUID',
+  'SOPInstanceUID',
+  'SenderAddress',
+  'SenderAET',
+  'ReceiverAET',
+] as const;
 
 /** The DICOM tags of tags_list.h, in order, duplicates removed; then MediaStorageSOPClassUID from the meta header. */
 export const TAGS_FILE_MAIN_KEYWORDS = [
-  'Modality', 'BodyPartExamined', 'ProtocolName', 'RetrieveAETitle', 'StationAETitle', 'Manufacturer',
-  'ManufacturerModelName', 'StudyDescription', 'CodeValue', 'CodeMeaning', 'SeriesDescription', 'PatientName',
-  'PatientID', 'PatientBirthDate', 'PatientSex', 'AccessionNumber', 'ReferringPhysicianName', 'StudyID',
-  'SeriesNumber', 'StudyInstanceUID', 'SeriesDate', 'SeriesTime', 'AcquisitionDate', 'AcquisitionTime',
-  'SequenceName', 'ScanningSequence', 'SequenceVariant', 'MagneticFieldStrength', 'StationName',
-  'DeviceSerialNumber', 'DeviceUID', 'SoftwareVersions', 'ContrastBolusAgent', 'ImageComments',
-  'SliceThickness', 'InstanceNumber', 'AcquisitionNumber', 'InstitutionName', 'AcquisitionType', 'ImageType',
+  'Modality',
+  'BodyPartExamined',
+  'ProtocolName',
+  'RetrieveAETitle',
+  'StationAETitle',
+  'Manufacturer',
+  'ManufacturerModelName',
+  'StudyDescription',
+  'CodeValue',
+  'CodeMeaning',
+  'SeriesDescription',
+  'PatientName',
+  'PatientID',
+  'PatientBirthDate',
+  'PatientSex',
+  'AccessionNumber',
+  'ReferringPhysicianName',
+  'StudyID',
+  'SeriesNumber',
+  'StudyInstanceUID',
+  'SeriesDate',
+  'SeriesTime',
+  'AcquisitionDate',
+  'AcquisitionTime',
+  'SequenceName',
+  'ScanningSequence',
+  'SequenceVariant',
+  'MagneticFieldStrength',
+  'StationName',
+  'DeviceSerialNumber',
+  'DeviceUID',
+  'SoftwareVersions',
+  'ContrastBolusAgent',
+  'ImageComments',
+  'SliceThickness',
+  'InstanceNumber',
+  'AcquisitionNumber',
+  'InstitutionName',
+  'AcquisitionType',
+  'ImageType',
   'MediaStorageSOPClassUID',
 ] as const;
 
 /** Every DICOM keyword a .tags file needs from the file (head keys that are DICOM tags, then the main list). */
-export const TAGS_FILE_DICOM_KEYWORDS: readonly string[] = ['SpecificCharacterSet', 'SeriesInstanceUID', 'SOPInstanceUID', ...TAGS_FILE_MAIN_KEYWORDS];
+export const TAGS_FILE_DICOM_KEYWORDS: readonly string[] = [
+  'SpecificCharacterSet',
+  'SeriesInstanceUID',
+  'SOPInstanceUID',
+  ...TAGS_FILE_MAIN_KEYWORDS,
+];
 
 /** A parsed .tags file: every value a string, keys in file order. */
 export type TagsFile = Record<string, string>;
@@ -86,9 +131,11 @@ export function serializeTags(tags: TagsFile): string {
 /** Parses a .tags file and checks it is a flat object of strings. */
 export function parseTagsFile(text: string, where = '.tags file'): TagsFile {
   const value: unknown = JSON.parse(text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where} is not a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${where} is not a JSON object`);
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new Error(`${where}: "${key}" is a ${v === null ? 'null' : typeof v}, not a string`);
+    if (typeof v !== 'string')
+      throw new Error(`${where}: "${key}" is a ${v === null ? 'null' : typeof v}, not a string`);
   }
   return value as TagsFile;
 }

@@ -118,7 +118,11 @@ export interface TaskOptions {
 export const DEFAULT_PEER = { senderAddress: '127.0.0.1', senderAet: 'MODALITY1', receiverAet: 'MERCURE' } as const;
 
 /** A `Module` with mercure's defaults, fields in the model's order. */
-export function buildModule(dockerTag: string, settings: Record<string, unknown> = {}, fields: TaskOptions['module'] = {}): Module {
+export function buildModule(
+  dockerTag: string,
+  settings: Record<string, unknown> = {},
+  fields: TaskOptions['module'] = {},
+): Module {
   return {
     docker_tag: dockerTag,
     additional_volumes: fields.additional_volumes ?? '',

@@ -10,7 +10,10 @@ export function dicomUid(seed?: string, ...purpose: readonly (string | number)[]
   const hex =
     seed === undefined
       ? randomUUID().replace(/-/g, '')
-      : createHash('sha256').update([seed, ...purpose.map(String)].join('\u0000')).digest('hex').slice(0, 32);
+      : createHash('sha256')
+          .update([seed, ...purpose.map(String)].join('\u0000'))
+          .digest('hex')
+          .slice(0, 32);
   // Mark it as a name-based (v8-style, RFC 9562) UUID so the integer is a well-formed UUID either way.
   const bytes = Buffer.from(hex, 'hex');
   if (seed !== undefined) {

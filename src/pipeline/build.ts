@@ -54,7 +54,10 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
     });
   }
   const git = await readGitInfo(options.dir);
-  if (git.dirty) logger.warn('the module folder has uncommitted changes: the revision label names the last commit, not what was built');
+  if (git.dirty)
+    logger.warn(
+      'the module folder has uncommitted changes: the revision label names the last commit, not what was built',
+    );
   const labels = ociLabels({
     name: path.basename(ref.repository),
     version: version.full,
@@ -85,11 +88,18 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
     step.done('failed');
-    const tail = error.log.slice(-10).map((line) => `  | ${line}`).join('\n');
-    throw new ModuleError('build-failed', `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}\n${tail}`, {
-      kind: 'refused',
-      hint: 'Fix the Dockerfile step above; `mercure-module check` finds the usual causes.',
-    });
+    const tail = error.log
+      .slice(-10)
+      .map((line) => `  | ${line}`)
+      .join('\n');
+    throw new ModuleError(
+      'build-failed',
+      `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}\n${tail}`,
+      {
+        kind: 'refused',
+        hint: 'Fix the Dockerfile step above; `mercure-module check` finds the usual causes.',
+      },
+    );
   }
 }
 

@@ -29,7 +29,14 @@ export interface CaseSource {
 export async function prepareCase(inDir: string, source: CaseSource): Promise<void> {
   const now = source.now ?? new Date();
   const moduleName = source.moduleName ?? 'module-under-test';
-  const common = { dir: inDir, level: source.level, moduleName, dockerTag: source.dockerTag, settings: source.settings, now };
+  const common = {
+    dir: inDir,
+    level: source.level,
+    moduleName,
+    dockerTag: source.dockerTag,
+    settings: source.settings,
+    now,
+  };
   if (source.fixtures !== undefined) {
     if (await isCaseFolder(source.fixtures)) return copyCase(source.fixtures, inDir, source.settings);
     await importDicomFolder({ ...common, from: source.fixtures });
@@ -58,10 +65,16 @@ async function copyCase(from: string, inDir: string, settings: Record<string, un
   try {
     task = JSON.parse(await readFile(taskPath, 'utf8')) as typeof task;
   } catch (error) {
-    throw new ModuleError('bad-task-json', `${path.join(from, TASK_FILE)} is not valid JSON: ${(error as Error).message}`);
+    throw new ModuleError(
+      'bad-task-json',
+      `${path.join(from, TASK_FILE)} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (!task.process || typeof task.process !== 'object') {
-    throw new ModuleError('bad-task-json', `${path.join(from, TASK_FILE)} has no "process" object, so --settings cannot be applied`);
+    throw new ModuleError(
+      'bad-task-json',
+      `${path.join(from, TASK_FILE)} has no "process" object, so --settings cannot be applied`,
+    );
   }
   task.process.settings = { ...(task.process.settings ?? {}), ...settings };
   // As mercure writes it: Python's json.dump formatting.

@@ -5,7 +5,10 @@ import type { Credentials } from '../registry/auth.js';
 export const CREDENTIAL_ENV = { username: 'MERCURE_REGISTRY_USERNAME', password: 'MERCURE_REGISTRY_PASSWORD' } as const;
 
 /** The source registry's login for promote (the target's comes from CREDENTIAL_ENV or stdin). */
-export const SOURCE_CREDENTIAL_ENV = { username: 'MERCURE_SOURCE_REGISTRY_USERNAME', password: 'MERCURE_SOURCE_REGISTRY_PASSWORD' } as const;
+export const SOURCE_CREDENTIAL_ENV = {
+  username: 'MERCURE_SOURCE_REGISTRY_USERNAME',
+  password: 'MERCURE_SOURCE_REGISTRY_PASSWORD',
+} as const;
 
 /**
  * The login to use: explicit values first, then the environment. Both parts or neither: half a
@@ -19,7 +22,10 @@ export function resolveCredentials(
   const username = explicit.username ?? env[names.username];
   const password = explicit.password ?? env[names.password];
   if (!username && !password) return undefined;
-  if (!username) throw new ModuleError('credentials-incomplete', `a registry password was given but no username`, { hint: `Pass the username option or set ${names.username}.` });
+  if (!username)
+    throw new ModuleError('credentials-incomplete', `a registry password was given but no username`, {
+      hint: `Pass the username option or set ${names.username}.`,
+    });
   if (!password) {
     throw new ModuleError('credentials-incomplete', `registry user ${username} was given without a password`, {
       hint: `Set ${names.password}, or pipe it to --password-stdin (never on the command line).`,

@@ -27,7 +27,14 @@ export function groupCauses(outcomes: VariantOutcome[]): FailureCause[] {
     const line = normaliseLine((fromLog ? firstErrorLine(outcome.smoke?.logTail ?? []) : undefined) ?? first.message);
     const key = `${first.code}: ${line}`;
     outcome.cause = key;
-    const cause = causes.get(key) ?? { key, code: first.code, line, hint: first.hint, variants: [], logTail: outcome.smoke?.logTail ?? [] };
+    const cause = causes.get(key) ?? {
+      key,
+      code: first.code,
+      line,
+      hint: first.hint,
+      variants: [],
+      logTail: outcome.smoke?.logTail ?? [],
+    };
     cause.variants.push(outcome.name);
     causes.set(key, cause);
   }
@@ -42,7 +49,9 @@ export function firstErrorLine(log: readonly string[]): string | undefined {
   const lines = log.map((l) => l.replace(/^\S+Z /, '').trim()).filter((l) => l.length > 0);
   return (
     lines.find((l) => /^([A-Za-z_][\w]*\.)*[A-Za-z_]\w*(Error|Exception|Exit|Interrupt)(: |$)/.test(l)) ??
-    lines.find((l) => /\b(error|fatal|panic|failed|exception)\b/i.test(l) && !/^Traceback \(most recent call last\)/.test(l)) ??
+    lines.find(
+      (l) => /\b(error|fatal|panic|failed|exception)\b/i.test(l) && !/^Traceback \(most recent call last\)/.test(l),
+    ) ??
     lines.at(-1)
   );
 }
@@ -56,4 +65,3 @@ export function normaliseLine(line: string): string {
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
     .slice(0, 200);
 }
-

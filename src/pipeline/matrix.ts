@@ -6,7 +6,18 @@ import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
-import { DEFAULT_LONG_SERIES_SLICES, findSamples, folderTraits, userVariants, variantsOf, writeVariant, type FolderTraits, type Variant, type VariantInfo, type VariantTier } from '../mercure/variants/index.js';
+import {
+  DEFAULT_LONG_SERIES_SLICES,
+  findSamples,
+  folderTraits,
+  userVariants,
+  variantsOf,
+  writeVariant,
+  type FolderTraits,
+  type Variant,
+  type VariantInfo,
+  type VariantTier,
+} from '../mercure/variants/index.js';
 import { silentLogger, type Logger } from '../report/logger.js';
 import { prepareCase } from './case.js';
 import { loadModuleScope, outOfScope, type ModuleScope } from './module-scope.js';
@@ -38,7 +49,14 @@ export interface VariantOutcome extends VariantInfo {
   findings: Finding[];
   /** The key of its cause in MatrixReport.causes (failed only). */
   cause?: string;
-  smoke?: { exitCode: number | null; timedOut: boolean; durationMs: number; inputFiles: number; outputFiles: number; logTail: string[] };
+  smoke?: {
+    exitCode: number | null;
+    timedOut: boolean;
+    durationMs: number;
+    inputFiles: number;
+    outputFiles: number;
+    logTail: string[];
+  };
 }
 
 /** Everything `validate --matrix` found: the repository findings, one outcome per variant, the causes. */
@@ -70,20 +88,39 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const logger = options.logger ?? silentLogger;
   const dir = options.dir ?? (options.image ? undefined : '.');
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  if (!(timeoutSeconds > 0))
+    throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
   const longSeriesSlices = options.longSeriesSlices ?? DEFAULT_LONG_SERIES_SLICES;
   // Everything that can be wrong with the input is found before anything is built.
-  for (const [folder, what] of [[dir, 'module folder'], [options.fixtures, '--fixtures folder']] as const) {
-    if (folder !== undefined && !(await stat(folder).catch(() => undefined))?.isDirectory()) throw new ModuleError('no-such-folder', `${what} ${folder} is not a folder`);
+  for (const [folder, what] of [
+    [dir, 'module folder'],
+    [options.fixtures, '--fixtures folder'],
+  ] as const) {
+    if (folder !== undefined && !(await stat(folder).catch(() => undefined))?.isDirectory())
+      throw new ModuleError('no-such-folder', `${what} ${folder} is not a folder`);
   }
   const samples = await findSamples(options.samplesDir);
-  const scope = await loadModuleScope({ ...(options.scopeFile ? { file: options.scopeFile } : {}), ...(dir !== undefined ? { dir } : {}) });
-  const variants: Variant[] = [baselineVariant(options), ...variantsOf(options.tier), ...(options.source ? await userVariants(options.source) : [])];
+  const scope = await loadModuleScope({
+    ...(options.scopeFile ? { file: options.scopeFile } : {}),
+    ...(dir !== undefined ? { dir } : {}),
+  });
+  const variants: Variant[] = [
+    baselineVariant(options),
+    ...variantsOf(options.tier),
+    ...(options.source ? await userVariants(options.source) : []),
+  ];
 
   const report: MatrixReport = {
-    ok: false, tier: options.tier, findings: [], variants: [], causes: [], counts: { passed: 0, failed: 0, skipped: 0 },
-    timing: { wallMs: 0, containerMs: 0 }, interrupted: false,
-    ...(dir !== undefined ? { dir } : {}), ...(scope ? { scope } : {}),
+    ok: false,
+    tier: options.tier,
+    findings: [],
+    variants: [],
+    causes: [],
+    counts: { passed: 0, failed: 0, skipped: 0 },
+    timing: { wallMs: 0, containerMs: 0 },
+    interrupted: false,
+    ...(dir !== undefined ? { dir } : {}),
+    ...(scope ? { scope } : {}),
   };
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const imageRef = await staticAndBuild(docker, dir, options, report, logger);
@@ -101,7 +138,13 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const stage = await mkdtemp(path.join(os.tmpdir(), 'mercure-case-matrix-'));
   const write = (variant: Variant, folder: string): Promise<unknown> =>
     variant.source === 'user'
-      ? prepareCase(folder, { level: variant.level, settings: caseOptions.settings, dockerTag: imageRef, now, fixtures: variant.from })
+      ? prepareCase(folder, {
+          level: variant.level,
+          settings: caseOptions.settings,
+          dockerTag: imageRef,
+          now,
+          fixtures: variant.from,
+        })
       : variant.name === BASELINE
         ? prepareCase(folder, { level: variant.level, settings: caseOptions.settings, dockerTag: imageRef, now })
         : writeVariant(variant, { ...caseOptions, dir: folder }, ctx);
@@ -109,7 +152,10 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const prepare = (i: number) => {
     if (prepared[i] === undefined && i < variants.length) {
       const folder = path.join(stage, String(i));
-      prepared[i] = write(variants[i] as Variant, folder).then(async () => ({ folder, traits: await folderTraits(folder) }));
+      prepared[i] = write(variants[i] as Variant, folder).then(async () => ({
+        folder,
+        traits: await folderTraits(folder),
+      }));
       prepared[i]?.catch(() => undefined); // a failed write surfaces in that variant's smoke run
     }
     return prepared[i] as Promise<{ folder: string; traits: FolderTraits }>;
@@ -177,8 +223,17 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   if (report.ok && options.recordTo !== false) {
     await recordValidation(
       {
-        imageId, image: imageRef, validatedAt: now.toISOString(),
-        conditions: { level: options.level ?? 'series', fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic', matrix: options.tier, variants: report.counts.passed, requiresRoot: options.requiresRoot ?? false, network: options.network ?? false },
+        imageId,
+        image: imageRef,
+        validatedAt: now.toISOString(),
+        conditions: {
+          level: options.level ?? 'series',
+          fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic',
+          matrix: options.tier,
+          variants: report.counts.passed,
+          requiresRoot: options.requiresRoot ?? false,
+          network: options.network ?? false,
+        },
       },
       options.recordTo ?? stateDir(),
     );
@@ -191,10 +246,21 @@ const BASELINE = 'baseline';
 
 /** The case a plain validate runs (synthetic CT, or --fixtures), so that the matrix covers it too. */
 function baselineVariant(options: MatrixOptions): Variant {
-  const info = { name: BASELINE, tier: 'quick' as const, level: options.level ?? 'series', exercises: 'the case a plain validate runs' };
-  if (options.fixtures !== undefined) return { ...info, source: 'user', from: options.fixtures, description: `your --fixtures ${options.fixtures}` };
+  const info = {
+    name: BASELINE,
+    tier: 'quick' as const,
+    level: options.level ?? 'series',
+    exercises: 'the case a plain validate runs',
+  };
+  if (options.fixtures !== undefined)
+    return { ...info, source: 'user', from: options.fixtures, description: `your --fixtures ${options.fixtures}` };
   // Written by prepareCase like a plain validate's case, so `build` is never called.
-  return { ...info, source: 'synthetic', description: 'the synthetic CT series of a plain validate (study level: CT and MR)', build: async () => [] };
+  return {
+    ...info,
+    source: 'synthetic',
+    description: 'the synthetic CT series of a plain validate (study level: CT and MR)',
+    build: async () => [],
+  };
 }
 
 /** Moves a written case into the smoke run's in/ (a rename on the same disk; a copy across disks). */
@@ -226,8 +292,12 @@ function outcomeOf(variant: Variant, smoke: SmokeRun): VariantOutcome {
     status: smoke.interrupted ? 'skipped' : failed ? 'failed' : 'passed',
     findings: sortFindings(smoke.findings),
     smoke: {
-      exitCode: smoke.exitCode, timedOut: smoke.timedOut, durationMs: smoke.durationMs, inputFiles: smoke.inputFiles,
-      outputFiles: smoke.outputs.filter((o) => o.kind === 'dicom').length, logTail: smoke.logTail,
+      exitCode: smoke.exitCode,
+      timedOut: smoke.timedOut,
+      durationMs: smoke.durationMs,
+      inputFiles: smoke.inputFiles,
+      outputFiles: smoke.outputs.filter((o) => o.kind === 'dicom').length,
+      logTail: smoke.logTail,
     },
   };
   if (smoke.interrupted) outcome.reason = 'interrupted while running';
@@ -241,16 +311,26 @@ function finish(report: MatrixReport, started: number): MatrixReport {
   report.counts = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
   report.causes = groupCauses(report.variants);
   report.timing.wallMs = Date.now() - started;
-  report.ok = !hasErrors(report.findings) && report.image !== undefined && report.counts.failed === 0 && report.counts.passed > 0 && !report.interrupted;
+  report.ok =
+    !hasErrors(report.findings) &&
+    report.image !== undefined &&
+    report.counts.failed === 0 &&
+    report.counts.passed > 0 &&
+    !report.interrupted;
   return report;
 }
 
 /** The static checks of DIR and the build (or the given --image): the image reference to run, if any. */
-async function staticAndBuild(docker: Docker, dir: string | undefined, options: MatrixOptions, report: MatrixReport, logger: Logger): Promise<string | undefined> {
+async function staticAndBuild(
+  docker: Docker,
+  dir: string | undefined,
+  options: MatrixOptions,
+  report: MatrixReport,
+  logger: Logger,
+): Promise<string | undefined> {
   if (dir !== undefined) report.findings.push(...(await staticChecks(dir, options, logger)));
   if (options.image !== undefined) return options.image;
   if (dir === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
   if (report.findings.some((f) => f.code === 'no-dockerfile')) return undefined;
   return buildForValidation(docker, dir, options, report, logger);
 }
-

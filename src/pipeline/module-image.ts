@@ -39,7 +39,13 @@ export async function staticChecks(dir: string, options: ModuleImageOptions, log
  * A plain build of the module folder to smoke-run: the image ID, or undefined when it does not
  * build (then a build-failed finding and the build log tail are in `report`).
  */
-export async function buildForValidation(docker: Docker, dir: string, options: ModuleImageOptions, report: ImageSteps, logger: Logger): Promise<string | undefined> {
+export async function buildForValidation(
+  docker: Docker,
+  dir: string,
+  options: ModuleImageOptions,
+  report: ImageSteps,
+  logger: Logger,
+): Promise<string | undefined> {
   const step = logger.step(`building ${dir}`);
   try {
     const built = await buildImage(docker, {
@@ -56,7 +62,11 @@ export async function buildForValidation(docker: Docker, dir: string, options: M
     step.done('failed');
     report.build = { logTail: error.log.slice(-20) };
     const at = error.step ? ` at "${error.step}"` : '';
-    report.findings.push(finding('build-failed', `the build failed${at}: ${error.message.trim()}`, { file: options.dockerfile ?? 'Dockerfile' }));
+    report.findings.push(
+      finding('build-failed', `the build failed${at}: ${error.message.trim()}`, {
+        file: options.dockerfile ?? 'Dockerfile',
+      }),
+    );
     return undefined;
   }
 }

@@ -68,12 +68,14 @@ export function parseModuleScope(value: unknown, where = SCOPE_FILE): ModuleScop
   const accepts = value['accepts'];
   const scope: ModuleScope = {};
   for (const [key, field] of Object.entries(accepts)) {
-    if (!(FIELDS as readonly string[]).includes(key)) throw bad(`unknown field "accepts.${key}" (known: ${FIELDS.join(', ')})`);
+    if (!(FIELDS as readonly string[]).includes(key))
+      throw bad(`unknown field "accepts.${key}" (known: ${FIELDS.join(', ')})`);
     if (key === 'modalities') {
       if (!isStringList(field)) throw bad('"accepts.modalities" must be a list of Modality values, e.g. ["CT", "MR"]');
       scope.modalities = field.map((m) => m.toUpperCase());
     } else if (key === 'transferSyntaxes') {
-      if (field !== 'any' && field !== 'uncompressed' && !isStringList(field)) throw bad('"accepts.transferSyntaxes" must be "any", "uncompressed" or a list of transfer syntax UIDs');
+      if (field !== 'any' && field !== 'uncompressed' && !isStringList(field))
+        throw bad('"accepts.transferSyntaxes" must be "any", "uncompressed" or a list of transfer syntax UIDs');
       scope.transferSyntaxes = field;
     } else if (typeof field !== 'boolean') {
       throw bad(`"accepts.${key}" must be true or false, got ${JSON.stringify(field)}`);
@@ -90,13 +92,17 @@ export function outOfScope(scope: ModuleScope | undefined, traits: FolderTraits)
   const reasons: string[] = [];
   if (scope.modalities) {
     const other = traits.modalities.filter((m) => !scope.modalities?.includes(m.toUpperCase()));
-    if (other.length > 0) reasons.push(`modality ${other.map((m) => m || '(none)').join(', ')} (accepts ${scope.modalities.join(', ')})`);
+    if (other.length > 0)
+      reasons.push(`modality ${other.map((m) => m || '(none)').join(', ')} (accepts ${scope.modalities.join(', ')})`);
   }
   const syntaxes = scope.transferSyntaxes;
   if (syntaxes !== undefined && syntaxes !== 'any') {
     const allowed = syntaxes === 'uncompressed' ? UNCOMPRESSED_TRANSFER_SYNTAXES : syntaxes;
     const other = traits.transferSyntaxes.filter((ts) => !allowed.includes(ts));
-    if (other.length > 0) reasons.push(`transfer syntax ${other.join(', ')} (accepts ${syntaxes === 'uncompressed' ? 'uncompressed' : syntaxes.join(', ')})`);
+    if (other.length > 0)
+      reasons.push(
+        `transfer syntax ${other.join(', ')} (accepts ${syntaxes === 'uncompressed' ? 'uncompressed' : syntaxes.join(', ')})`,
+      );
   }
   if (scope.multiframe === false && traits.multiframe) reasons.push('multi-frame files');
   if (scope.color === false && traits.color) reasons.push('colour images');

@@ -90,10 +90,18 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     });
   }
   const head = await sourceClient.headManifest(from.repository, sourceRef);
-  if (!head) throw await tagNotFound(sourceClient, from.repository, formatReference({ ...from, tag: undefined, digest: undefined }), sourceRef);
+  if (!head)
+    throw await tagNotFound(
+      sourceClient,
+      from.repository,
+      formatReference({ ...from, tag: undefined, digest: undefined }),
+      sourceRef,
+    );
   const pinned = formatReference({ ...from, tag: undefined, digest: head.digest });
   const source = await sourceClient.getManifest(from.repository, head.digest);
-  const label = (await runnableImage(sourceClient, from.repository, source))?.config.config?.Labels?.['org.opencontainers.image.version'];
+  const label = (await runnableImage(sourceClient, from.repository, source))?.config.config?.Labels?.[
+    'org.opencontainers.image.version'
+  ];
   const version = versionOf(options.version, label, pinned, logger);
 
   const plan = planTags(version, await targetClient.listTags(to.repository), options.tagOptions ?? {});
@@ -101,9 +109,20 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const held = await targetClient.headManifest(to.repository, versionTag);
   if (held && held.digest !== head.digest) throw versionExists(name, versionTag, held.digest, head.digest);
   const result: PromoteResult = {
-    source: pinned, image: name, version: plan.version, digest: head.digest, dryRun: options.dryRun === true,
-    skipValidate: options.skipValidate === true, alreadyPromoted: held !== undefined, plan, tags: [],
-    skipped: [...plan.skipped], blobs: { mounted: 0, uploaded: 0, skipped: 0 }, bytes: 0, manifests: 0, retries: 0,
+    source: pinned,
+    image: name,
+    version: plan.version,
+    digest: head.digest,
+    dryRun: options.dryRun === true,
+    skipValidate: options.skipValidate === true,
+    alreadyPromoted: held !== undefined,
+    plan,
+    tags: [],
+    skipped: [...plan.skipped],
+    blobs: { mounted: 0, uploaded: 0, skipped: 0 },
+    bytes: 0,
+    manifests: 0,
+    retries: 0,
   };
   if (options.dryRun) return result;
 
@@ -117,7 +136,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     }).catch((error: unknown) => {
-      if (isModuleError(error) && error.code === 'interrupted') checkAborted(options.signal, `while copying to ${name}: no tag was set; blobs copied so far stay, and a re-run skips them`);
+      if (isModuleError(error) && error.code === 'interrupted')
+        checkAborted(
+          options.signal,
+          `while copying to ${name}: no tag was set; blobs copied so far stay, and a re-run skips them`,
+        );
       throw error;
     });
     Object.assign(result, { blobs: copied.blobs, bytes: copied.bytes, manifests: copied.manifests });
@@ -132,8 +155,16 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       logger.info(`${name}:${versionTag} already holds ${head.digest}: re-checking the floating tags only`);
     }
     const moved = await moveTagsForward({
-      registry: targetClient, repository: to.repository, name, digest: head.digest, manifest: source, plan,
-      tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
+      registry: targetClient,
+      repository: to.repository,
+      name,
+      digest: head.digest,
+      manifest: source,
+      plan,
+      tagOptions: options.tagOptions ?? {},
+      alreadySet: [versionTag],
+      logger,
+      signal: options.signal,
     });
     result.tags = moved.tags;
     result.skipped = moved.skipped;
@@ -143,7 +174,12 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   return result;
 }
 
-function client(ref: ImageReference, side: PromoteSide | undefined, options: PromoteOptions, logger: Logger): RegistryClient {
+function client(
+  ref: ImageReference,
+  side: PromoteSide | undefined,
+  options: PromoteOptions,
+  logger: Logger,
+): RegistryClient {
   return new RegistryClient({
     registry: ref.registry,
     logger,
@@ -169,15 +205,21 @@ function targetReference(image: string): ImageReference {
 function versionOf(given: string | undefined, label: string | undefined, pinned: string, logger: Logger): string {
   if (given === undefined) {
     if (label === undefined || !tryParseVersion(label)) {
-      throw new ModuleError('version-required', `${pinned} has no org.opencontainers.image.version label to promote it as`, {
-        hint: 'Give the version to release it as, e.g. --version 1.2.3.',
-      });
+      throw new ModuleError(
+        'version-required',
+        `${pinned} has no org.opencontainers.image.version label to promote it as`,
+        {
+          hint: 'Give the version to release it as, e.g. --version 1.2.3.',
+        },
+      );
     }
     return label;
   }
   const [a, b] = [tryParseVersion(given), label === undefined ? undefined : tryParseVersion(label)];
   if (a && (!b || a.version !== b.version)) {
-    logger.warn(`promoting ${pinned} as ${a.version}, but its version label is ${label === undefined ? 'missing' : `"${label}"`}`);
+    logger.warn(
+      `promoting ${pinned} as ${a.version}, but its version label is ${label === undefined ? 'missing' : `"${label}"`}`,
+    );
   }
   return given;
 }
@@ -205,15 +247,22 @@ async function revalidate(pinned: string, options: PromoteOptions, logger: Logge
 }
 
 function versionExists(name: string, tag: string, held: string, digest: string): ModuleError {
-  return new ModuleError('version-exists', `${name}:${tag} already exists with another image (${held}, not ${digest})`, {
-    kind: 'refused',
-    hint: 'Releases are immutable: promote a new version instead.',
-  });
+  return new ModuleError(
+    'version-exists',
+    `${name}:${tag} already exists with another image (${held}, not ${digest})`,
+    {
+      kind: 'refused',
+      hint: 'Releases are immutable: promote a new version instead.',
+    },
+  );
 }
 
 function checkAborted(signal: AbortSignal | undefined, state: string): void {
   if (!signal?.aborted) return;
   const reason: unknown = signal.reason;
   const why = reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'interrupted';
-  throw new ModuleError('interrupted', `${why} ${state}`, { kind: 'environment', hint: 'Run the same command again to finish: promoting is idempotent.' });
+  throw new ModuleError('interrupted', `${why} ${state}`, {
+    kind: 'environment',
+    hint: 'Run the same command again to finish: promoting is idempotent.',
+  });
 }

@@ -85,23 +85,45 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   });
   const name = formatReference({ ...target, tag: undefined, digest: undefined });
   const nothingYet = `before pushing ${name}:${options.version}: nothing was published`;
-  const { plan, docker, source, imageId, held } = await prepare(registry, target.repository, name, options, logger).catch((error: unknown) => {
+  const { plan, docker, source, imageId, held } = await prepare(
+    registry,
+    target.repository,
+    name,
+    options,
+    logger,
+  ).catch((error: unknown) => {
     throw isModuleError(error) && error.code === 'interrupted' ? stopped(options.signal, nothingYet) : error;
   });
   const versionTag = plan.tags[0]?.tag ?? plan.version;
 
   const result: PublishResult = {
-    image: name, version: plan.version, imageId, digest: undefined, dryRun: options.dryRun === true,
-    alreadyPublished: false, skipValidate: options.skipValidate === true, plan, tags: [], skipped: [...plan.skipped], retries: 0,
+    image: name,
+    version: plan.version,
+    imageId,
+    digest: undefined,
+    dryRun: options.dryRun === true,
+    alreadyPublished: false,
+    skipValidate: options.skipValidate === true,
+    plan,
+    tags: [],
+    skipped: [...plan.skipped],
+    retries: 0,
   };
   if (held && held.configDigest !== imageId && !options.force) {
-    throw new ModuleError('version-exists', `${name}:${versionTag} already exists with another image (${held.digest})`, {
-      kind: 'refused',
-      hint: 'Releases are immutable: publish a new version, or pass --force to overwrite this one.',
-    });
+    throw new ModuleError(
+      'version-exists',
+      `${name}:${versionTag} already exists with another image (${held.digest})`,
+      {
+        kind: 'refused',
+        hint: 'Releases are immutable: publish a new version, or pass --force to overwrite this one.',
+      },
+    );
   }
   result.alreadyPublished = held !== undefined && held.configDigest === imageId;
-  result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, { dryRun: options.dryRun === true, logger });
+  result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, {
+    dryRun: options.dryRun === true,
+    logger,
+  });
   if (options.dryRun) return result;
   if (options.signal?.aborted) throw stopped(options.signal, nothingYet);
 
@@ -139,8 +161,16 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       throw afterPush(error, `${name}:${versionTag}`, digest, plan);
     });
     const moved = await moveTagsForward({
-      registry, repository: target.repository, name, digest, manifest, plan,
-      tagOptions: options.tagOptions ?? {}, alreadySet: [versionTag], logger, signal: options.signal,
+      registry,
+      repository: target.repository,
+      name,
+      digest,
+      manifest,
+      plan,
+      tagOptions: options.tagOptions ?? {},
+      alreadySet: [versionTag],
+      logger,
+      signal: options.signal,
     });
     result.skipped = moved.skipped;
     result.tags = moved.tags;
@@ -151,7 +181,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 }
 
 /** Everything read before anything is written: the plan, the local image, its validation, what the version tag holds. */
-async function prepare(registry: RegistryClient, repository: string, name: string, options: PublishOptions, logger: Logger) {
+async function prepare(
+  registry: RegistryClient,
+  repository: string,
+  name: string,
+  options: PublishOptions,
+  logger: Logger,
+) {
   const plan = planTags(options.version, await registry.listTags(repository), options.tagOptions ?? {});
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const source = options.source ?? `${name}:${plan.version}`;
@@ -176,7 +212,10 @@ function afterPush(error: unknown, reference: string, digest: string, plan: TagP
   if (!isModuleError(error)) return error;
   const floating = plan.tags.slice(1).map((t) => t.tag);
   const state = `${reference} is pushed (${digest})${floating.length ? `; not moved: ${floating.join(', ')}` : ''}`;
-  const message = error.code === 'interrupted' ? `${error.message.startsWith('timed out') ? 'timed out' : 'interrupted'}: ${state}` : `${error.message}; ${state}`;
+  const message =
+    error.code === 'interrupted'
+      ? `${error.message.startsWith('timed out') ? 'timed out' : 'interrupted'}: ${state}`
+      : `${error.message}; ${state}`;
   return new ModuleError(error.code, message, {
     kind: error.kind,
     hint: 'Run the same command again to finish: publishing is idempotent.',
@@ -205,20 +244,33 @@ async function localImageId(docker: Docker, source: string): Promise<string> {
   }
 }
 
-async function requireValidation(imageId: string, source: string, options: PublishOptions, logger: Logger): Promise<void> {
+async function requireValidation(
+  imageId: string,
+  source: string,
+  options: PublishOptions,
+  logger: Logger,
+): Promise<void> {
   if (options.skipValidate) {
     logger.warn(`publishing ${source} WITHOUT validation (--skip-validate)`);
     return;
   }
   if (await findValidation(imageId, options.validationDir ?? stateDir())) return;
-  throw new ModuleError('not-validated', `image ${source} (${imageId.slice(0, 19)}) never passed \`mercure-module validate\``, {
-    kind: 'refused',
-    hint: `Run \`mercure-module validate --image ${source}\` first (or use \`mercure-module release\`), or pass --skip-validate.`,
-  });
+  throw new ModuleError(
+    'not-validated',
+    `image ${source} (${imageId.slice(0, 19)}) never passed \`mercure-module validate\``,
+    {
+      kind: 'refused',
+      hint: `Run \`mercure-module validate --image ${source}\` first (or use \`mercure-module release\`), or pass --skip-validate.`,
+    },
+  );
 }
 
 /** The digest a tag holds now and its image's config digest (the local image ID when it is ours). */
-async function heldImage(registry: RegistryClient, repository: string, tag: string): Promise<{ digest: string; configDigest: string | undefined } | undefined> {
+async function heldImage(
+  registry: RegistryClient,
+  repository: string,
+  tag: string,
+): Promise<{ digest: string; configDigest: string | undefined } | undefined> {
   const head = await registry.headManifest(repository, tag);
   if (!head) return undefined;
   const stored = await registry.getManifest(repository, head.digest);

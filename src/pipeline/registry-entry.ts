@@ -85,7 +85,9 @@ export function orderTags(tags: readonly string[]): string[] {
 
 /** The tags offered by default: latest, MAJOR and MAJOR.MINOR tags and release versions (no prereleases, channels or sha- tags). */
 export function defaultSupportedTags(tags: readonly string[]): string[] {
-  return orderTags(tags.filter((t) => t === 'latest' || FLOATING_RE.test(t) || tryParseVersion(t)?.isPrerelease === false));
+  return orderTags(
+    tags.filter((t) => t === 'latest' || FLOATING_RE.test(t) || tryParseVersion(t)?.isPrerelease === false),
+  );
 }
 
 /** `https://github.com/<owner>/<repo>` (or a folder of it under /tree/), normalised; throws unless it is one. */
@@ -94,12 +96,17 @@ export function checkGithubUrl(value: string): string {
   try {
     url = new URL(value.trim());
   } catch {
-    throw invalid('githubUrl', `"${value}" is not a URL`, 'Give the repository page, e.g. https://github.com/acme/mercure-blur.');
+    throw invalid(
+      'githubUrl',
+      `"${value}" is not a URL`,
+      'Give the repository page, e.g. https://github.com/acme/mercure-blur.',
+    );
   }
   // Never echo a URL that carries a login: it would print the token.
   const shown = url.username || url.password ? `${url.protocol}//${url.host}${url.pathname}` : value;
   if (url.protocol !== 'https:') throw invalid('githubUrl', `"${shown}" must start with https://`);
-  if (url.hostname !== 'github.com' && url.hostname !== 'www.github.com') throw invalid('githubUrl', `"${shown}" is not on github.com`);
+  if (url.hostname !== 'github.com' && url.hostname !== 'www.github.com')
+    throw invalid('githubUrl', `"${shown}" is not on github.com`);
   if (url.username || url.password) throw invalid('githubUrl', `"${shown}" must not carry a login`);
   if (url.port || url.search || url.hash) throw invalid('githubUrl', `"${shown}" must have no port, query or fragment`);
   const parts = url.pathname.replace(/\/+$/, '').split('/').slice(1);
@@ -110,22 +117,34 @@ export function checkGithubUrl(value: string): string {
   }
   const folder = parts.slice(2);
   if (folder.length > 0 && (folder[0] !== 'tree' || folder.length < 3)) {
-    throw invalid('githubUrl', `"${shown}" points inside the repository: only /tree/<branch>/<folder> is accepted there`);
+    throw invalid(
+      'githubUrl',
+      `"${shown}" points inside the repository: only /tree/<branch>/<folder> is accepted there`,
+    );
   }
   return `https://github.com/${[owner, repo, ...folder].join('/')}`;
 }
 
 /** The entry's own fields, checked and normalised: everything that needs no registry. */
-function checkFields(input: Omit<RegistryEntryInput, 'tags'>): { name: string; description: string; githubUrl: string; status: string } {
+function checkFields(input: Omit<RegistryEntryInput, 'tags'>): {
+  name: string;
+  description: string;
+  githubUrl: string;
+  status: string;
+} {
   const name = input.name.trim();
   if (!NAME_RE.test(name)) {
-    throw invalid('name', `"${inputForMessage(input.name)}" must be letters, digits, "_" and "-" only (mercure's module name rule)`);
+    throw invalid(
+      'name',
+      `"${inputForMessage(input.name)}" must be letters, digits, "_" and "-" only (mercure's module name rule)`,
+    );
   }
   const description = input.description.trim();
   if (description === '') throw invalid('description', 'is empty', 'Describe in a sentence what the module does.');
   const githubUrl = checkGithubUrl(input.githubUrl);
   const status = input.status ?? 'active';
-  if (!/^[a-z]+$/.test(status)) throw invalid('status', `"${inputForMessage(status)}" must be a lowercase word such as active`);
+  if (!/^[a-z]+$/.test(status))
+    throw invalid('status', `"${inputForMessage(status)}" must be a lowercase word such as active`);
   return { name, description, githubUrl, status };
 }
 
@@ -138,7 +157,11 @@ export function registryEntry(input: RegistryEntryInput): ModulesRegistryEntry {
   const repository = familiarName(ref.registry, ref.repository);
   for (const tag of input.supported ?? []) {
     if (!existing.has(tag)) {
-      throw invalid('supportedImageTags', `lists "${tag}", which ${repository} does not have`, `Publish it first, or offer only existing tags: ${orderTags(input.tags).slice(0, 8).join(', ')}.`);
+      throw invalid(
+        'supportedImageTags',
+        `lists "${tag}", which ${repository} does not have`,
+        `Publish it first, or offer only existing tags: ${orderTags(input.tags).slice(0, 8).join(', ')}.`,
+      );
     }
   }
   const supported = orderTags(input.supported ?? defaultSupportedTags(input.tags));
@@ -147,7 +170,11 @@ export function registryEntry(input: RegistryEntryInput): ModulesRegistryEntry {
   }
   const defaultTag = ref.tag ?? (supported.includes('latest') ? 'latest' : supported[0]);
   if (defaultTag === undefined) {
-    throw invalid('supportedImageTags', `is empty: ${repository} has no latest, MAJOR, MAJOR.MINOR or release tag`, 'Publish a release first, or name the tags to offer.');
+    throw invalid(
+      'supportedImageTags',
+      `is empty: ${repository} has no latest, MAJOR, MAJOR.MINOR or release tag`,
+      'Publish a release first, or name the tags to offer.',
+    );
   }
   // The UI adds the image's own tag to the list when missing; list it ourselves, in order.
   const supportedImageTags = orderTags([...supported, defaultTag]);
@@ -177,7 +204,9 @@ export interface RegistryEntryFromRegistryOptions extends Omit<RegistryEntryInpu
 }
 
 /** Reads the published tags of `image` from its registry and builds the validated entry. */
-export async function registryEntryFromRegistry(options: RegistryEntryFromRegistryOptions): Promise<ModulesRegistryEntry> {
+export async function registryEntryFromRegistry(
+  options: RegistryEntryFromRegistryOptions,
+): Promise<ModulesRegistryEntry> {
   // Bad fields are refused before the registry is asked anything.
   checkFields(options);
   const ref = parseReference(options.image);

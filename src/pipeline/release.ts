@@ -8,7 +8,10 @@ import { validate, type ValidateOptions, type ValidationReport } from './validat
 /** Options of `mercure-module release`: those of build, validate and publish together. */
 export type ReleaseOptions = BuildOptions &
   Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> &
-  Pick<PublishOptions, 'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir' | 'repository'>;
+  Pick<
+    PublishOptions,
+    'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir' | 'repository'
+  >;
 
 export interface ReleaseReport {
   ok: boolean;
@@ -45,7 +48,8 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.docker ? { docker: options.docker } : {}),
   });
   if (!validation.ok) return { ok: false, build: built, validation };
-  if (options.signal?.aborted) throw new ModuleError('interrupted', 'interrupted before publishing: nothing was pushed', { kind: 'environment' });
+  if (options.signal?.aborted)
+    throw new ModuleError('interrupted', 'interrupted before publishing: nothing was pushed', { kind: 'environment' });
   const published = await publish({
     image: options.image,
     version: options.version,

@@ -49,16 +49,30 @@ export async function prepareRepository(
   }
   const [namespace = '', ...rest] = target.repository.split('/');
   const name = rest.join('/');
-  const hub = new HubClient({ ...(options.hubUrl ? { url: options.hubUrl } : {}), ...(credentials ? { credentials } : {}), logger: context.logger });
+  const hub = new HubClient({
+    ...(options.hubUrl ? { url: options.hubUrl } : {}),
+    ...(credentials ? { credentials } : {}),
+    logger: context.logger,
+  });
   const existing = await hub.getRepository(namespace, name);
   if (!options.visibility) {
     if (!existing) {
-      throw new ModuleError('visibility-required', `${namespace}/${name} does not exist on Docker Hub yet, and a first push would create it PUBLIC`, {
-        kind: 'usage',
-        hint: 'Say which it should be: --visibility private (or public). The repository is created that way before the push.',
-      });
+      throw new ModuleError(
+        'visibility-required',
+        `${namespace}/${name} does not exist on Docker Hub yet, and a first push would create it PUBLIC`,
+        {
+          kind: 'usage',
+          hint: 'Say which it should be: --visibility private (or public). The repository is created that way before the push.',
+        },
+      );
     }
-    return { managed: 'docker-hub', visibility: existing.isPrivate ? 'private' : 'public', created: false, visibilityChanged: false, warnings: [] };
+    return {
+      managed: 'docker-hub',
+      visibility: existing.isPrivate ? 'private' : 'public',
+      created: false,
+      visibilityChanged: false,
+      warnings: [],
+    };
   }
   if (context.dryRun) {
     const found = existing ? (existing.isPrivate ? 'private' : 'public') : undefined;
@@ -67,15 +81,30 @@ export async function prepareRepository(
       : found === options.visibility
         ? undefined
         : `${namespace}/${name} is ${found}: the publish would be refused${options.changeVisibility ? ' (it would be made ' + options.visibility + ')' : ''}`;
-    return { managed: 'docker-hub', visibility: options.visibility, created: false, visibilityChanged: false, ...(note ? { note } : {}), warnings: [] };
+    return {
+      managed: 'docker-hub',
+      visibility: options.visibility,
+      created: false,
+      visibilityChanged: false,
+      ...(note ? { note } : {}),
+      warnings: [],
+    };
   }
   const outcome = await ensureRepository(hub, {
-    namespace, name, visibility: options.visibility,
+    namespace,
+    name,
+    visibility: options.visibility,
     ...(options.changeVisibility ? { changeVisibility: true } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.readme !== undefined ? { readme: options.readme } : {}),
   });
   for (const warning of outcome.warnings) context.logger.warn(warning);
   if (outcome.created) context.logger.info(`created ${namespace}/${name} on Docker Hub as ${options.visibility}`);
-  return { managed: 'docker-hub', visibility: options.visibility, created: outcome.created, visibilityChanged: outcome.visibilityChanged, warnings: outcome.warnings };
+  return {
+    managed: 'docker-hub',
+    visibility: options.visibility,
+    created: outcome.created,
+    visibilityChanged: outcome.visibilityChanged,
+    warnings: outcome.warnings,
+  };
 }

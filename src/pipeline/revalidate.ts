@@ -7,7 +7,10 @@ import { silentLogger, type Logger } from '../report/logger.js';
 import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
 
 /** How to re-run the smoke run on a registry image before promoting it. */
-export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> & {
+export type RevalidateOptions = Pick<
+  ValidateOptions,
+  'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'
+> & {
   credentials?: Credentials;
   logger?: Logger;
   docker?: Docker;

@@ -27,15 +27,25 @@ export interface RunnableImage {
 }
 
 /** The image a linux/amd64 server runs from a stored manifest (an index picks its linux/amd64 child); undefined when it has none. */
-export async function runnableImage(client: RegistryClient, repository: string, stored: StoredManifest): Promise<RunnableImage | undefined> {
+export async function runnableImage(
+  client: RegistryClient,
+  repository: string,
+  stored: StoredManifest,
+): Promise<RunnableImage | undefined> {
   let current = stored;
   // Nested indexes are legal; follow at most a few levels.
   for (let depth = 0; depth < 4; depth++) {
     const manifest = parseManifest(current.bytes, `${repository}@${current.digest}`);
     if (!isIndex(manifest)) {
-      return { digest: current.digest, configDigest: manifest.config.digest, config: await client.getConfig(repository, manifest) };
+      return {
+        digest: current.digest,
+        configDigest: manifest.config.digest,
+        config: await client.getConfig(repository, manifest),
+      };
     }
-    const child = manifest.manifests.find((m) => m.platform?.os === SERVER_PLATFORM.os && m.platform.architecture === SERVER_PLATFORM.architecture);
+    const child = manifest.manifests.find(
+      (m) => m.platform?.os === SERVER_PLATFORM.os && m.platform.architecture === SERVER_PLATFORM.architecture,
+    );
     if (!child) return undefined;
     current = await client.getManifest(repository, child.digest);
   }
@@ -91,15 +101,25 @@ export async function status(image: string, options: StatusOptions = {}): Promis
   const client = registryClientFor(ref, options);
   const wanted = ref.digest ?? tag ?? 'latest';
   const head = await client.headManifest(ref.repository, wanted);
-  if (!head) throw await tagNotFound(client, ref.repository, formatReference({ ...ref, tag: undefined, digest: undefined }), wanted);
+  if (!head)
+    throw await tagNotFound(
+      client,
+      ref.repository,
+      formatReference({ ...ref, tag: undefined, digest: undefined }),
+      wanted,
+    );
   const stored = await client.getManifest(ref.repository, head.digest);
   const runnable = await runnableImage(client, ref.repository, stored);
   const shown = formatReference({ ...ref, tag });
   if (!runnable) {
-    throw new ModuleError('platform-not-found', `${shown} has no ${SERVER_PLATFORM.os}/${SERVER_PLATFORM.architecture} image`, {
-      kind: 'refused',
-      hint: `A mercure server (${SERVER_PLATFORM.os}/${SERVER_PLATFORM.architecture}) cannot pull it: publish an image built for that platform.`,
-    });
+    throw new ModuleError(
+      'platform-not-found',
+      `${shown} has no ${SERVER_PLATFORM.os}/${SERVER_PLATFORM.architecture} image`,
+      {
+        kind: 'refused',
+        hint: `A mercure server (${SERVER_PLATFORM.os}/${SERVER_PLATFORM.architecture}) cannot pull it: publish an image built for that platform.`,
+      },
+    );
   }
   const labels = runnable.config.config?.Labels ?? {};
   const current = [stored.digest, runnable.digest, runnable.configDigest];
@@ -120,7 +140,12 @@ export async function status(image: string, options: StatusOptions = {}): Promis
 }
 
 /** ModuleError 'tag-not-found' for `name:tag`, listing a few tags the repository does have. */
-export async function tagNotFound(client: RegistryClient, repository: string, name: string, ref: string): Promise<ModuleError> {
+export async function tagNotFound(
+  client: RegistryClient,
+  repository: string,
+  name: string,
+  ref: string,
+): Promise<ModuleError> {
   const tags = orderTags((await client.listTags(repository)).filter((t) => !/^sha256-[a-f0-9]{64}/.test(t)));
   const shown = tags.slice(0, 8).join(', ');
   const more = tags.length > 8 ? ` (and ${tags.length - 8} more)` : '';

@@ -3,8 +3,19 @@
 import { ModuleError } from '../errors.js';
 import type { RegistryClient, StoredManifest } from '../registry/client.js';
 import {
-  affix, checkFloatingMove, compareVersions, covers, existingVersions, normaliseTagOptions, parseVersion, tryParseVersion, unaffix,
-  type FloatingKind, type MoveCheck, type ReleaseVersion, type TagPlanOptions,
+  affix,
+  checkFloatingMove,
+  compareVersions,
+  covers,
+  existingVersions,
+  normaliseTagOptions,
+  parseVersion,
+  tryParseVersion,
+  unaffix,
+  type FloatingKind,
+  type MoveCheck,
+  type ReleaseVersion,
+  type TagPlanOptions,
 } from '../release/index.js';
 import type { Logger } from '../report/logger.js';
 import { runnableImage } from './status.js';
@@ -33,7 +44,8 @@ const SETTLE_ROUNDS = 4;
 export async function recheckMove(ctx: GuardContext, tag: string): Promise<MoveCheck & { here?: boolean }> {
   const head = await ctx.registry.headManifest(ctx.repository, tag);
   if (!head) return checkFloatingMove(tag, { state: 'absent' }, ctx.version, ctx.tagOptions);
-  if (head.digest === ctx.digest) return { verdict: 'forward', current: ctx.version, reason: `${tag} already points at this image`, here: true };
+  if (head.digest === ctx.digest)
+    return { verdict: 'forward', current: ctx.version, reason: `${tag} already points at this image`, here: true };
   const label = await versionLabel(ctx, head.digest);
   return checkFloatingMove(tag, { state: 'present', versionLabel: label }, ctx.version, ctx.tagOptions);
 }
@@ -59,33 +71,59 @@ export async function settleFloating(ctx: GuardContext, tag: string, kind: Float
   const variant = normaliseTagOptions(ctx.tagOptions).variant;
   const ours = parseVersion(ctx.version);
   for (let round = 1; round <= SETTLE_ROUNDS; round++) {
-    const newer = highest(existingVersions(await registry.listTags(repository), variant).filter((v) => covers(kind, ours, v) && compareVersions(v, ours) > 0));
-    const goal = newer ? await registry.headManifest(repository, affix(variant, newer.version)) : { digest: ctx.digest };
+    const newer = highest(
+      existingVersions(await registry.listTags(repository), variant).filter(
+        (v) => covers(kind, ours, v) && compareVersions(v, ours) > 0,
+      ),
+    );
+    const goal = newer
+      ? await registry.headManifest(repository, affix(variant, newer.version))
+      : { digest: ctx.digest };
     const head = await registry.headManifest(repository, tag);
-    if (goal && head?.digest === goal.digest) return newer ? { state: 'moved-on', version: newer.version, digest: goal.digest } : { state: 'ours' };
+    if (goal && head?.digest === goal.digest)
+      return newer ? { state: 'moved-on', version: newer.version, digest: goal.digest } : { state: 'ours' };
     const holds = head ? await labelledVersion(ctx, head.digest) : undefined;
     const floor = newer ?? ours;
     // On the goal or past it (in version order, as the re-check judges): forward, leave it.
     if (head && holds && compareVersions(holds, floor) >= 0) {
-      return holds.version === ours.version && head.digest === ctx.digest ? { state: 'ours' } : { state: 'moved-on', version: holds.version, digest: head.digest };
+      return holds.version === ours.version && head.digest === ctx.digest
+        ? { state: 'ours' }
+        : { state: 'moved-on', version: holds.version, digest: head.digest };
     }
     if (head && !holds) {
-      throw new ModuleError('verify-failed', `${ctx.name}:${tag} was replaced by ${head.digest}, an image without a version label, while this publish moved it`, {
-        kind: 'environment',
-        hint: 'Something other than this tool writes that tag; find it, then run the same command again.',
-      });
+      throw new ModuleError(
+        'verify-failed',
+        `${ctx.name}:${tag} was replaced by ${head.digest}, an image without a version label, while this publish moved it`,
+        {
+          kind: 'environment',
+          hint: 'Something other than this tool writes that tag; find it, then run the same command again.',
+        },
+      );
     }
     if (!goal) break; // the newer version tag vanished between two reads: read everything again
     const image = newer ? await registry.getManifest(repository, goal.digest) : ctx.manifest;
-    if (!head) ctx.logger.warn(`${ctx.name}:${tag} was deleted right after this publish moved it; putting it on ${floor.version}`);
-    else if (head.digest === ctx.digest) ctx.logger.warn(`${ctx.name}:${tag}: ${floor.version} was published meanwhile, and this publish's move may have overwritten it; putting ${tag} on ${floor.version}`);
-    else ctx.logger.warn(`${ctx.name}:${tag} was moved back to ${holds?.version} by another publish right after this one moved it; putting it on ${floor.version}`);
+    if (!head)
+      ctx.logger.warn(
+        `${ctx.name}:${tag} was deleted right after this publish moved it; putting it on ${floor.version}`,
+      );
+    else if (head.digest === ctx.digest)
+      ctx.logger.warn(
+        `${ctx.name}:${tag}: ${floor.version} was published meanwhile, and this publish's move may have overwritten it; putting ${tag} on ${floor.version}`,
+      );
+    else
+      ctx.logger.warn(
+        `${ctx.name}:${tag} was moved back to ${holds?.version} by another publish right after this one moved it; putting it on ${floor.version}`,
+      );
     await registry.putManifest(repository, tag, image.bytes, image.mediaType);
   }
-  throw new ModuleError('verify-failed', `${ctx.name}:${tag} kept moving while this publish put it on the highest version (${SETTLE_ROUNDS} tries)`, {
-    kind: 'environment',
-    hint: 'Several publishes of this module run at once; run the same command again once they are done.',
-  });
+  throw new ModuleError(
+    'verify-failed',
+    `${ctx.name}:${tag} kept moving while this publish put it on the highest version (${SETTLE_ROUNDS} tries)`,
+    {
+      kind: 'environment',
+      hint: 'Several publishes of this module run at once; run the same command again once they are done.',
+    },
+  );
 }
 
 /** The release version of the image at `digest` (by its version label), if it has one. */

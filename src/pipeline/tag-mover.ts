@@ -1,6 +1,14 @@
 import { ModuleError, isModuleError } from '../errors.js';
 import type { RegistryClient, StoredManifest } from '../registry/client.js';
-import { compareVersions, parseVersion, type FloatingKind, type PlannedTag, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
+import {
+  compareVersions,
+  parseVersion,
+  type FloatingKind,
+  type PlannedTag,
+  type SkippedTag,
+  type TagPlan,
+  type TagPlanOptions,
+} from '../release/index.js';
 import type { Logger } from '../report/logger.js';
 import { labelledVersion, recheckMove, settleFloating, type GuardContext } from './tag-guard.js';
 
@@ -52,7 +60,16 @@ const FLOATING = new Set<string>(['minor', 'major', 'latest', 'channel', 'extra'
  */
 export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
   const { registry, repository, name, digest, manifest, plan, logger } = move;
-  const ctx: GuardContext = { registry, repository, name, digest, manifest, version: plan.version, tagOptions: move.tagOptions, logger };
+  const ctx: GuardContext = {
+    registry,
+    repository,
+    name,
+    digest,
+    manifest,
+    version: plan.version,
+    tagOptions: move.tagOptions,
+    logger,
+  };
   const steady = registry.uninterruptible();
   const skipped: SkippedTag[] = [...plan.skipped];
   const moved = [...move.alreadySet];
@@ -73,7 +90,10 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
         // The settle finishes the move even after an interrupt: our PUT may have overwritten a
         // newer version, and only the settle can see that and put it back.
         const settled = await settleFloating({ ...ctx, registry: steady }, planned.tag, planned.kind as FloatingKind);
-        if (settled.state === 'moved-on') logger.info(`${name}:${planned.tag} is on ${settled.version}, which another publish released meanwhile: it only moved forward`);
+        if (settled.state === 'moved-on')
+          logger.info(
+            `${name}:${planned.tag} is on ${settled.version}, which another publish released meanwhile: it only moved forward`,
+          );
       } else {
         await registry.putManifest(repository, planned.tag, manifest.bytes, manifest.mediaType);
         moved.push(planned.tag);
@@ -81,7 +101,13 @@ export async function moveTagsForward(move: TagMove): Promise<TagMoveResult> {
     }
     return { tags: await verifyTags(ctx, plan, skipped), skipped };
   } catch (error) {
-    throw withProgress(error, name, digest, moved, plan.tags.filter((t) => !moved.includes(t.tag) && !skipped.some((s) => s.tag === t.tag)));
+    throw withProgress(
+      error,
+      name,
+      digest,
+      moved,
+      plan.tags.filter((t) => !moved.includes(t.tag) && !skipped.some((s) => s.tag === t.tag)),
+    );
   }
 }
 
@@ -112,8 +138,16 @@ async function verifyTags(ctx: GuardContext, plan: TagPlan, skipped: readonly Sk
       }
       [newer, digest] = [settled.version, settled.digest];
     }
-    ctx.logger.info(`${ctx.name}:${planned.tag} was moved on to ${newer} by another publish meanwhile: that is forward, and fine`);
-    tags.push({ tag: planned.tag, kind: planned.kind, digest: digest ?? '', reason: `${planned.reason}; moved on to ${newer} since`, movedOnTo: newer });
+    ctx.logger.info(
+      `${ctx.name}:${planned.tag} was moved on to ${newer} by another publish meanwhile: that is forward, and fine`,
+    );
+    tags.push({
+      tag: planned.tag,
+      kind: planned.kind,
+      digest: digest ?? '',
+      reason: `${planned.reason}; moved on to ${newer} since`,
+      movedOnTo: newer,
+    });
   }
   return tags;
 }
@@ -126,10 +160,14 @@ async function movedOn(ctx: GuardContext, digest: string): Promise<string | unde
 
 function verifyFailed(ctx: GuardContext, planned: PlannedTag, found: string | undefined): ModuleError {
   const what = FLOATING.has(planned.kind) ? `, nor a newer version` : '';
-  return new ModuleError('verify-failed', `${ctx.name}:${planned.tag} resolves to ${found ?? 'nothing'} after publishing, not ${ctx.digest}${what}`, {
-    kind: 'environment',
-    hint: 'Something else wrote that tag (an older publish, or another tool); run the command again to re-check and repair the tags.',
-  });
+  return new ModuleError(
+    'verify-failed',
+    `${ctx.name}:${planned.tag} resolves to ${found ?? 'nothing'} after publishing, not ${ctx.digest}${what}`,
+    {
+      kind: 'environment',
+      hint: 'Something else wrote that tag (an older publish, or another tool); run the command again to re-check and repair the tags.',
+    },
+  );
 }
 
 function checkInterrupt(signal: AbortSignal | undefined): void {
@@ -140,19 +178,30 @@ function checkInterrupt(signal: AbortSignal | undefined): void {
 }
 
 /** The failure, said with what this publish left behind: which tags point at the image and which do not. */
-function withProgress(error: unknown, name: string, digest: string, moved: readonly string[], left: readonly PlannedTag[]): unknown {
+function withProgress(
+  error: unknown,
+  name: string,
+  digest: string,
+  moved: readonly string[],
+  left: readonly PlannedTag[],
+): unknown {
   if (!isModuleError(error)) return error;
   const done = moved.length > 0 ? `${name} has ${moved.join(', ')} on ${digest}` : `no tag of ${name} was set`;
   const notYet = left.length > 0 ? `; not moved: ${left.map((t) => t.tag).join(', ')}` : '';
   if (error.code === 'interrupted') {
     const why = /^timed out/.test(error.message) ? 'timed out' : 'interrupted';
-    return new ModuleError('interrupted', `${why}: ${done}${notYet} (no tag moves after the ${why === 'timed out' ? 'deadline' : 'interrupt'})`, {
-      kind: error.kind,
-      hint: 'Run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).',
-      cause: error,
-    });
+    return new ModuleError(
+      'interrupted',
+      `${why}: ${done}${notYet} (no tag moves after the ${why === 'timed out' ? 'deadline' : 'interrupt'})`,
+      {
+        kind: error.kind,
+        hint: 'Run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).',
+        cause: error,
+      },
+    );
   }
-  const again = 'run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).';
+  const again =
+    'run the same command again to finish: publishing is idempotent (tags already set are left, the rest re-checked and moved).';
   return new ModuleError(error.code, `${error.message}; ${done}${notYet}`, {
     kind: error.kind,
     hint: error.hint ? `${error.hint} Then ${again}` : `R${again.slice(1)}`,

@@ -58,7 +58,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   if (dir !== undefined) await requireFolder(dir, 'module folder');
   if (options.fixtures !== undefined) await requireFolder(options.fixtures, '--fixtures folder');
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!(timeoutSeconds > 0)) throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  if (!(timeoutSeconds > 0))
+    throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
 
   const findings: Finding[] = dir !== undefined ? await staticChecks(dir, options, logger) : [];
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});

@@ -70,7 +70,12 @@ export class RegistryAuth {
   readonly #transport: Transport;
   readonly #now: () => number;
 
-  constructor(registry: string, credentials: Credentials | undefined, transport: Transport, now: () => number = Date.now) {
+  constructor(
+    registry: string,
+    credentials: Credentials | undefined,
+    transport: Transport,
+    now: () => number = Date.now,
+  ) {
     this.registry = registry;
     this.username = credentials?.username;
     this.#password = credentials?.password;
@@ -111,10 +116,14 @@ export class RegistryAuth {
       this.#challenge = basic;
       return scopes;
     }
-    throw new ModuleError('registry-auth', `registry ${this.registry} answered 401 without a usable WWW-Authenticate challenge`, {
-      kind: 'environment',
-      hint: 'The registry wants an authentication scheme this tool does not speak (only Basic and Bearer tokens).',
-    });
+    throw new ModuleError(
+      'registry-auth',
+      `registry ${this.registry} answered 401 without a usable WWW-Authenticate challenge`,
+      {
+        kind: 'environment',
+        hint: 'The registry wants an authentication scheme this tool does not speak (only Basic and Bearer tokens).',
+      },
+    );
   }
 
   /** Drops the cached token for `scopes` (the registry refused it): the next request fetches a new one. */
@@ -135,10 +144,14 @@ export class RegistryAuth {
 
   /** ModuleError 'registry-auth': the registry needs a login and none was given. */
   loginRequired(): ModuleError {
-    return new ModuleError('registry-auth', `registry ${this.registry} requires a login and no credentials were given`, {
-      kind: 'environment',
-      hint: 'Give a username and a password or access token for this registry.',
-    });
+    return new ModuleError(
+      'registry-auth',
+      `registry ${this.registry} requires a login and no credentials were given`,
+      {
+        kind: 'environment',
+        hint: 'Give a username and a password or access token for this registry.',
+      },
+    );
   }
 
   /** ModuleError 'registry-auth': the registry (or its token service) refused username and password. */
@@ -146,7 +159,10 @@ export class RegistryAuth {
     return new ModuleError(
       'registry-auth',
       `registry ${this.registry} refused the credentials for user ${this.username}: check the username and password/token`,
-      { kind: 'environment', hint: 'For Docker Hub use a personal or organisation access token with read/write scope.' },
+      {
+        kind: 'environment',
+        hint: 'For Docker Hub use a personal or organisation access token with read/write scope.',
+      },
     );
   }
 
@@ -177,7 +193,12 @@ export class RegistryAuth {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.#password !== undefined) headers.Authorization = this.#basic();
     const started = this.#now();
-    const response = await send(this.#transport, realm.href, { method: 'GET', headers, replayable: true, buffer: TOKEN_LIMIT });
+    const response = await send(this.#transport, realm.href, {
+      method: 'GET',
+      headers,
+      replayable: true,
+      buffer: TOKEN_LIMIT,
+    });
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => {});
       throw this.#password === undefined ? this.loginRequired() : this.refusedCredentials();
@@ -189,15 +210,24 @@ export class RegistryAuth {
         redact: (text) => this.redact(text),
       });
     }
-    const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    const body = (await response.json().catch(() => ({}))) as {
+      token?: unknown;
+      access_token?: unknown;
+      expires_in?: unknown;
+    };
     const token = typeof body.token === 'string' ? body.token : body.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new ModuleError('registry-auth', `the token service ${displayUrl(realm.href)} of ${this.registry} answered without a token`, {
-        kind: 'environment',
-        hint: 'The realm in the registry\'s WWW-Authenticate header does not behave like a token service.',
-      });
+      throw new ModuleError(
+        'registry-auth',
+        `the token service ${displayUrl(realm.href)} of ${this.registry} answered without a token`,
+        {
+          kind: 'environment',
+          hint: "The realm in the registry's WWW-Authenticate header does not behave like a token service.",
+        },
+      );
     }
-    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
+    const seconds =
+      typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
     const lifetime = seconds * 1000;
     this.#tokens.set(key, { token, expiresAt: started + lifetime - Math.min(RENEW_MARGIN_MS, lifetime / 4) });
     return token;
@@ -209,14 +239,23 @@ export class RegistryAuth {
     try {
       url = new URL(challenge.params.realm ?? '');
     } catch {
-      throw new ModuleError('registry-auth', `registry ${this.registry} named a token realm that is not a URL`, { kind: 'environment' });
+      throw new ModuleError('registry-auth', `registry ${this.registry} named a token realm that is not a URL`, {
+        kind: 'environment',
+      });
     }
     const plain = url.protocol === 'http:';
-    if ((plain && this.#password !== undefined && !isLoopbackRegistry(url.host)) || (!plain && url.protocol !== 'https:')) {
-      throw new ModuleError('registry-auth', `registry ${this.registry} asks for credentials at ${displayUrl(url.href)}, which is not https`, {
-        kind: 'environment',
-        hint: 'Credentials are only sent over https (or to this machine); check the registry\'s token configuration.',
-      });
+    if (
+      (plain && this.#password !== undefined && !isLoopbackRegistry(url.host)) ||
+      (!plain && url.protocol !== 'https:')
+    ) {
+      throw new ModuleError(
+        'registry-auth',
+        `registry ${this.registry} asks for credentials at ${displayUrl(url.href)}, which is not https`,
+        {
+          kind: 'environment',
+          hint: "Credentials are only sent over https (or to this machine); check the registry's token configuration.",
+        },
+      );
     }
     return url;
   }

@@ -69,17 +69,25 @@ export class BlobStream implements AsyncIterable<Uint8Array> {
   #lost(error: unknown): ModuleError | undefined {
     const code = networkCode(error);
     if (code === undefined || !isRetryableNetworkCode(code)) return undefined;
-    const lost = new ModuleError('registry-unreachable', `lost the connection to ${this.client.registry} while reading blob ${this.repository}@${this.descriptor.digest} (${code})`, {
-      kind: 'environment',
-      hint: 'Check the network, then run the same command again: blobs already copied are skipped.',
-    });
+    const lost = new ModuleError(
+      'registry-unreachable',
+      `lost the connection to ${this.client.registry} while reading blob ${this.repository}@${this.descriptor.digest} (${code})`,
+      {
+        kind: 'environment',
+        hint: 'Check the network, then run the same command again: blobs already copied are skipped.',
+      },
+    );
     return markTransient(lost, { networkCode: code });
   }
 
   #sizeMismatch(actual: string): ModuleError {
-    return new ModuleError('registry-size-mismatch', `blob ${this.repository}@${this.descriptor.digest} is ${actual} bytes, but its manifest says ${this.descriptor.size}`, {
-      kind: 'environment',
-      hint: 'The source registry serves a blob that does not match the image manifest; re-push the image to the source.',
-    });
+    return new ModuleError(
+      'registry-size-mismatch',
+      `blob ${this.repository}@${this.descriptor.digest} is ${actual} bytes, but its manifest says ${this.descriptor.size}`,
+      {
+        kind: 'environment',
+        hint: 'The source registry serves a blob that does not match the image manifest; re-push the image to the source.',
+      },
+    );
   }
 }

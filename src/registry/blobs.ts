@@ -19,7 +19,11 @@ export type UploadOutcome = 'exists' | 'uploaded';
 export type MountOutcome = 'mounted' | 'upload-started';
 
 /** HEAD a blob: its size, or undefined when the repository does not hold it. */
-export async function headBlob(conn: RegistryConnection, repository: string, digest: string): Promise<BlobHead | undefined> {
+export async function headBlob(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+): Promise<BlobHead | undefined> {
   const response = await conn.call({
     method: 'HEAD',
     url: `/v2/${repository}/blobs/${digest}`,
@@ -60,23 +64,33 @@ export async function getBlob(conn: RegistryConnection, repository: string, dige
 }
 
 /** Reads a whole blob into memory (for config blobs), retried whole when cut off; refuses blobs larger than `limit` bytes. */
-export async function readBlob(conn: RegistryConnection, repository: string, digest: string, limit: number): Promise<Buffer> {
-  const response = await conn.call({
-    method: 'GET',
-    url: `/v2/${repository}/blobs/${digest}`,
-    scopes: [repositoryScope(repository, 'pull')],
-    what: `GET blob ${repository}@${digest}`,
-    expect: [200],
-    buffer: limit,
-  }).catch((error: unknown) => {
-    if (error instanceof ModuleError && error.code === 'registry-bad-response' && /more than/.test(error.message)) {
-      throw new ModuleError('registry-blob-too-large', `blob ${repository}@${digest} is larger than ${limit} bytes`, { kind: 'refused' });
-    }
-    throw error;
-  });
+export async function readBlob(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+  limit: number,
+): Promise<Buffer> {
+  const response = await conn
+    .call({
+      method: 'GET',
+      url: `/v2/${repository}/blobs/${digest}`,
+      scopes: [repositoryScope(repository, 'pull')],
+      what: `GET blob ${repository}@${digest}`,
+      expect: [200],
+      buffer: limit,
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ModuleError && error.code === 'registry-bad-response' && /more than/.test(error.message)) {
+        throw new ModuleError('registry-blob-too-large', `blob ${repository}@${digest} is larger than ${limit} bytes`, {
+          kind: 'refused',
+        });
+      }
+      throw error;
+    });
   const bytes = Buffer.from(await response.arrayBuffer());
   const actual = sha256Digest(bytes);
-  if (digest.startsWith('sha256:') && actual !== digest) throw digestMismatch(`blob ${repository}@${digest} from ${conn.registry}`, actual);
+  if (digest.startsWith('sha256:') && actual !== digest)
+    throw digestMismatch(`blob ${repository}@${digest} from ${conn.registry}`, actual);
   return bytes;
 }
 
@@ -85,7 +99,12 @@ export async function readBlob(conn: RegistryConnection, repository: string, dig
  * registry starts an upload instead (202), that upload is cancelled and 'upload-started' returned:
  * the caller then uploads the blob itself.
  */
-export async function mountBlob(conn: RegistryConnection, target: string, digest: string, from: string): Promise<MountOutcome> {
+export async function mountBlob(
+  conn: RegistryConnection,
+  target: string,
+  digest: string,
+  from: string,
+): Promise<MountOutcome> {
   const query = `mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
   const response = await conn.call({
     method: 'POST',
@@ -101,7 +120,14 @@ export async function mountBlob(conn: RegistryConnection, target: string, digest
   if (location) {
     // Best effort: an abandoned upload is garbage-collected by the registry anyway.
     await conn
-      .call({ method: 'DELETE', url: location, scopes: [repositoryScope(target, 'pull,push')], what: `cancel upload to ${target}`, expect: [204, 202, 200], allowMissing: true })
+      .call({
+        method: 'DELETE',
+        url: location,
+        scopes: [repositoryScope(target, 'pull,push')],
+        what: `cancel upload to ${target}`,
+        expect: [204, 202, 200],
+        allowMissing: true,
+      })
       .then((r) => r.body?.cancel())
       .catch(() => {});
   }
@@ -128,21 +154,35 @@ export async function uploadBlob(
   if (!Buffer.isBuffer(body)) return uploadOnce(conn, repository, digest, body, size);
   const actual = sha256Digest(body);
   if (actual !== digest || body.length !== size) {
-    throw new ModuleError('registry-digest-mismatch', `the blob given as ${digest} (${size} bytes) is ${actual} (${body.length} bytes)`, {
-      hint: 'This is a bug in the caller: the digest and size must be those of the bytes.',
-    });
+    throw new ModuleError(
+      'registry-digest-mismatch',
+      `the blob given as ${digest} (${size} bytes) is ${actual} (${body.length} bytes)`,
+      {
+        hint: 'This is a bug in the caller: the digest and size must be those of the bytes.',
+      },
+    );
   }
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await uploadOnce(conn, repository, digest, body, size);
     } catch (error) {
-      if (attempt >= UPLOAD_ATTEMPTS || !(await conn.waitBeforeRetry(`upload of ${repository}@${digest}`, attempt, error, started))) throw error;
+      if (
+        attempt >= UPLOAD_ATTEMPTS ||
+        !(await conn.waitBeforeRetry(`upload of ${repository}@${digest}`, attempt, error, started))
+      )
+        throw error;
     }
   }
 }
 
-async function uploadOnce(conn: RegistryConnection, repository: string, digest: string, body: Buffer | AsyncIterable<Uint8Array>, size: number): Promise<UploadOutcome> {
+async function uploadOnce(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+  body: Buffer | AsyncIterable<Uint8Array>,
+  size: number,
+): Promise<UploadOutcome> {
   if (await headBlob(conn, repository, digest)) return 'exists';
   const push = [repositoryScope(repository, 'pull,push')];
   const started = await conn.call({
@@ -156,27 +196,35 @@ async function uploadOnce(conn: RegistryConnection, repository: string, digest: 
   await started.body?.cancel().catch(() => {});
   const location = started.headers.get('location');
   if (!location) {
-    throw new ModuleError('registry-bad-response', `registry ${conn.registry} started an upload to ${repository} without a Location`, { kind: 'environment' });
+    throw new ModuleError(
+      'registry-bad-response',
+      `registry ${conn.registry} started an upload to ${repository} without a Location`,
+      { kind: 'environment' },
+    );
   }
   const target = new URL(conn.resolve(location));
   target.search += `${target.search ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
-  const done = await conn.call({
-    method: 'PUT',
-    url: target.href,
-    scopes: push,
-    what: `PUT blob ${repository}@${digest}`,
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-    body,
-    expect: [201, 204],
-  }).catch((error: unknown) => {
-    // A PUT tried again after its answer was lost finds the session closed: the blob may well be
-    // there. Starting over (HEAD first) tells.
-    if (error instanceof ModuleError && error.code === 'registry-not-found') throw markTransient(error, { status: 404 });
-    throw error;
-  });
+  const done = await conn
+    .call({
+      method: 'PUT',
+      url: target.href,
+      scopes: push,
+      what: `PUT blob ${repository}@${digest}`,
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
+      body,
+      expect: [201, 204],
+    })
+    .catch((error: unknown) => {
+      // A PUT tried again after its answer was lost finds the session closed: the blob may well be
+      // there. Starting over (HEAD first) tells.
+      if (error instanceof ModuleError && error.code === 'registry-not-found')
+        throw markTransient(error, { status: 404 });
+      throw error;
+    });
   await done.body?.cancel().catch(() => {});
   const stored = done.headers.get('docker-content-digest');
-  if (stored && stored !== digest) throw digestMismatch(`blob ${repository}@${digest} stored by ${conn.registry}`, stored);
+  if (stored && stored !== digest)
+    throw digestMismatch(`blob ${repository}@${digest} stored by ${conn.registry}`, stored);
   return 'uploaded';
 }
 

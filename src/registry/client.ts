@@ -3,7 +3,17 @@ import { ModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
 import * as blobs from './blobs.js';
 import { RegistryConnection, type RegistryOptions } from './connection.js';
-import { MANIFEST_ACCEPT, MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from './manifest.js';
+import {
+  MANIFEST_ACCEPT,
+  MediaType,
+  isIndex,
+  parseManifest,
+  sha256Digest,
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+} from './manifest.js';
 
 export type { ImageConfig } from './manifest.js';
 import { assertRepository, assertTagOrDigest, isDigest, type ImageReference } from './reference.js';
@@ -150,7 +160,8 @@ export class RegistryClient {
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
     const claimed = response.headers.get('docker-content-digest');
-    if (isDigest(ref) && ref.startsWith('sha256:') && ref !== digest) throw blobs.digestMismatch(`manifest ${where}`, digest);
+    if (isDigest(ref) && ref.startsWith('sha256:') && ref !== digest)
+      throw blobs.digestMismatch(`manifest ${where}`, digest);
     if (claimed?.startsWith('sha256:') && claimed !== digest) {
       throw blobs.digestMismatch(`manifest ${where} (announced as ${claimed})`, digest);
     }
@@ -177,7 +188,10 @@ export class RegistryClient {
     await response.body?.cancel().catch(() => {});
     const stored = response.headers.get('docker-content-digest');
     if (stored && stored !== digest) {
-      throw blobs.digestMismatch(`manifest ${repository}${refSuffix(tag)} as stored by ${this.registry} (we sent ${digest})`, stored);
+      throw blobs.digestMismatch(
+        `manifest ${repository}${refSuffix(tag)} as stored by ${this.registry} (we sent ${digest})`,
+        stored,
+      );
     }
     return digest;
   }
@@ -252,7 +266,12 @@ export class RegistryClient {
   }
 
   /** Uploads a blob (monolithic POST + PUT) unless already present: 'exists' or 'uploaded'. */
-  uploadBlob(repository: string, digest: string, body: Buffer | AsyncIterable<Uint8Array>, size: number): Promise<blobs.UploadOutcome> {
+  uploadBlob(
+    repository: string,
+    digest: string,
+    body: Buffer | AsyncIterable<Uint8Array>,
+    size: number,
+  ): Promise<blobs.UploadOutcome> {
     assertRepository(repository);
     return blobs.uploadBlob(this.#conn, repository, digest, body, size);
   }
@@ -262,14 +281,25 @@ export class RegistryClient {
     assertRepository(repository);
     const manifest = 'bytes' in from ? parseManifest(from.bytes, `${repository}@${from.digest}`) : from;
     if (isIndex(manifest)) {
-      throw new ModuleError('registry-config-of-index', `an index has no config: pick one of its ${manifest.manifests.length} platform manifests first`);
+      throw new ModuleError(
+        'registry-config-of-index',
+        `an index has no config: pick one of its ${manifest.manifests.length} platform manifests first`,
+      );
     }
     const { digest, size } = manifest.config;
-    const bytes = await blobs.readBlob(this.#conn, repository, digest, Math.min(CONFIG_LIMIT, size > 0 ? size : CONFIG_LIMIT));
+    const bytes = await blobs.readBlob(
+      this.#conn,
+      repository,
+      digest,
+      Math.min(CONFIG_LIMIT, size > 0 ? size : CONFIG_LIMIT),
+    );
     try {
       return JSON.parse(bytes.toString('utf8')) as ImageConfig;
     } catch (error) {
-      throw new ModuleError('registry-bad-response', `config ${repository}@${digest} is not JSON`, { kind: 'environment', cause: error });
+      throw new ModuleError('registry-bad-response', `config ${repository}@${digest} is not JSON`, {
+        kind: 'environment',
+        cause: error,
+      });
     }
   }
 }

@@ -4,7 +4,17 @@ import { RegistryAuth, type Credentials } from './auth.js';
 import { registryBaseUrl } from './reference.js';
 import { registryError } from './response-error.js';
 import { markTransient, transientFailure } from './transient.js';
-import { abortableSleep, defaultRetryPolicy, displayUrl, interrupted, pause, send, type RetryPolicy, type SendInit, type Transport } from './transport.js';
+import {
+  abortableSleep,
+  defaultRetryPolicy,
+  displayUrl,
+  interrupted,
+  pause,
+  send,
+  type RetryPolicy,
+  type SendInit,
+  type Transport,
+} from './transport.js';
 
 /** How to reach one registry. */
 export interface RegistryOptions {
@@ -103,9 +113,19 @@ export class RegistryConnection {
     if (!failure || this.#transport.signal?.aborted) return false;
     const delay = failure.tokenExpired
       ? 0
-      : this.#transport.retry({ attempt, method: what, url: this.baseUrl, ...failure, elapsedMs: Date.now() - startedAt });
+      : this.#transport.retry({
+          attempt,
+          method: what,
+          url: this.baseUrl,
+          ...failure,
+          elapsedMs: Date.now() - startedAt,
+        });
     if (delay === undefined) return false;
-    const why = failure.tokenExpired ? 'token refused (expired)' : failure.status ? `HTTP ${failure.status}` : failure.networkCode ?? 'failure';
+    const why = failure.tokenExpired
+      ? 'token refused (expired)'
+      : failure.status
+        ? `HTTP ${failure.status}`
+        : (failure.networkCode ?? 'failure');
     await pause(this.#transport, `${why} during ${what}; starting it over`, attempt, delay);
     return !this.#transport.signal?.aborted;
   }
@@ -152,15 +172,23 @@ export class RegistryConnection {
     }
     this.logger.debug(`registry: ${call.method} ${displayUrl(url)} -> ${response.status}`);
     if (call.expect.includes(response.status) || (call.allowMissing && response.status === 404)) return response;
-    throw await registryError(response, { registry: this.registry, what: call.what, redact: (t) => this.auth.redact(t) });
+    throw await registryError(response, {
+      registry: this.registry,
+      what: call.what,
+      redact: (t) => this.auth.redact(t),
+    });
   }
 
   #tokenExpired(call: RegistryCall): ModuleError {
     this.auth.forget(call.scopes);
-    const error = new ModuleError('registry-token-expired', `registry ${this.registry} refused the token during ${call.what} (it expired on the way)`, {
-      kind: 'environment',
-      hint: 'Run the same command again: a new token is fetched, and what was uploaded already is skipped.',
-    });
+    const error = new ModuleError(
+      'registry-token-expired',
+      `registry ${this.registry} refused the token during ${call.what} (it expired on the way)`,
+      {
+        kind: 'environment',
+        hint: 'Run the same command again: a new token is fetched, and what was uploaded already is skipped.',
+      },
+    );
     return markTransient(error, { status: 401, tokenExpired: true });
   }
 }

@@ -66,13 +66,17 @@ const NON_DISTRIBUTABLE = /(foreign|nondistributable)/;
 export async function copyImage(options: CopyOptions): Promise<CopyResult> {
   const logger = options.logger ?? silentLogger;
   const { from, to } = options;
-  const step = logger.step(`copying ${from.repository}${from.ref.includes(':') ? '@' : ':'}${from.ref} to ${to.client.registry}/${to.repository}`);
+  const step = logger.step(
+    `copying ${from.repository}${from.ref.includes(':') ? '@' : ':'}${from.ref} to ${to.client.registry}/${to.repository}`,
+  );
   const copy = new ImageCopy(options, logger);
   const top = await from.client.getManifest(from.repository, from.ref);
   await copy.manifest(top);
   const result: CopyResult = { digest: top.digest, mediaType: top.mediaType, ...copy.counts() };
   const { mounted, uploaded, skipped } = result.blobs;
-  step.done(`${top.digest}: ${uploaded} blob(s) uploaded, ${mounted} mounted, ${skipped} already there; ${result.manifests} manifest(s) written`);
+  step.done(
+    `${top.digest}: ${uploaded} blob(s) uploaded, ${mounted} mounted, ${skipped} already there; ${result.manifests} manifest(s) written`,
+  );
   return result;
 }
 
@@ -165,7 +169,8 @@ class ImageCopy {
       }
       const mounted = await to.client.mountBlob(to.repository, digest, from.repository).catch((error: unknown) => {
         // The destination's login may not read the source repository: copy the bytes instead.
-        if (isModuleError(error) && (error.code === 'registry-denied' || error.code === 'registry-auth')) return 'denied';
+        if (isModuleError(error) && (error.code === 'registry-denied' || error.code === 'registry-auth'))
+          return 'denied';
         throw error;
       });
       if (mounted === 'mounted') {
@@ -188,7 +193,12 @@ class ImageCopy {
     for (let attempt = 1; ; attempt++) {
       const source = new BlobStream(this.#from.client, this.#from.repository, descriptor);
       try {
-        const outcome = await this.#to.client.uploadBlob(this.#to.repository, descriptor.digest, source, descriptor.size);
+        const outcome = await this.#to.client.uploadBlob(
+          this.#to.repository,
+          descriptor.digest,
+          source,
+          descriptor.size,
+        );
         if (outcome === 'exists') this.#counts.skipped++;
         else {
           this.#counts.uploaded++;
@@ -202,7 +212,12 @@ class ImageCopy {
         const cause = source.error ?? error;
         this.#checkAborted();
         const what = `copy of blob ${descriptor.digest}`;
-        if (attempt >= ATTEMPTS || !isModuleError(cause) || !(await this.#to.client.waitBeforeRetry(what, attempt, cause, started))) throw cause;
+        if (
+          attempt >= ATTEMPTS ||
+          !isModuleError(cause) ||
+          !(await this.#to.client.waitBeforeRetry(what, attempt, cause, started))
+        )
+          throw cause;
       }
     }
   }
@@ -212,7 +227,10 @@ class ImageCopy {
     const [from, to] = [this.#from, this.#to];
     const api = await from.client.getReferrers(from.repository, digest);
     const tag = referrersTag(digest);
-    const tagged = api === undefined && (await from.client.headManifest(from.repository, tag)) ? await from.client.getManifest(from.repository, tag) : undefined;
+    const tagged =
+      api === undefined && (await from.client.headManifest(from.repository, tag))
+        ? await from.client.getManifest(from.repository, tag)
+        : undefined;
     const found = api ?? (tagged ? indexEntries(tagged, tag) : []);
     if (found.length === 0) return;
     for (const referrer of found) {
@@ -240,10 +258,14 @@ class ImageCopy {
 
   #checkAborted(): void {
     if (this.options.signal?.aborted) {
-      throw new ModuleError('interrupted', `interrupted while copying to ${this.#to.client.registry}/${this.#to.repository}: no tag was moved`, {
-        kind: 'environment',
-        hint: 'Run the same command again: blobs already copied are skipped.',
-      });
+      throw new ModuleError(
+        'interrupted',
+        `interrupted while copying to ${this.#to.client.registry}/${this.#to.repository}: no tag was moved`,
+        {
+          kind: 'environment',
+          hint: 'Run the same command again: blobs already copied are skipped.',
+        },
+      );
     }
   }
 }

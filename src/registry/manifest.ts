@@ -63,7 +63,10 @@ export function parseManifest(bytes: Uint8Array, where: string): ImageManifest |
   try {
     doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new ModuleError('registry-bad-response', `manifest ${where} is not JSON`, { kind: 'environment', cause: error });
+    throw new ModuleError('registry-bad-response', `manifest ${where} is not JSON`, {
+      kind: 'environment',
+      cause: error,
+    });
   }
   if (typeof doc === 'object' && doc !== null && ('manifests' in doc || 'config' in doc)) {
     return doc as ImageManifest | ImageIndex;

@@ -42,7 +42,8 @@ function invalid(value: string, rule: string): ModuleError {
 export function parseReference(value: string): ImageReference {
   if (value.length === 0) throw invalid(value, 'it is empty');
   // Longer than any name, tag and digest together: refused before any rule reads it.
-  if (value.length > NAME_MAX_LENGTH + 1 + 128 + 1 + 135) throw invalid(value, `it is ${value.length} characters long; a name is at most ${NAME_MAX_LENGTH}`);
+  if (value.length > NAME_MAX_LENGTH + 1 + 128 + 1 + 135)
+    throw invalid(value, `it is ${value.length} characters long; a name is at most ${NAME_MAX_LENGTH}`);
   if (/\s/.test(value)) throw invalid(value, 'it contains whitespace');
   if (IDENTIFIER_RE.test(value)) throw invalid(value, 'a bare 64-character hex identifier is an image ID, not a name');
 
@@ -64,7 +65,10 @@ export function parseReference(value: string): ImageReference {
   }
   const { registry, repository } = splitRegistry(rest);
   if (!DOMAIN_RE.test(registry)) {
-    throw invalid(value, `registry host "${inputForMessage(registry)}" is not a valid host name, IP address or [IPv6] with an optional :port`);
+    throw invalid(
+      value,
+      `registry host "${inputForMessage(registry)}" is not a valid host name, IP address or [IPv6] with an optional :port`,
+    );
   }
   assertRepositoryIn(repository, value);
   const name = `${registry}/${repository}`;
@@ -103,9 +107,13 @@ function assertRepositoryIn(repository: string, value: string): void {
 }
 
 function assertDigest(digest: string, value: string): void {
-  if (!DIGEST_RE.test(digest)) throw invalid(value, `digest "${inputForMessage(digest)}" is not of the form algorithm:hex`);
+  if (!DIGEST_RE.test(digest))
+    throw invalid(value, `digest "${inputForMessage(digest)}" is not of the form algorithm:hex`);
   if (digest.startsWith('sha256:') && !SHA256_RE.test(digest)) {
-    throw invalid(value, `digest "${inputForMessage(digest)}" must be "sha256:" followed by 64 lowercase hex characters`);
+    throw invalid(
+      value,
+      `digest "${inputForMessage(digest)}" must be "sha256:" followed by 64 lowercase hex characters`,
+    );
   }
 }
 
@@ -157,13 +165,20 @@ export function registryBaseUrl(registry: string, override?: string): string {
       });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ModuleError('registry-url', `registry URL "${inputForMessage(override)}" must start with http:// or https://`);
+      throw new ModuleError(
+        'registry-url',
+        `registry URL "${inputForMessage(override)}" must start with http:// or https://`,
+      );
     }
     if (url.username || url.password) {
       // Never echo it: the part before @ may be a password.
-      throw new ModuleError('registry-url', `the registry URL for ${url.host} carries a user or password before "@"; logins are given apart`, {
-        hint: 'Drop "user:password@" from the URL and pass --username with --password-stdin (or MERCURE_REGISTRY_USERNAME/PASSWORD).',
-      });
+      throw new ModuleError(
+        'registry-url',
+        `the registry URL for ${url.host} carries a user or password before "@"; logins are given apart`,
+        {
+          hint: 'Drop "user:password@" from the URL and pass --username with --password-stdin (or MERCURE_REGISTRY_USERNAME/PASSWORD).',
+        },
+      );
     }
     return url.href.replace(/\/+$/, '');
   }

@@ -24,7 +24,9 @@ export async function readErrorEntries(response: Response): Promise<RegistryErro
     return body.errors.flatMap((entry: unknown) => {
       if (typeof entry !== 'object' || entry === null) return [];
       const { code, message } = entry as { code?: unknown; message?: unknown };
-      return [{ code: typeof code === 'string' ? code : 'UNKNOWN', message: typeof message === 'string' ? message : '' }];
+      return [
+        { code: typeof code === 'string' ? code : 'UNKNOWN', message: typeof message === 'string' ? message : '' },
+      ];
     });
   } catch {
     return [];

@@ -86,8 +86,15 @@ export type SendInit = RequestInit & {
 };
 
 const RETRY_NETWORK = new Set([
-  'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'TERMINATED',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'TERMINATED',
 ]);
 /** The statuses worth another try: timeout, rate limit and the server-side failures. */
 export const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -132,7 +139,14 @@ export async function send(transport: Transport, url: string, init: SendInit): P
     }
     if (!replayable || !RETRY_STATUS.has(response.status)) return response;
     const retryAfterMs = parseRetryAfter(response.headers);
-    const delay = transport.retry({ attempt, method, url: displayUrl(url), status: response.status, retryAfterMs, elapsedMs: Date.now() - started });
+    const delay = transport.retry({
+      attempt,
+      method,
+      url: displayUrl(url),
+      status: response.status,
+      retryAfterMs,
+      elapsedMs: Date.now() - started,
+    });
     if (delay === undefined) return response;
     await response.body?.cancel().catch(() => {});
     await pause(transport, `HTTP ${response.status} on ${method} ${displayUrl(url)}`, attempt, delay);
@@ -164,11 +178,19 @@ async function buffered(response: Response, limit: number, url: string): Promise
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > limit) {
     await response.body?.cancel().catch(() => {});
-    throw new ModuleError('registry-bad-response', `${displayUrl(url)} answered ${declared} bytes, more than the ${limit} expected`, { kind: 'environment' });
+    throw new ModuleError(
+      'registry-bad-response',
+      `${displayUrl(url)} answered ${declared} bytes, more than the ${limit} expected`,
+      { kind: 'environment' },
+    );
   }
   const bytes = await response.arrayBuffer();
   if (bytes.byteLength > limit) {
-    throw new ModuleError('registry-bad-response', `${displayUrl(url)} answered more than the ${limit} bytes expected`, { kind: 'environment' });
+    throw new ModuleError(
+      'registry-bad-response',
+      `${displayUrl(url)} answered more than the ${limit} bytes expected`,
+      { kind: 'environment' },
+    );
   }
   return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
@@ -196,7 +218,8 @@ export function networkCode(error: unknown): string | undefined {
   // fetch reports every transport failure as TypeError('fetch failed') with the reason as cause,
   // and a body cut off half-way as TypeError('terminated').
   if (error instanceof TypeError && error.message === 'fetch failed') return code ?? 'FETCH_FAILED';
-  if (error instanceof TypeError && error.message === 'terminated') return code && RETRY_NETWORK.has(code) ? code : 'TERMINATED';
+  if (error instanceof TypeError && error.message === 'terminated')
+    return code && RETRY_NETWORK.has(code) ? code : 'TERMINATED';
   return code !== undefined && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code) ? code : undefined;
 }
 

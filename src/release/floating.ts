@@ -36,11 +36,15 @@ export type CurrentTarget =
 /** Whether a floating tag of `kind`, given to version `of`, also covers `other` (used to find the highest one). */
 export function covers(kind: FloatingKind, of: ReleaseVersion, other: ReleaseVersion): boolean {
   switch (kind) {
-    case 'channel': return true;
+    case 'channel':
+      return true;
     case 'latest':
-    case 'extra': return !other.isPrerelease;
-    case 'major': return !other.isPrerelease && other.major === of.major;
-    case 'minor': return !other.isPrerelease && other.major === of.major && other.minor === of.minor;
+    case 'extra':
+      return !other.isPrerelease;
+    case 'major':
+      return !other.isPrerelease && other.major === of.major;
+    case 'minor':
+      return !other.isPrerelease && other.major === of.major && other.minor === of.minor;
   }
 }
 
@@ -55,15 +59,34 @@ export function floatingTagsFor(version: string, options: TagPlanOptions = {}): 
 export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions): FloatingCandidate[] {
   const { variant } = opts;
   const pre = v.isPrerelease ? `${affix(variant, v.version)} is a prerelease, and only releases move it` : undefined;
-  const zero = v.major === 0 && !opts.majorZero
-    ? '0.y.z releases leave it alone unless majorZero is set (under semver any 0.y minor may break)' : undefined;
+  const zero =
+    v.major === 0 && !opts.majorZero
+      ? '0.y.z releases leave it alone unless majorZero is set (under semver any 0.y minor may break)'
+      : undefined;
   return [
-    { tag: affix(variant, `${v.major}.${v.minor}`), kind: 'minor', follows: `${v.major}.${v.minor}.x releases`, withheld: pre },
+    {
+      tag: affix(variant, `${v.major}.${v.minor}`),
+      kind: 'minor',
+      follows: `${v.major}.${v.minor}.x releases`,
+      withheld: pre,
+    },
     { tag: affix(variant, `${v.major}`), kind: 'major', follows: `${v.major}.x.y releases`, withheld: pre ?? zero },
-    { tag: affix(variant, 'latest'), kind: 'latest', follows: 'all releases', withheld: pre ?? (opts.latest ? undefined : 'disabled by latest: false') },
-    ...(opts.channel === undefined ? [] : [
-      { tag: affix(variant, opts.channel), kind: 'channel' as const, follows: 'all versions, prereleases included', withheld: undefined },
-    ]),
+    {
+      tag: affix(variant, 'latest'),
+      kind: 'latest',
+      follows: 'all releases',
+      withheld: pre ?? (opts.latest ? undefined : 'disabled by latest: false'),
+    },
+    ...(opts.channel === undefined
+      ? []
+      : [
+          {
+            tag: affix(variant, opts.channel),
+            kind: 'channel' as const,
+            follows: 'all versions, prereleases included',
+            withheld: undefined,
+          },
+        ]),
     ...opts.extraTags.map((tag) => ({ tag, kind: 'extra' as const, follows: 'all releases', withheld: pre })),
   ];
 }
@@ -73,7 +96,12 @@ export function floatingCandidates(v: ReleaseVersion, opts: NormalisedTagOptions
  * points at now (another publish may have moved it since the plan was made). `tag` must be one of
  * floatingTagsFor(newVersion, options); the same version again is forward (an idempotent re-run).
  */
-export function checkFloatingMove(tag: string, current: CurrentTarget, newVersion: string, options: TagPlanOptions = {}): MoveCheck {
+export function checkFloatingMove(
+  tag: string,
+  current: CurrentTarget,
+  newVersion: string,
+  options: TagPlanOptions = {},
+): MoveCheck {
   const next = parseVersion(newVersion);
   const opts = normaliseTagOptions(options);
   const floating = floatingCandidates(next, opts).find((f) => f.tag === tag && f.withheld === undefined);
@@ -85,19 +113,28 @@ export function checkFloatingMove(tag: string, current: CurrentTarget, newVersio
   }
   const label = current.versionLabel?.trim();
   if (!label) {
-    return { verdict: 'unknown', current: undefined, reason: `the image at ${tag} has no org.opencontainers.image.version label` };
+    return {
+      verdict: 'unknown',
+      current: undefined,
+      reason: `the image at ${tag} has no org.opencontainers.image.version label`,
+    };
   }
   // Other tools put the whole tag (with a variant's affixes) in the label; we put the bare version.
   // Strip affixes first: `1.3.0-gpu` read whole would be a prerelease of 1.3.0.
   const bare = opts.variant.prefix || opts.variant.suffix ? unaffix(opts.variant, label) : undefined;
   const was = (bare === undefined ? undefined : tryParseVersion(bare)) ?? tryParseVersion(label);
   if (!was) {
-    return { verdict: 'unknown', current: undefined, reason: `the image at ${tag} is labelled "${label}", which is not a version` };
+    return {
+      verdict: 'unknown',
+      current: undefined,
+      reason: `the image at ${tag} is labelled "${label}", which is not a version`,
+    };
   }
   const order = compareVersions(next, was);
   if (order < 0) {
     return {
-      verdict: 'backward', current: was.version,
+      verdict: 'backward',
+      current: was.version,
       reason: `${tag} points at ${was.version}, newer than ${next.version}: moving it would downgrade every server that pulls ${tag}`,
     };
   }

@@ -4,11 +4,39 @@
  * (tag-plan.ts, with the per-tag rules and the just-before-the-move re-check in floating.ts and
  * option validation in tag-options.ts), and the OCI labels an image carries (labels.ts).
  */
-export { parseVersion, tryParseVersion, compareVersions, isDockerTag, assertDockerTag, type ReleaseVersion } from './version.js';
-export { normaliseTagOptions, affix, unaffix, type TagPlanOptions, type NormalisedTagOptions, type Variant } from './tag-options.js';
 export {
-  floatingTagsFor, floatingCandidates, checkFloatingMove, covers,
-  type FloatingKind, type FloatingTag, type FloatingCandidate, type MoveCheck, type CurrentTarget,
+  parseVersion,
+  tryParseVersion,
+  compareVersions,
+  isDockerTag,
+  assertDockerTag,
+  type ReleaseVersion,
+} from './version.js';
+export {
+  normaliseTagOptions,
+  affix,
+  unaffix,
+  type TagPlanOptions,
+  type NormalisedTagOptions,
+  type Variant,
+} from './tag-options.js';
+export {
+  floatingTagsFor,
+  floatingCandidates,
+  checkFloatingMove,
+  covers,
+  type FloatingKind,
+  type FloatingTag,
+  type FloatingCandidate,
+  type MoveCheck,
+  type CurrentTarget,
 } from './floating.js';
-export { planTags, existingVersions, type TagPlan, type PlannedTag, type PlannedTagKind, type SkippedTag } from './tag-plan.js';
+export {
+  planTags,
+  existingVersions,
+  type TagPlan,
+  type PlannedTag,
+  type PlannedTagKind,
+  type SkippedTag,
+} from './tag-plan.js';
 export { ociLabels, normaliseSourceUrl, stripCredentials, type OciLabelInput } from './labels.js';

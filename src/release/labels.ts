@@ -73,14 +73,18 @@ export function normaliseSourceUrl(remote: string): string | undefined {
     } catch {
       return undefined;
     }
-    if (!['https:', 'http:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(url.protocol) || url.hostname === '') return undefined;
+    if (!['https:', 'http:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(url.protocol) || url.hostname === '')
+      return undefined;
     host = url.hostname;
     path = url.pathname;
     // http stays http (an internal server may not speak TLS), with its port; ssh and git ports mean nothing to a browser.
     if (url.protocol === 'http:') scheme = 'http';
     if ((url.protocol === 'http:' || url.protocol === 'https:') && url.port) host = `${host}:${url.port}`;
   }
-  path = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  path = path
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   if (path === '') return undefined;
   return `${scheme}://${host.toLowerCase()}/${path}`;
 }

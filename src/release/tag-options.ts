@@ -54,7 +54,9 @@ export function normaliseTagOptions(options: TagPlanOptions): NormalisedTagOptio
   const prefix = options.prefix ?? '';
   const suffix = options.suffix ?? '';
   if (prefix !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(prefix)) {
-    throw optionError(`prefix "${prefix}" cannot start a Docker tag: use letters, digits, "_", "." and "-", not starting with "." or "-"`);
+    throw optionError(
+      `prefix "${prefix}" cannot start a Docker tag: use letters, digits, "_", "." and "-", not starting with "." or "-"`,
+    );
   }
   if (!/^[A-Za-z0-9_.-]*$/.test(suffix)) {
     throw optionError(`suffix "${suffix}" cannot end a Docker tag: use letters, digits, "_", "." and "-"`);
@@ -93,9 +95,12 @@ export function normaliseTagOptions(options: TagPlanOptions): NormalisedTagOptio
 
 // Names the rules own: latest, MAJOR, MAJOR.MINOR, versions and sha-<commit>.
 function rejectManagedName(bare: string, what: string, shown = bare): void {
-  const managed = bare === 'latest' || /^v?\d+(\.\d+)?$/.test(bare) || tryParseVersion(bare) !== undefined || /^sha-/.test(bare);
+  const managed =
+    bare === 'latest' || /^v?\d+(\.\d+)?$/.test(bare) || tryParseVersion(bare) !== undefined || /^sha-/.test(bare);
   if (managed) {
-    throw optionError(`${what} "${shown}" is a name the tag rules manage (latest, MAJOR, MAJOR.MINOR, a version or sha-...): setting it by hand would bypass the forward-only rule`);
+    throw optionError(
+      `${what} "${shown}" is a name the tag rules manage (latest, MAJOR, MAJOR.MINOR, a version or sha-...): setting it by hand would bypass the forward-only rule`,
+    );
   }
 }
 

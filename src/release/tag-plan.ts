@@ -53,18 +53,30 @@ export function planTags(version: string, existingTags: readonly string[], optio
     if (highest && compareVersions(v, highest) < 0) {
       skipped.push({
         tag: floating.tag,
-        reason: `${floating.tag} not moved: ${show(highest)} is published and newer than ${show(v)}; `
-          + `${floating.tag} follows ${floating.follows}, so moving it would downgrade every server that pulls it`,
+        reason:
+          `${floating.tag} not moved: ${show(highest)} is published and newer than ${show(v)}; ` +
+          `${floating.tag} follows ${floating.follows}, so moving it would downgrade every server that pulls it`,
       });
       continue;
     }
-    const since = !highest ? 'the first of them'
-      : compareVersions(v, highest) === 0 ? 'already the newest (a re-run)' : `newer than ${show(highest)}`;
-    tags.push({ tag: floating.tag, kind: floating.kind, reason: `${floating.tag} follows ${floating.follows}: ${show(v)} is ${since}` });
+    const since = !highest
+      ? 'the first of them'
+      : compareVersions(v, highest) === 0
+        ? 'already the newest (a re-run)'
+        : `newer than ${show(highest)}`;
+    tags.push({
+      tag: floating.tag,
+      kind: floating.kind,
+      reason: `${floating.tag} follows ${floating.follows}: ${show(v)} is ${since}`,
+    });
   }
 
   if (opts.sha !== undefined) {
-    tags.push({ tag: affix(variant, `sha-${opts.sha}`), kind: 'sha', reason: `the commit ${opts.sha} the image was built from` });
+    tags.push({
+      tag: affix(variant, `sha-${opts.sha}`),
+      kind: 'sha',
+      reason: `the commit ${opts.sha} the image was built from`,
+    });
   }
   // Affixes and long prereleases can push a name past Docker's 128 characters: fail before any push.
   for (const planned of tags) assertDockerTag(planned.tag, `${planned.kind} tag`);
@@ -72,7 +84,10 @@ export function planTags(version: string, existingTags: readonly string[], optio
 }
 
 /** Versions among a repository's tags that belong to this variant; floating and other tags are ignored. */
-export function existingVersions(existingTags: readonly string[], variant: Variant = { prefix: '', suffix: '' }): ReleaseVersion[] {
+export function existingVersions(
+  existingTags: readonly string[],
+  variant: Variant = { prefix: '', suffix: '' },
+): ReleaseVersion[] {
   const versions: ReleaseVersion[] = [];
   for (const tag of existingTags) {
     const bare = unaffix(variant, tag);

@@ -35,10 +35,14 @@ export function parseVersion(input: string): ReleaseVersion {
   const parsed = tryParseVersion(input);
   if (parsed) return parsed;
   const detail = explain(input);
-  throw new ModuleError('version-invalid', `"${inputForMessage(input)}" is not a semantic version: ${EXPECTED}${detail ? ` (${detail})` : ''}`, {
-    kind: 'usage',
-    hint: 'Pass a version such as 1.2.3, or publish from a git tag such as v1.2.3 (refs/tags/v1.2.3).',
-  });
+  throw new ModuleError(
+    'version-invalid',
+    `"${inputForMessage(input)}" is not a semantic version: ${EXPECTED}${detail ? ` (${detail})` : ''}`,
+    {
+      kind: 'usage',
+      hint: 'Pass a version such as 1.2.3, or publish from a git tag such as v1.2.3 (refs/tags/v1.2.3).',
+    },
+  );
 }
 
 /** parseVersion without the error: undefined for anything that is not a strict semantic version. */
@@ -77,14 +81,22 @@ export function isDockerTag(tag: string): boolean {
  */
 export function assertDockerTag(tag: string, what = 'tag'): string {
   if (isDockerTag(tag)) return tag;
-  const why = tag === '' ? 'it is empty'
-    : tag.length > 128 ? `it is ${tag.length} characters long, the limit is 128`
-      : /^[.-]/.test(tag) ? `it starts with "${tag[0]}"`
-        : `"${[...tag].find((c) => !/[A-Za-z0-9_.-]/.test(c)) ?? ''}" is not allowed`;
-  throw new ModuleError('docker-tag-invalid', `${what} "${inputForMessage(tag, 200)}" is not a valid Docker tag: ${why}`, {
-    kind: 'usage',
-    hint: 'A Docker tag is 1-128 letters, digits, "_", "." and "-", and does not start with "." or "-".',
-  });
+  const why =
+    tag === ''
+      ? 'it is empty'
+      : tag.length > 128
+        ? `it is ${tag.length} characters long, the limit is 128`
+        : /^[.-]/.test(tag)
+          ? `it starts with "${tag[0]}"`
+          : `"${[...tag].find((c) => !/[A-Za-z0-9_.-]/.test(c)) ?? ''}" is not allowed`;
+  throw new ModuleError(
+    'docker-tag-invalid',
+    `${what} "${inputForMessage(tag, 200)}" is not a valid Docker tag: ${why}`,
+    {
+      kind: 'usage',
+      hint: 'A Docker tag is 1-128 letters, digits, "_", "." and "-", and does not start with "." or "-".',
+    },
+  );
 }
 
 // The most common slips get a specific clause; the rest get the generic message only.

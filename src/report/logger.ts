@@ -39,6 +39,8 @@ export class MemoryLogger implements Logger {
   }
   step(title: string): { done(summary?: string): void } {
     this.lines.push({ level: 'step', message: title });
-    return { done: (summary?: string) => summary && this.lines.push({ level: 'step', message: `${title}: ${summary}` }) };
+    return {
+      done: (summary?: string) => summary && this.lines.push({ level: 'step', message: `${title}: ${summary}` }),
+    };
   }
 }

@@ -46,7 +46,8 @@ export function renderValidation(report: ValidationReport, style: Style): string
     const took = `${(smoke.durationMs / 1000).toFixed(1)} s`;
     const exit = smoke.timedOut ? 'killed after the timeout' : `exit ${smoke.exitCode ?? '-'}`;
     lines.push(`${style.bold('Smoke run')} ${smoke.image}: ${smoke.inputFiles} input file(s), ${exit}, ${took}`);
-    if (smoke.monaiPackage) lines.push('  MONAI application package: run as root with its manifest command, as mercure does');
+    if (smoke.monaiPackage)
+      lines.push('  MONAI application package: run as root with its manifest command, as mercure does');
     if (smoke.outputs.length > 0) lines.push(`  output: ${outputsPhrase(smoke)}`);
     if (!report.ok && smoke.logTail.length > 0) {
       lines.push(style.dim('  log tail:'));
@@ -59,7 +60,11 @@ export function renderValidation(report: ValidationReport, style: Style): string
   }
   lines.push('');
   const counts = `${report.counts.errors} error(s), ${report.counts.warnings} warning(s)`;
-  lines.push(report.ok ? style.green(`✓ passed (${counts})${report.image ? `: ${report.image.id}` : ''}`) : style.red(`✗ failed (${counts})`));
+  lines.push(
+    report.ok
+      ? style.green(`✓ passed (${counts})${report.image ? `: ${report.image.id}` : ''}`)
+      : style.red(`✗ failed (${counts})`),
+  );
   return lines.join('\n');
 }
 
@@ -71,7 +76,11 @@ export function renderPublish(result: PublishResult, style: Style): string {
     lines.push(style.bold(`Dry run: ${result.image} ${result.version} would get`));
     for (const t of result.plan.tags) lines.push(`  ${t.tag.padEnd(24)} ${style.dim(t.reason)}`);
   } else {
-    lines.push(style.bold(`${result.image} ${result.version}${result.alreadyPublished ? ' (already published: no upload)' : ''}`));
+    lines.push(
+      style.bold(
+        `${result.image} ${result.version}${result.alreadyPublished ? ' (already published: no upload)' : ''}`,
+      ),
+    );
     lines.push(`  digest ${result.digest ?? '-'}`);
     for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
   }
@@ -87,7 +96,11 @@ export function renderPromote(result: PromoteResult, style: Style): string {
   lines.push(style.bold(`${what} ${result.source} -> ${result.image} ${result.version}`));
   lines.push(`  digest ${result.digest} (unchanged)`);
   if (!result.dryRun) {
-    lines.push(style.dim(`  blobs: ${result.blobs.mounted} mounted, ${result.blobs.uploaded} uploaded, ${result.blobs.skipped} already there`));
+    lines.push(
+      style.dim(
+        `  blobs: ${result.blobs.mounted} mounted, ${result.blobs.uploaded} uploaded, ${result.blobs.skipped} already there`,
+      ),
+    );
     for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
   } else {
     for (const t of result.plan.tags) lines.push(`  ${t.tag.padEnd(24)} ${style.dim(t.reason)}`);
@@ -105,7 +118,11 @@ export function renderStatus(status: ModuleStatus, style: Style): string {
   if (status.revision) lines.push(`  revision  ${status.revision}`);
   if (status.created) lines.push(`  created   ${status.created}`);
   if (status.installed !== undefined) {
-    lines.push(status.updateAvailable ? style.yellow(`  update available: the next pull replaces ${status.installed}`) : style.green('  up to date: the next pull brings the installed image'));
+    lines.push(
+      status.updateAvailable
+        ? style.yellow(`  update available: the next pull replaces ${status.installed}`)
+        : style.green('  up to date: the next pull brings the installed image'),
+    );
   }
   return lines.join('\n');
 }
@@ -117,15 +134,23 @@ export function renderMatrix(report: MatrixReport, style: Style): string {
     lines.push(style.dim('  build log tail:'), ...report.build.logTail.map((line) => style.dim(`  | ${line}`)));
   }
   if (lines.length > 0) lines.push('');
-  const image = report.image ? ` of ${report.image.ref === report.image.id ? report.image.id.slice(0, 19) : report.image.ref}` : '';
+  const image = report.image
+    ? ` of ${report.image.ref === report.image.id ? report.image.id.slice(0, 19) : report.image.ref}`
+    : '';
   lines.push(style.bold(`Matrix ${report.tier}${image}: ${report.variants.length} variant(s)`));
   const width = Math.max(10, ...report.variants.map((v) => v.name.length));
   const causeNumber = new Map(report.causes.map((c, i) => [c.key, i + 1]));
   for (const v of report.variants) {
     const head = `${v.name.padEnd(width)} ${style.dim(`${v.source.padEnd(9)} ${v.level.padEnd(6)}`)}`;
     const took = v.smoke ? `${(v.smoke.durationMs / 1000).toFixed(1).padStart(5)} s` : '';
-    if (v.status === 'passed') lines.push(`  ${style.green('✓')} ${head} ${took}  ${v.smoke?.inputFiles ?? 0} file(s) in, ${v.smoke?.outputFiles ?? 0} DICOM out`);
-    else if (v.status === 'failed') lines.push(`  ${style.red('✗')} ${head} ${took}  ${style.red(`cause ${v.cause ? causeNumber.get(v.cause) : '?'}`)}: ${v.findings.find((f) => f.severity === 'error')?.message ?? ''}`);
+    if (v.status === 'passed')
+      lines.push(
+        `  ${style.green('✓')} ${head} ${took}  ${v.smoke?.inputFiles ?? 0} file(s) in, ${v.smoke?.outputFiles ?? 0} DICOM out`,
+      );
+    else if (v.status === 'failed')
+      lines.push(
+        `  ${style.red('✗')} ${head} ${took}  ${style.red(`cause ${v.cause ? causeNumber.get(v.cause) : '?'}`)}: ${v.findings.find((f) => f.severity === 'error')?.message ?? ''}`,
+      );
     else lines.push(`  ${style.dim('–')} ${head} ${style.dim(`skipped: ${v.reason ?? ''}`)}`);
   }
   if (report.causes.length > 0) {
@@ -134,17 +159,34 @@ export function renderMatrix(report: MatrixReport, style: Style): string {
       lines.push(`  ${i + 1}. ${style.red(cause.code)}  ${cause.line}`);
       lines.push(`     variants: ${cause.variants.join(', ')}`);
       lines.push(`     ${style.dim(`→ ${cause.hint}`)}`);
-      if (cause.logTail.length > 0) lines.push(style.dim(`     log tail of ${cause.variants[0]}:`), ...cause.logTail.slice(-15).map((l) => style.dim(`     | ${logLine(l)}`)));
+      if (cause.logTail.length > 0)
+        lines.push(
+          style.dim(`     log tail of ${cause.variants[0]}:`),
+          ...cause.logTail.slice(-15).map((l) => style.dim(`     | ${logLine(l)}`)),
+        );
     });
     const builtin = report.variants.find((v) => v.status === 'failed' && v.source !== 'user' && v.name !== 'baseline');
-    if (builtin) lines.push('', style.dim(`  Reproduce by hand: mercure-module fixtures ./case --variant ${builtin.name}`));
+    if (builtin)
+      lines.push('', style.dim(`  Reproduce by hand: mercure-module fixtures ./case --variant ${builtin.name}`));
   }
   lines.push('');
   const { passed, failed, skipped } = report.counts;
   const repo = report.findings.filter((f) => f.severity === 'error').length;
   const skippedText = skipped > 0 ? `, ${skipped} skipped` : '';
-  if (report.ok) lines.push(style.green(`✓ passed: ${passed} variant(s) passed${skippedText}${report.image ? `: ${report.image.id}` : ''}`));
-  else lines.push(style.red(`✗ failed: ${failed} of ${report.variants.length} variant(s) failed (${report.causes.length} cause(s))${skippedText}${repo > 0 ? `, ${repo} repository error(s)` : ''}${report.interrupted ? ', interrupted' : ''}`));
-  lines.push(style.dim(`  ${(report.timing.wallMs / 1000).toFixed(1)} s in all, ${(report.timing.containerMs / 1000).toFixed(1)} s in the module's containers`));
+  if (report.ok)
+    lines.push(
+      style.green(`✓ passed: ${passed} variant(s) passed${skippedText}${report.image ? `: ${report.image.id}` : ''}`),
+    );
+  else
+    lines.push(
+      style.red(
+        `✗ failed: ${failed} of ${report.variants.length} variant(s) failed (${report.causes.length} cause(s))${skippedText}${repo > 0 ? `, ${repo} repository error(s)` : ''}${report.interrupted ? ', interrupted' : ''}`,
+      ),
+    );
+  lines.push(
+    style.dim(
+      `  ${(report.timing.wallMs / 1000).toFixed(1)} s in all, ${(report.timing.containerMs / 1000).toFixed(1)} s in the module's containers`,
+    ),
+  );
   return lines.join('\n');
 }

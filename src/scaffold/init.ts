@@ -62,9 +62,13 @@ export async function initModule(options: InitOptions): Promise<InitReport> {
     const target = path.join(dir, file.to);
     const existing = await stat(target).catch(() => undefined);
     if (existing?.isDirectory()) {
-      throw new ModuleError('init-conflict', `${path.join(options.dir, file.to)} is a folder, where init writes a file`, {
-        hint: 'Move the folder away, or init into a new folder.',
-      });
+      throw new ModuleError(
+        'init-conflict',
+        `${path.join(options.dir, file.to)} is a folder, where init writes a file`,
+        {
+          hint: 'Move the folder away, or init into a new folder.',
+        },
+      );
     }
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, text, { mode: file.mode });
@@ -109,7 +113,9 @@ export function nextSteps(report: Pick<InitReport, 'dir' | 'image' | 'placeholde
     'make release VERSION=0.1.0     # or push the tag v0.1.0 and let .github/workflows/ci.yml publish it',
   ];
   if (report.placeholderNamespace) {
-    steps.unshift(`# no --namespace: the image is ${report.image}; replace ${PLACEHOLDER_NAMESPACE} in Makefile, README.md and .github/workflows/ci.yml`);
+    steps.unshift(
+      `# no --namespace: the image is ${report.image}; replace ${PLACEHOLDER_NAMESPACE} in Makefile, README.md and .github/workflows/ci.yml`,
+    );
   }
   return steps;
 }

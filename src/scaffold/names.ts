@@ -16,7 +16,8 @@ export const PLACEHOLDER_NAMESPACE = 'my-namespace';
 
 // Docker's rule for one path component of a repository (github.com/distribution/reference).
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const COMPONENT_RULE = 'lowercase letters and digits, optionally joined by ".", "_", "__" or "-", not starting or ending with one';
+const COMPONENT_RULE =
+  'lowercase letters and digits, optionally joined by ".", "_", "__" or "-", not starting or ending with one';
 
 /** A valid path component close to `value` (`My Module` -> `my-module`), or undefined when nothing is left. */
 export function suggestComponent(value: string): string | undefined {
@@ -32,9 +33,13 @@ export function suggestComponent(value: string): string | undefined {
 export function checkModuleName(name: string, from: string): string {
   if (COMPONENT.test(name)) return name;
   const suggestion = suggestComponent(name);
-  throw new ModuleError('bad-module-name', `module name "${name}" (${from}) is not a valid Docker repository name: ${COMPONENT_RULE}`, {
-    hint: suggestion ? `Pass --name ${suggestion}` : 'Pass --name with a name such as blur or lung-seg.',
-  });
+  throw new ModuleError(
+    'bad-module-name',
+    `module name "${name}" (${from}) is not a valid Docker repository name: ${COMPONENT_RULE}`,
+    {
+      hint: suggestion ? `Pass --name ${suggestion}` : 'Pass --name with a name such as blur or lung-seg.',
+    },
+  );
 }
 
 /** Checks a namespace: path components, optionally after a registry host (`ghcr.io/acme`). */
@@ -51,9 +56,13 @@ export function checkNamespace(namespace: string): string {
   for (const part of hasHost ? parts.slice(1) : parts) {
     if (!COMPONENT.test(part)) {
       const suggestion = suggestComponent(part);
-      throw new ModuleError('bad-namespace', `--namespace "${namespace}": "${part}" is not a valid repository path component: ${COMPONENT_RULE}`, {
-        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Pass your Docker Hub user or organisation, e.g. acme.',
-      });
+      throw new ModuleError(
+        'bad-namespace',
+        `--namespace "${namespace}": "${part}" is not a valid repository path component: ${COMPONENT_RULE}`,
+        {
+          hint: suggestion ? `Did you mean "${suggestion}"?` : 'Pass your Docker Hub user or organisation, e.g. acme.',
+        },
+      );
     }
   }
   return trimmed;
@@ -63,8 +72,15 @@ export function checkNamespace(namespace: string): string {
  * The names of a new module from the options and the folder: the name defaults to the folder's
  * name, the namespace to a placeholder. The whole image name is checked as `docker pull` would.
  */
-export function moduleNames(options: { name?: string | undefined; namespace?: string | undefined; folderName: string }): ModuleNames {
-  const name = options.name !== undefined ? checkModuleName(options.name, '--name') : checkModuleName(options.folderName, 'from the folder name; pass --name to choose another');
+export function moduleNames(options: {
+  name?: string | undefined;
+  namespace?: string | undefined;
+  folderName: string;
+}): ModuleNames {
+  const name =
+    options.name !== undefined
+      ? checkModuleName(options.name, '--name')
+      : checkModuleName(options.folderName, 'from the folder name; pass --name to choose another');
   const namespace = checkNamespace(options.namespace ?? PLACEHOLDER_NAMESPACE);
   const image = `${namespace}/${name}`;
   // The registry part and the length limit are checked by the one reference parser.

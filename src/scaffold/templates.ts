@@ -67,9 +67,15 @@ export function renderTemplate(text: string, values: TemplateValues): string {
 }
 
 /** Reads and renders every file of a language's template, in manifest order. */
-export async function renderFiles(language: Language, values: TemplateValues): Promise<{ file: TemplateFile; text: string }[]> {
+export async function renderFiles(
+  language: Language,
+  values: TemplateValues,
+): Promise<{ file: TemplateFile; text: string }[]> {
   const folder = path.join(templatesRoot(), language);
   return Promise.all(
-    TEMPLATES[language].map(async (file) => ({ file, text: renderTemplate(await readFile(path.join(folder, file.from), 'utf8'), values) })),
+    TEMPLATES[language].map(async (file) => ({
+      file,
+      text: renderTemplate(await readFile(path.join(folder, file.from), 'utf8'), values),
+    })),
   );
 }

@@ -11,12 +11,19 @@ afterEach(() => {
 describe('findings as annotations', () => {
   it('points a repository finding at its file (relative to the workspace) and line', () => {
     const f = finding('hardcoded-path', 'uses /tmp/data', { file: 'docker-entrypoint.sh', line: 3 });
-    expect(annotationPlace(f, EXAMPLE_MODULE, REPO_ROOT)).toEqual({ file: 'examples/blur/docker-entrypoint.sh', startLine: 3 });
+    expect(annotationPlace(f, EXAMPLE_MODULE, REPO_ROOT)).toEqual({
+      file: 'examples/blur/docker-entrypoint.sh',
+      startLine: 3,
+    });
   });
 
   it('gives a smoke-run finding, which names an image or out/, no file', () => {
-    expect(annotationPlace(finding('exit-nonzero', 'exit 1', { file: 'acme/blur:1.2.3' }), EXAMPLE_MODULE, REPO_ROOT)).toEqual({});
-    expect(annotationPlace(finding('output-empty', 'nothing', { file: 'out/' }), EXAMPLE_MODULE, REPO_ROOT)).toEqual({});
+    expect(
+      annotationPlace(finding('exit-nonzero', 'exit 1', { file: 'acme/blur:1.2.3' }), EXAMPLE_MODULE, REPO_ROOT),
+    ).toEqual({});
+    expect(annotationPlace(finding('output-empty', 'nothing', { file: 'out/' }), EXAMPLE_MODULE, REPO_ROOT)).toEqual(
+      {},
+    );
   });
 
   it('writes ::error and ::warning commands with the code, title, file and line', () => {
@@ -26,12 +33,19 @@ describe('findings as annotations', () => {
       return true;
     });
     annotateFindings(
-      [finding('user-root', 'USER root in the final stage', { file: 'Dockerfile', line: 7 }), finding('base-unpinned', 'FROM python', { file: 'Dockerfile', line: 4 })],
+      [
+        finding('user-root', 'USER root in the final stage', { file: 'Dockerfile', line: 7 }),
+        finding('base-unpinned', 'FROM python', { file: 'Dockerfile', line: 4 }),
+      ],
       EXAMPLE_MODULE,
       REPO_ROOT,
     );
-    expect(written[0]).toMatch(/^::error title=The image runs as root \(user-root\),file=examples\/blur\/Dockerfile,line=7::user-root: USER root in the final stage%0A→ /);
-    expect(written[1]).toMatch(/^::warning title=Base image is not pinned \(base-unpinned\),file=examples\/blur\/Dockerfile,line=4::base-unpinned: FROM python/);
+    expect(written[0]).toMatch(
+      /^::error title=The image runs as root \(user-root\),file=examples\/blur\/Dockerfile,line=7::user-root: USER root in the final stage%0A→ /,
+    );
+    expect(written[1]).toMatch(
+      /^::warning title=Base image is not pinned \(base-unpinned\),file=examples\/blur\/Dockerfile,line=4::base-unpinned: FROM python/,
+    );
   });
 });
 

@@ -16,7 +16,11 @@ const relative = (dir: string) => path.relative(REPO_ROOT, dir);
 const released = { image: `${authRegistryHost}/action/blur`, digest: '' };
 
 /** stdout without the ::add-mask:: commands, which the runner consumes and never shows. */
-const shown = (stdout: string) => stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+const shown = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
 
 /** A stack trace line, as Node prints them. */
 const STACK = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
@@ -33,8 +37,14 @@ describe('the bundled action under Node 24', () => {
       {
         ref: 'refs/tags/v1.2.3',
         inputs: {
-          command: 'release', context: relative(EXAMPLE_MODULE), image, username, password,
-          'build-args': `BASE_IMAGE=${BASE_IMAGES.python}\n`, timeout: '120', 'dry-run': 'false',
+          command: 'release',
+          context: relative(EXAMPLE_MODULE),
+          image,
+          username,
+          password,
+          'build-args': `BASE_IMAGE=${BASE_IMAGES.python}\n`,
+          timeout: '120',
+          'dry-run': 'false',
         },
       },
       async (r) => ({ ...r, dockerConfig: existsSync(path.join(r.home, '.docker')) }),
@@ -45,13 +55,17 @@ describe('the bundled action under Node 24', () => {
     expect(result.outputs['image']).toBe(image);
     const digest = result.outputs['digest'] ?? '';
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    const report = JSON.parse(result.outputs['report'] ?? '{}') as { ok: boolean; publish: { tags: { tag: string; digest: string }[] } };
+    const report = JSON.parse(result.outputs['report'] ?? '{}') as {
+      ok: boolean;
+      publish: { tags: { tag: string; digest: string }[] };
+    };
     expect(report.ok).toBe(true);
     expect(report.publish.tags.map((t) => t.digest)).toEqual([digest, digest, digest, digest]);
 
     // What the registry holds, read with the same login.
     const client = new RegistryClient({ registry: authRegistryHost, credentials });
-    for (const tag of ['1.2.3', '1.2', '1', 'latest']) expect((await client.headManifest('action/blur', tag))?.digest).toBe(digest);
+    for (const tag of ['1.2.3', '1.2', '1', 'latest'])
+      expect((await client.headManifest('action/blur', tag))?.digest).toBe(digest);
 
     expect(result.summary).toContain('mercure module release');
     expect(result.summary).toContain('Smoke run');
@@ -62,10 +76,21 @@ describe('the bundled action under Node 24', () => {
     // The password is masked before anything else is printed, and is never printed otherwise.
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe(`::add-mask::${password}`);
-    const forms = [password, Buffer.from(password).toString('base64'), Buffer.from(`${username}:${password}`).toString('base64')];
+    const forms = [
+      password,
+      Buffer.from(password).toString('base64'),
+      Buffer.from(`${username}:${password}`).toString('base64'),
+    ];
     for (const form of forms) {
-      for (const [where, text] of Object.entries({ stdout: shown(result.stdout), stderr: result.stderr, outputs: result.outputsFile, summary: result.summary })) {
-        expect(text.includes(form), `${where} contains the password (${form === password ? 'plain' : 'base64'})`).toBe(false);
+      for (const [where, text] of Object.entries({
+        stdout: shown(result.stdout),
+        stderr: result.stderr,
+        outputs: result.outputsFile,
+        summary: result.summary,
+      })) {
+        expect(text.includes(form), `${where} contains the password (${form === password ? 'plain' : 'base64'})`).toBe(
+          false,
+        );
       }
     }
     expect(result.dockerConfig, 'a Docker config folder was written').toBe(false);
@@ -86,10 +111,22 @@ describe('the bundled action under Node 24', () => {
   it('promote on a published release: the dry run plans the tags; a real one re-validates the digest and copies it', async () => {
     expect(released.digest, 'the release case ran first').not.toBe('');
     const target = `${authRegistryHost}/action/blur-release`;
-    const run = (dryRun: boolean) => withActionRun({
-      ref: 'refs/tags/v1.2.3', eventName: 'release', event: { action: 'published', release: { tag_name: 'v1.2.3' } },
-      inputs: { command: 'promote', 'promote-from': released.image, image: target, 'dry-run': String(dryRun), ...credentials },
-    }, async (r) => r);
+    const run = (dryRun: boolean) =>
+      withActionRun(
+        {
+          ref: 'refs/tags/v1.2.3',
+          eventName: 'release',
+          event: { action: 'published', release: { tag_name: 'v1.2.3' } },
+          inputs: {
+            command: 'promote',
+            'promote-from': released.image,
+            image: target,
+            'dry-run': String(dryRun),
+            ...credentials,
+          },
+        },
+        async (r) => r,
+      );
     const planned = await run(true);
     expect(planned.code, planned.stdout).toBe(0);
     expect(planned.outputs['tags']).toBe('1.2.3,1.2,1,latest');
@@ -106,7 +143,14 @@ describe('the bundled action under Node 24', () => {
   it('fails validate of a module that writes nothing, with an ::error annotation naming the finding', async () => {
     const module = path.join(FIXTURE_MODULES, 'smoke-output-empty');
     const result = await withActionRun(
-      { inputs: { command: 'validate', context: relative(module), 'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`, timeout: '60' } },
+      {
+        inputs: {
+          command: 'validate',
+          context: relative(module),
+          'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`,
+          timeout: '60',
+        },
+      },
       async (r) => r,
     );
     expect(result.code).not.toBe(0);
@@ -125,17 +169,25 @@ describe('the bundled action under Node 24', () => {
     const docker = new Docker();
     const ours = (pid: number) => docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${pid}`] } });
     let running: string | undefined;
-    const result = await withActionRun({
-      inputs: { command: 'validate', context: relative(module), 'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`, timeout: '300' },
-      // Cancel once the module itself (not the startup probe) is running.
-      whileRunning: async (pid, kill) => {
-        for (let i = 0; i < 300 && running === undefined; i++) {
-          running = (await ours(pid)).find((c) => c.State === 'running' && !c.Command.includes('app.json'))?.Id;
-          if (running === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        kill('SIGTERM');
+    const result = await withActionRun(
+      {
+        inputs: {
+          command: 'validate',
+          context: relative(module),
+          'build-args': `BASE_IMAGE=${BASE_IMAGES.busybox}`,
+          timeout: '300',
+        },
+        // Cancel once the module itself (not the startup probe) is running.
+        whileRunning: async (pid, kill) => {
+          for (let i = 0; i < 300 && running === undefined; i++) {
+            running = (await ours(pid)).find((c) => c.State === 'running' && !c.Command.includes('app.json'))?.Id;
+            if (running === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          kill('SIGTERM');
+        },
       },
-    }, async (r) => r);
+      async (r) => r,
+    );
     expect(running, 'the module container was seen running').toBeDefined();
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(130);
     expect(result.stdout).toMatch(/^::error::interrupted: containers and temp folders were removed/m);
@@ -143,19 +195,46 @@ describe('the bundled action under Node 24', () => {
   });
 
   const badInputs: [name: string, inputs: Record<string, string>, message: RegExp][] = [
-    ['version not semver', { version: '1.2', image: 'acme/blur' }, /^::error::input "version": "1\.2" is not a semantic version: expected MAJOR\.MINOR\.PATCH/m],
-    ['boolean not true/false', { 'dry-run': 'yes', image: 'acme/blur', version: '1.2.3' }, /^::error::input "dry-run": expected true or false, got "yes"/m],
-    ['build-arg line without =', { 'build-args': 'BASE_IMAGE=x\nNOPE', image: 'acme/blur', version: '1.2.3' }, /^::error::input "build-args": line 2 is not KEY=VALUE: "NOPE"/m],
-    ['unknown command', { command: 'deploy' }, /^::error::input "command": expected one of release, validate, publish, promote, status, got "deploy"/m],
-    ['release on a branch with no version', { image: 'acme/blur' }, /^::error::input "version": release needs a version, and GITHUB_REF \(refs\/heads\/main\) is not a tag/m],
-    ['image with a tag', { image: 'acme/blur:1', version: '1.2.3' }, /^::error::input "image": "acme\/blur:1" must name a repository without a tag/m],
+    [
+      'version not semver',
+      { version: '1.2', image: 'acme/blur' },
+      /^::error::input "version": "1\.2" is not a semantic version: expected MAJOR\.MINOR\.PATCH/m,
+    ],
+    [
+      'boolean not true/false',
+      { 'dry-run': 'yes', image: 'acme/blur', version: '1.2.3' },
+      /^::error::input "dry-run": expected true or false, got "yes"/m,
+    ],
+    [
+      'build-arg line without =',
+      { 'build-args': 'BASE_IMAGE=x\nNOPE', image: 'acme/blur', version: '1.2.3' },
+      /^::error::input "build-args": line 2 is not KEY=VALUE: "NOPE"/m,
+    ],
+    [
+      'unknown command',
+      { command: 'deploy' },
+      /^::error::input "command": expected one of release, validate, publish, promote, status, got "deploy"/m,
+    ],
+    [
+      'release on a branch with no version',
+      { image: 'acme/blur' },
+      /^::error::input "version": release needs a version, and GITHUB_REF \(refs\/heads\/main\) is not a tag/m,
+    ],
+    [
+      'image with a tag',
+      { image: 'acme/blur:1', version: '1.2.3' },
+      /^::error::input "image": "acme\/blur:1" must name a repository without a tag/m,
+    ],
   ];
-  it.each(badInputs)('a bad input fails with a clear message and no stack trace: %s', async (_name, inputs, message) => {
-    const result = await withActionRun({ inputs }, async (r: ActionResult) => r);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(message);
-    expect(result.stdout + result.stderr).not.toMatch(STACK);
-    expect(result.stdout).not.toContain('internal error');
-    expect(result.summary).toContain('❌ mercure module');
-  });
+  it.each(badInputs)(
+    'a bad input fails with a clear message and no stack trace: %s',
+    async (_name, inputs, message) => {
+      const result = await withActionRun({ inputs }, async (r: ActionResult) => r);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(message);
+      expect(result.stdout + result.stderr).not.toMatch(STACK);
+      expect(result.stdout).not.toContain('internal error');
+      expect(result.summary).toContain('❌ mercure module');
+    },
+  );
 });

@@ -31,26 +31,125 @@ const RELEASE: RunContext = { ref: 'refs/tags/v2.0.0', releaseTag: 'v2.0.0' };
 
 type Row = [name: string, inputs: Record<string, string>, run: RunContext, expected: Partial<ActionInputs>];
 const rows: Row[] = [
-  ['in01 validate with defaults', { command: 'validate' }, BRANCH, {
-    command: 'validate', context: '.', image: undefined, version: undefined, credentials: undefined, extraTags: [], buildArgs: {},
-    requiresRoot: false, network: false, dryRun: false, timeoutSeconds: undefined, settings: undefined, visibility: undefined,
-  }],
-  ['in02 release is the default command; version from the pushed tag', { image: 'acme/blur' }, TAG, { command: 'release', version: 'refs/tags/v1.2.3', versionFrom: 'GITHUB_REF' }],
-  ['in03 the release event names the version', { image: 'acme/blur' }, RELEASE, { version: 'v2.0.0', versionFrom: 'release' }],
-  ['in04 the version input wins over the ref', { image: 'acme/blur', version: '1.4.0' }, TAG, { version: '1.4.0', versionFrom: 'input' }],
-  ['in05 validate on a tag that is not a version needs none', { command: 'validate' }, { ref: 'refs/tags/docs', releaseTag: undefined }, { version: undefined }],
-  ['in06 registry host goes in front of the image', { image: 'acme/blur', registry: 'ghcr.io', version: '1.0.0' }, BRANCH, { image: 'ghcr.io/acme/blur', registryUrl: undefined }],
-  ['in07 a registry URL also sets the API address', { image: 'acme/blur', registry: 'http://10.1.2.3:5000', version: '1.0.0' }, BRANCH, { image: '10.1.2.3:5000/acme/blur', registryUrl: 'http://10.1.2.3:5000' }],
-  ['in08 an image naming the same registry is left alone', { image: 'ghcr.io/acme/blur', registry: 'ghcr.io', version: '1.0.0' }, BRANCH, { image: 'ghcr.io/acme/blur' }],
-  ['in09 extra tags by comma and line', { command: 'validate', 'extra-tags': 'stable, lts\nedge\n' }, BRANCH, { extraTags: ['stable', 'lts', 'edge'] }],
-  ['in10 build args: comments, blank lines, = in values', { command: 'validate', 'build-args': '# base\nBASE_IMAGE=python:3.12\n\nOPTS=a=b c\n' }, BRANCH, { buildArgs: { BASE_IMAGE: 'python:3.12', OPTS: 'a=b c' } }],
-  ['in11 booleans, timeout, settings, visibility', { command: 'validate', 'requires-root': 'True', network: 'TRUE', 'dry-run': 'false', timeout: '90', settings: '{"radius": 2}', visibility: 'private' }, BRANCH,
-    { requiresRoot: true, network: true, dryRun: false, timeoutSeconds: 90, settings: { radius: 2 }, visibility: 'private' }],
-  ['in12 status takes an image with a tag', { command: 'status', image: 'acme/blur:1' }, BRANCH, { image: 'acme/blur:1', version: undefined }],
-  ['in14 promote-from a repository takes the version as its tag', { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging' }, RELEASE,
-    { promoteFrom: 'acme/blur-staging:2.0.0', version: 'v2.0.0' }],
-  ['in15 promote-from with a tag or digest is kept', { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging:rc' }, RELEASE, { promoteFrom: 'acme/blur-staging:rc' }],
-  ['in13 a login', { command: 'validate', username: 'acme', password: 's3cret' }, BRANCH, { credentials: { username: 'acme', password: 's3cret' } }],
+  [
+    'in01 validate with defaults',
+    { command: 'validate' },
+    BRANCH,
+    {
+      command: 'validate',
+      context: '.',
+      image: undefined,
+      version: undefined,
+      credentials: undefined,
+      extraTags: [],
+      buildArgs: {},
+      requiresRoot: false,
+      network: false,
+      dryRun: false,
+      timeoutSeconds: undefined,
+      settings: undefined,
+      visibility: undefined,
+    },
+  ],
+  [
+    'in02 release is the default command; version from the pushed tag',
+    { image: 'acme/blur' },
+    TAG,
+    { command: 'release', version: 'refs/tags/v1.2.3', versionFrom: 'GITHUB_REF' },
+  ],
+  [
+    'in03 the release event names the version',
+    { image: 'acme/blur' },
+    RELEASE,
+    { version: 'v2.0.0', versionFrom: 'release' },
+  ],
+  [
+    'in04 the version input wins over the ref',
+    { image: 'acme/blur', version: '1.4.0' },
+    TAG,
+    { version: '1.4.0', versionFrom: 'input' },
+  ],
+  [
+    'in05 validate on a tag that is not a version needs none',
+    { command: 'validate' },
+    { ref: 'refs/tags/docs', releaseTag: undefined },
+    { version: undefined },
+  ],
+  [
+    'in06 registry host goes in front of the image',
+    { image: 'acme/blur', registry: 'ghcr.io', version: '1.0.0' },
+    BRANCH,
+    { image: 'ghcr.io/acme/blur', registryUrl: undefined },
+  ],
+  [
+    'in07 a registry URL also sets the API address',
+    { image: 'acme/blur', registry: 'http://10.1.2.3:5000', version: '1.0.0' },
+    BRANCH,
+    { image: '10.1.2.3:5000/acme/blur', registryUrl: 'http://10.1.2.3:5000' },
+  ],
+  [
+    'in08 an image naming the same registry is left alone',
+    { image: 'ghcr.io/acme/blur', registry: 'ghcr.io', version: '1.0.0' },
+    BRANCH,
+    { image: 'ghcr.io/acme/blur' },
+  ],
+  [
+    'in09 extra tags by comma and line',
+    { command: 'validate', 'extra-tags': 'stable, lts\nedge\n' },
+    BRANCH,
+    { extraTags: ['stable', 'lts', 'edge'] },
+  ],
+  [
+    'in10 build args: comments, blank lines, = in values',
+    { command: 'validate', 'build-args': '# base\nBASE_IMAGE=python:3.12\n\nOPTS=a=b c\n' },
+    BRANCH,
+    { buildArgs: { BASE_IMAGE: 'python:3.12', OPTS: 'a=b c' } },
+  ],
+  [
+    'in11 booleans, timeout, settings, visibility',
+    {
+      command: 'validate',
+      'requires-root': 'True',
+      network: 'TRUE',
+      'dry-run': 'false',
+      timeout: '90',
+      settings: '{"radius": 2}',
+      visibility: 'private',
+    },
+    BRANCH,
+    {
+      requiresRoot: true,
+      network: true,
+      dryRun: false,
+      timeoutSeconds: 90,
+      settings: { radius: 2 },
+      visibility: 'private',
+    },
+  ],
+  [
+    'in12 status takes an image with a tag',
+    { command: 'status', image: 'acme/blur:1' },
+    BRANCH,
+    { image: 'acme/blur:1', version: undefined },
+  ],
+  [
+    'in14 promote-from a repository takes the version as its tag',
+    { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging' },
+    RELEASE,
+    { promoteFrom: 'acme/blur-staging:2.0.0', version: 'v2.0.0' },
+  ],
+  [
+    'in15 promote-from with a tag or digest is kept',
+    { command: 'promote', image: 'acme/blur', 'promote-from': 'acme/blur-staging:rc' },
+    RELEASE,
+    { promoteFrom: 'acme/blur-staging:rc' },
+  ],
+  [
+    'in13 a login',
+    { command: 'validate', username: 'acme', password: 's3cret' },
+    BRANCH,
+    { credentials: { username: 'acme', password: 's3cret' } },
+  ],
 ];
 
 describe('readInputs: every input read once, validated and normalised', () => {
@@ -59,22 +158,102 @@ describe('readInputs: every input read once, validated and normalised', () => {
   });
 
   const refused: [name: string, inputs: Record<string, string>, run: RunContext, message: string][] = [
-    ['bad01 version', { image: 'acme/blur', version: '1.2' }, BRANCH, 'input "version": "1.2" is not a semantic version'],
-    ['bad02 a tag that is not a version, for release', { image: 'acme/blur' }, { ref: 'refs/tags/docs', releaseTag: undefined }, 'version (from GITHUB_REF): "refs/tags/docs" is not a semantic version'],
-    ['bad03 no version on a branch', { image: 'acme/blur' }, BRANCH, 'input "version": release needs a version, and GITHUB_REF (refs/heads/main) is not a tag'],
-    ['bad04 no image for publish', { command: 'publish', version: '1.0.0' }, BRANCH, 'input "image": publish needs the repository to publish to'],
-    ['bad05 image and registry disagree', { image: 'quay.io/acme/blur', registry: 'ghcr.io', version: '1.0.0' }, BRANCH, 'input "image": "quay.io/acme/blur" names registry quay.io, but input "registry" is ghcr.io'],
-    ['bad06 image with a digest', { image: 'acme/blur@sha256:' + 'a'.repeat(64), version: '1.0.0' }, BRANCH, 'must name a repository without a tag or digest'],
-    ['bad07 image not a reference', { image: 'Acme Blur', version: '1.0.0' }, BRANCH, 'input "image": invalid image reference "Acme Blur"'],
-    ['bad08 boolean', { command: 'validate', network: 'yes' }, BRANCH, 'input "network": expected true or false, got "yes"'],
-    ['bad09 build arg', { command: 'validate', 'build-args': 'A=1\n=2' }, BRANCH, 'input "build-args": line 2 is not KEY=VALUE: "=2"'],
-    ['bad10 settings not an object', { command: 'validate', settings: '[1]' }, BRANCH, 'input "settings": must be a JSON object'],
-    ['bad11 settings not JSON', { command: 'validate', settings: '{radius: 2}' }, BRANCH, 'input "settings": not valid JSON'],
-    ['bad12 timeout', { command: 'validate', timeout: '10m' }, BRANCH, 'input "timeout": expected a positive number of seconds, got "10m"'],
-    ['bad13 visibility', { command: 'validate', visibility: 'internal' }, BRANCH, 'input "visibility": expected one of public, private, got "internal"'],
-    ['bad14 registry with a path', { command: 'validate', registry: 'ghcr.io/acme' }, BRANCH, 'input "registry": expected a host such as ghcr.io or a URL'],
-    ['bad16 promote without promote-from', { command: 'promote', image: 'acme/blur' }, RELEASE, 'input "promote-from": promote needs the tested image'],
-    ['bad15 a password without a user', { command: 'validate', password: 's3cret' }, BRANCH, 'a registry password was given but no username'],
+    [
+      'bad01 version',
+      { image: 'acme/blur', version: '1.2' },
+      BRANCH,
+      'input "version": "1.2" is not a semantic version',
+    ],
+    [
+      'bad02 a tag that is not a version, for release',
+      { image: 'acme/blur' },
+      { ref: 'refs/tags/docs', releaseTag: undefined },
+      'version (from GITHUB_REF): "refs/tags/docs" is not a semantic version',
+    ],
+    [
+      'bad03 no version on a branch',
+      { image: 'acme/blur' },
+      BRANCH,
+      'input "version": release needs a version, and GITHUB_REF (refs/heads/main) is not a tag',
+    ],
+    [
+      'bad04 no image for publish',
+      { command: 'publish', version: '1.0.0' },
+      BRANCH,
+      'input "image": publish needs the repository to publish to',
+    ],
+    [
+      'bad05 image and registry disagree',
+      { image: 'quay.io/acme/blur', registry: 'ghcr.io', version: '1.0.0' },
+      BRANCH,
+      'input "image": "quay.io/acme/blur" names registry quay.io, but input "registry" is ghcr.io',
+    ],
+    [
+      'bad06 image with a digest',
+      { image: 'acme/blur@sha256:' + 'a'.repeat(64), version: '1.0.0' },
+      BRANCH,
+      'must name a repository without a tag or digest',
+    ],
+    [
+      'bad07 image not a reference',
+      { image: 'Acme Blur', version: '1.0.0' },
+      BRANCH,
+      'input "image": invalid image reference "Acme Blur"',
+    ],
+    [
+      'bad08 boolean',
+      { command: 'validate', network: 'yes' },
+      BRANCH,
+      'input "network": expected true or false, got "yes"',
+    ],
+    [
+      'bad09 build arg',
+      { command: 'validate', 'build-args': 'A=1\n=2' },
+      BRANCH,
+      'input "build-args": line 2 is not KEY=VALUE: "=2"',
+    ],
+    [
+      'bad10 settings not an object',
+      { command: 'validate', settings: '[1]' },
+      BRANCH,
+      'input "settings": must be a JSON object',
+    ],
+    [
+      'bad11 settings not JSON',
+      { command: 'validate', settings: '{radius: 2}' },
+      BRANCH,
+      'input "settings": not valid JSON',
+    ],
+    [
+      'bad12 timeout',
+      { command: 'validate', timeout: '10m' },
+      BRANCH,
+      'input "timeout": expected a positive number of seconds, got "10m"',
+    ],
+    [
+      'bad13 visibility',
+      { command: 'validate', visibility: 'internal' },
+      BRANCH,
+      'input "visibility": expected one of public, private, got "internal"',
+    ],
+    [
+      'bad14 registry with a path',
+      { command: 'validate', registry: 'ghcr.io/acme' },
+      BRANCH,
+      'input "registry": expected a host such as ghcr.io or a URL',
+    ],
+    [
+      'bad16 promote without promote-from',
+      { command: 'promote', image: 'acme/blur' },
+      RELEASE,
+      'input "promote-from": promote needs the tested image',
+    ],
+    [
+      'bad15 a password without a user',
+      { command: 'validate', password: 's3cret' },
+      BRANCH,
+      'a registry password was given but no username',
+    ],
   ];
   it.each(refused)('%s', (_name, inputs, run, message) => {
     expect(() => readInputs(table(inputs), run, {})).toThrow(message);
@@ -84,12 +263,19 @@ describe('readInputs: every input read once, validated and normalised', () => {
     const source = table({ command: 'validate', username: 'acme', password: 's3cret' });
     readInputs(source, BRANCH, {});
     expect(source.calls.slice(0, 3)).toEqual(['get password', 'mask', 'mask']);
-    expect(source.masked).toEqual(['s3cret', Buffer.from('s3cret').toString('base64'), Buffer.from('acme:s3cret').toString('base64')]);
+    expect(source.masked).toEqual([
+      's3cret',
+      Buffer.from('s3cret').toString('base64'),
+      Buffer.from('acme:s3cret').toString('base64'),
+    ]);
   });
 
   it('masks a password given in the environment too, and uses it', () => {
     const source = table({ command: 'validate' });
-    const inputs = readInputs(source, BRANCH, { MERCURE_REGISTRY_USERNAME: 'acme', MERCURE_REGISTRY_PASSWORD: 'from-env' });
+    const inputs = readInputs(source, BRANCH, {
+      MERCURE_REGISTRY_USERNAME: 'acme',
+      MERCURE_REGISTRY_PASSWORD: 'from-env',
+    });
     expect(source.masked[0]).toBe('from-env');
     expect(inputs.credentials).toEqual({ username: 'acme', password: 'from-env' });
   });

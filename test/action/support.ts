@@ -17,9 +17,21 @@ export async function node24(): Promise<string> {
   if (process.env['MMK_NODE24']) return process.env['MMK_NODE24'];
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const bin = path.join(NODE24_PREFIX, 'node_modules', 'node', 'bin', 'node');
-  const present = await access(bin).then(() => true, () => false);
+  const present = await access(bin).then(
+    () => true,
+    () => false,
+  );
   if (!present) {
-    await execa('npm', ['install', '--prefix', NODE24_PREFIX, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${NODE24_VERSION}`]);
+    await execa('npm', [
+      'install',
+      '--prefix',
+      NODE24_PREFIX,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `node@${NODE24_VERSION}`,
+    ]);
   }
   const { stdout } = await execa(bin, ['--version']);
   if (!stdout.startsWith('v24.')) throw new Error(`${bin} is ${stdout}, not Node 24`);
@@ -88,7 +100,12 @@ export async function withActionRun<T>(run: ActionRun, use: (result: ActionResul
       state: path.join(temp, 'state'),
       runnerTemp: path.join(temp, 'runner-temp'),
     };
-    await Promise.all([writeFile(files.output, ''), writeFile(files.summary, ''), mkdir(files.home), mkdir(files.runnerTemp)]);
+    await Promise.all([
+      writeFile(files.output, ''),
+      writeFile(files.summary, ''),
+      mkdir(files.home),
+      mkdir(files.runnerTemp),
+    ]);
     await writeFile(files.event, JSON.stringify(run.event ?? {}));
     const env: Record<string, string> = {
       ...baseEnv(),
@@ -108,7 +125,14 @@ export async function withActionRun<T>(run: ActionRun, use: (result: ActionResul
       ...run.env,
     };
     for (const [name, value] of Object.entries(run.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const subprocess = execa(node, [DIST], { cwd: REPO_ROOT, env, extendEnv: false, reject: false, timeout: 600_000, stdin: 'ignore' });
+    const subprocess = execa(node, [DIST], {
+      cwd: REPO_ROOT,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 600_000,
+      stdin: 'ignore',
+    });
     const beside = run.whileRunning?.(subprocess.pid ?? -1, (signal) => subprocess.kill(signal));
     const child = await subprocess;
     await beside;

@@ -2,7 +2,10 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 
 /** Runs the CLI in-process with captured, non-TTY stdout and stderr. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(env)) {
     saved[key] = process.env[key];

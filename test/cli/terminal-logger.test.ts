@@ -6,7 +6,10 @@ function stream(isTTY: boolean): { out: NodeJS.WriteStream; text: () => string }
   const pass = new PassThrough();
   const chunks: Buffer[] = [];
   pass.on('data', (c: Buffer) => chunks.push(c));
-  return { out: Object.assign(pass, { isTTY }) as unknown as NodeJS.WriteStream, text: () => Buffer.concat(chunks).toString('utf8') };
+  return {
+    out: Object.assign(pass, { isTTY }) as unknown as NodeJS.WriteStream,
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
 }
 
 describe('TerminalLogger progress', () => {
@@ -25,7 +28,10 @@ describe('TerminalLogger progress', () => {
   });
 
   it('writes no progress when piped, nor with --json', () => {
-    for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
+    for (const [isTTY, quiet] of [
+      [false, false],
+      [true, true],
+    ] as const) {
       const { out, text } = stream(isTTY);
       new TerminalLogger(out, false, quiet).progress('copying', 1, 2);
       expect(text()).toBe('');

@@ -28,8 +28,16 @@ function stream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => strin
 }
 
 /** Runs the CLI with stdout and stderr that are (or are not) terminals, under the given environment. */
-async function runOn(isTTY: boolean, args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const saved = { NO_COLOR: process.env['NO_COLOR'], FORCE_COLOR: process.env['FORCE_COLOR'], TERM: process.env['TERM'] };
+async function runOn(
+  isTTY: boolean,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const saved = {
+    NO_COLOR: process.env['NO_COLOR'],
+    FORCE_COLOR: process.env['FORCE_COLOR'],
+    TERM: process.env['TERM'],
+  };
   const apply = (values: Record<string, string | undefined>) => {
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) delete process.env[key];
@@ -73,7 +81,8 @@ describe('--help and --version', () => {
   });
 
   it('offers --json on every command that prints a result', async () => {
-    for (const command of PRINTS_A_RESULT) expect((await runCli([command, '--help'])).stdout, command).toMatch(/^ {2}--json /m);
+    for (const command of PRINTS_A_RESULT)
+      expect((await runCli([command, '--help'])).stdout, command).toMatch(/^ {2}--json /m);
   });
 });
 

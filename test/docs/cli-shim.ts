@@ -16,7 +16,9 @@ export function cliCommandLine(): string[] {
 export async function writeCliShim(dir: string): Promise<string> {
   const bin = path.join(dir, 'bin');
   await mkdir(bin, { recursive: true });
-  const quoted = cliCommandLine().map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = cliCommandLine()
+    .map((part) => `'${part.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
   const shim = path.join(bin, 'mercure-module');
   await writeFile(shim, `#!/bin/sh\nexec ${quoted} "$@"\n`);
   await chmod(shim, 0o755);

@@ -24,8 +24,14 @@ async function documentedCodes(): Promise<Map<string, { summary: string; body: s
 describe('docs/findings.md', () => {
   it('documents every finding code of the catalogue, and no other', async () => {
     const documented = [...(await documentedCodes()).keys()];
-    expect(documented.filter((code) => !FINDING_CODES.includes(code as never)), 'documented but not in src/contract/codes.ts').toEqual([]);
-    expect(FINDING_CODES.filter((code) => !documented.includes(code)), 'in src/contract/codes.ts but not documented').toEqual([]);
+    expect(
+      documented.filter((code) => !FINDING_CODES.includes(code as never)),
+      'documented but not in src/contract/codes.ts',
+    ).toEqual([]);
+    expect(
+      FINDING_CODES.filter((code) => !documented.includes(code)),
+      'in src/contract/codes.ts but not documented',
+    ).toEqual([]);
   });
 
   it("states each code's severity, stage and title as the catalogue has them", async () => {
@@ -38,7 +44,8 @@ describe('docs/findings.md', () => {
 
   it('gives each code what, why mercure cares, how to fix, and an example', async () => {
     for (const [code, { body }] of await documentedCodes()) {
-      for (const part of ['**What:**', '**Why mercure cares:**', '**Fix:**', '**Example:**']) expect(body, `${code}: ${part}`).toContain(part);
+      for (const part of ['**What:**', '**Why mercure cares:**', '**Fix:**', '**Example:**'])
+        expect(body, `${code}: ${part}`).toContain(part);
     }
   });
 
@@ -51,6 +58,7 @@ describe('README troubleshooting', () => {
   it('has a line for every finding code, linking to its entry in docs/findings.md', async () => {
     const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const troubleshooting = readme.split(/^## Troubleshooting$/m)[1]?.split(/^## /m)[0] ?? '';
-    for (const code of FINDING_CODES) expect(troubleshooting, code).toContain(`[\`${code}\`](docs/findings.md#${code})`);
+    for (const code of FINDING_CODES)
+      expect(troubleshooting, code).toContain(`[\`${code}\`](docs/findings.md#${code})`);
   });
 });

@@ -23,7 +23,8 @@ export function runnableBlocks(markdown: string): { line: number; script: string
   const blocks: { line: number; script: string }[] = [];
   lines.forEach((text, index) => {
     if (text.trim() !== RUNNABLE_MARKER) return;
-    if (lines[index + 1] !== '```sh') throw new Error(`README.md:${index + 1}: ${RUNNABLE_MARKER} must be followed by a \`\`\`sh fence`);
+    if (lines[index + 1] !== '```sh')
+      throw new Error(`README.md:${index + 1}: ${RUNNABLE_MARKER} must be followed by a \`\`\`sh fence`);
     const end = lines.indexOf('```', index + 2);
     if (end < 0) throw new Error(`README.md:${index + 2}: unclosed runnable block`);
     blocks.push({ line: index + 2, script: lines.slice(index + 2, end).join('\n') });
@@ -45,7 +46,9 @@ function chapter(heading: string): string {
  * suite's global teardown.
  */
 async function repositoryTraces(): Promise<string[]> {
-  const { stdout } = await run('git', ['ls-files', '--others', '--exclude-standard', '--directory'], { cwd: REPO_ROOT });
+  const { stdout } = await run('git', ['ls-files', '--others', '--exclude-standard', '--directory'], {
+    cwd: REPO_ROOT,
+  });
   return stdout.split('\n').filter((p) => p !== '' && !p.replace(/\/$/, '').includes('/'));
 }
 
@@ -54,39 +57,55 @@ describe('README runnable blocks', () => {
 
   it('has runnable blocks for init, check, validate and fixtures', () => {
     const all = blocks.map((b) => b.script).join('\n');
-    for (const command of ['init', 'check', 'validate', 'fixtures']) expect(all).toMatch(new RegExp(`^mercure-module ${command} `, 'm'));
+    for (const command of ['init', 'check', 'validate', 'fixtures'])
+      expect(all).toMatch(new RegExp(`^mercure-module ${command} `, 'm'));
   });
 
-  it.each(blocks.map((b) => [`README.md:${b.line}`, b.script] as const))('%s runs, exits 0 and leaves nothing behind', async (_where, script) => {
-    const before = await repositoryTraces();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'mmk-readme-'));
-    try {
-      // The blocks are written for the repository root: they see the example module there.
-      await cp(path.join(REPO_ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
-      const bin = await writeCliShim(path.join(dir, '.shim'));
-      const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, MERCURE_MODULE_STATE_DIR: path.join(dir, '.state'), NO_COLOR: '1' };
-      const result: { code?: number; stdout?: string; stderr?: string } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, env, timeout: 300_000 }).catch(
-        (error: { code?: number; stdout?: string; stderr?: string }) => error,
-      );
-      expect(result.code ?? 0, `${script}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-    expect(await repositoryTraces(), 'the block changed files in the repository').toEqual(before);
-    expect((await readdir(os.tmpdir())).filter((name) => name === path.basename(dir))).toEqual([]);
-  });
+  it.each(blocks.map((b) => [`README.md:${b.line}`, b.script] as const))(
+    '%s runs, exits 0 and leaves nothing behind',
+    async (_where, script) => {
+      const before = await repositoryTraces();
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'mmk-readme-'));
+      try {
+        // The blocks are written for the repository root: they see the example module there.
+        await cp(path.join(REPO_ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
+        const bin = await writeCliShim(path.join(dir, '.shim'));
+        const env = {
+          ...process.env,
+          PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`,
+          MERCURE_MODULE_STATE_DIR: path.join(dir, '.state'),
+          NO_COLOR: '1',
+        };
+        const result: { code?: number; stdout?: string; stderr?: string } = await run(
+          'bash',
+          ['-euo', 'pipefail', '-c', script],
+          { cwd: dir, env, timeout: 300_000 },
+        ).catch((error: { code?: number; stdout?: string; stderr?: string }) => error);
+        expect(result.code ?? 0, `${script}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      expect(await repositoryTraces(), 'the block changed files in the repository').toEqual(before);
+      expect((await readdir(os.tmpdir())).filter((name) => name === path.basename(dir))).toEqual([]);
+    },
+  );
 });
 
 describe('README content', () => {
   it('keeps the quick start to exactly `npm run demo` and `npm test` (CI runs npm test)', () => {
     const block = /```sh\n([\s\S]*?)```/.exec(chapter('Quick start'))?.[1] ?? '';
-    const commands = block.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const commands = block
+      .split('\n')
+      .map((l) => l.replace(/#.*$/, '').trim())
+      .filter(Boolean);
     expect(commands).toEqual(['npm run demo', 'npm test']);
   });
 
   it('documents every option of every command in the Commands chapter', async () => {
     const root = await runCli(['--help']);
-    const commands = [...root.stdout.matchAll(/^ {2}([a-z][a-z-]+) /gm)].map((m) => m[1] ?? '').filter((c) => c !== 'help');
+    const commands = [...root.stdout.matchAll(/^ {2}([a-z][a-z-]+) /gm)]
+      .map((m) => m[1] ?? '')
+      .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThanOrEqual(10);
     const documented = chapter('Commands');
     for (const command of commands) {
@@ -100,7 +119,7 @@ describe('README content', () => {
     }
   });
 
-  it("documents every input and output of the Action (action.yml)", async () => {
+  it('documents every input and output of the Action (action.yml)', async () => {
     const action = await readFile(path.join(REPO_ROOT, 'action.yml'), 'utf8');
     const section = (name: string) => action.split(new RegExp(`^${name}:$`, 'm'))[1]?.split(/^\S/m)[0] ?? '';
     const names = (text: string) => [...text.matchAll(/^ {2}([a-z][a-z-]*):/gm)].map((m) => m[1] ?? '');

@@ -44,14 +44,21 @@ describe('buildImage', () => {
     expect(built.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     const info = await docker.getImage(built.imageId).inspect();
     expect(info.Config.Labels?.['org.opencontainers.image.version']).toBe('9.9.9');
-    const run = await runContainer(docker, { image: built.imageId, networkMode: 'none', cmd: ['sh', '-c', '/ctx/app.sh; ls -R /ctx | sort'] });
+    const run = await runContainer(docker, {
+      image: built.imageId,
+      networkMode: 'none',
+      cmd: ['sh', '-c', '/ctx/app.sh; ls -R /ctx | sort'],
+    });
     expect(run.stdout).toContain('hello mercure');
     expect(run.stdout).toContain('small.txt');
     expect(run.stdout).not.toContain('big.bin');
   });
 
   it('reports the failing step of a broken Dockerfile', async () => {
-    await writeFile(path.join(dir, 'Dockerfile.broken'), `FROM ${BASE_IMAGES.busybox}\nRUN echo building\nRUN sh -c 'echo about to fail; exit 7'\n`);
+    await writeFile(
+      path.join(dir, 'Dockerfile.broken'),
+      `FROM ${BASE_IMAGES.busybox}\nRUN echo building\nRUN sh -c 'echo about to fail; exit 7'\n`,
+    );
     const error = await buildImage(docker, { dir, dockerfile: 'Dockerfile.broken' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildFailure);
     expect((error as BuildFailure).message).toMatch(/returned a non-zero code: 7/);

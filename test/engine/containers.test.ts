@@ -26,7 +26,12 @@ describe('runContainer', () => {
 
   it('kills a container that outlives its timeout and still removes it', async () => {
     const started = Date.now();
-    const result = await runContainer(docker, { image: busybox, cmd: ['sleep', '600'], networkMode: 'none', timeoutMs: 1500 });
+    const result = await runContainer(docker, {
+      image: busybox,
+      cmd: ['sleep', '600'],
+      networkMode: 'none',
+      timeoutMs: 1500,
+    });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -36,13 +41,23 @@ describe('runContainer', () => {
   it('stops on abort', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1000);
-    const result = await runContainer(docker, { image: busybox, cmd: ['sleep', '600'], networkMode: 'none', signal: controller.signal });
+    const result = await runContainer(docker, {
+      image: busybox,
+      cmd: ['sleep', '600'],
+      networkMode: 'none',
+      signal: controller.signal,
+    });
     expect(result.interrupted).toBe(true);
     expect(await ours()).toBe(0);
   });
 
   it('reports a missing executable as a StartError and removes the container', async () => {
-    const error = await runContainer(docker, { image: busybox, entrypoint: [''], cmd: ['no-such-binary'], networkMode: 'none' }).catch((e: unknown) => e);
+    const error = await runContainer(docker, {
+      image: busybox,
+      entrypoint: [''],
+      cmd: ['no-such-binary'],
+      networkMode: 'none',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartError);
     expect((error as StartError).notFound).toBe(true);
     expect(await ours()).toBe(0);
@@ -62,7 +77,9 @@ describe('runContainer', () => {
   });
 
   it('turns an unknown image into a clear ModuleError', async () => {
-    await expect(runContainer(docker, { image: 'mmk-test/does-not-exist:1.0.0' })).rejects.toMatchObject({ code: 'image-not-found' });
+    await expect(runContainer(docker, { image: 'mmk-test/does-not-exist:1.0.0' })).rejects.toMatchObject({
+      code: 'image-not-found',
+    });
   });
 });
 

@@ -28,57 +28,302 @@ type BadCase = [name: string, args: (c: Context) => string[], code: number, mess
 
 const CASES: BadCase[] = [
   // Broken Dockerfiles: `check` reports them as findings (exit 1), `build` as the engine's refusal.
-  ['bi01 check: binary garbage as Dockerfile', (c) => ['check', c.bad('dockerfile-binary')], 1, /dockerfile-syntax\s+Dockerfile:1: Unknown instruction/],
-  ['bi02 check: empty Dockerfile', (c) => ['check', c.bad('dockerfile-empty')], 1, /dockerfile-syntax\s+Dockerfile:1: No FROM instruction/],
+  [
+    'bi01 check: binary garbage as Dockerfile',
+    (c) => ['check', c.bad('dockerfile-binary')],
+    1,
+    /dockerfile-syntax\s+Dockerfile:1: Unknown instruction/,
+  ],
+  [
+    'bi02 check: empty Dockerfile',
+    (c) => ['check', c.bad('dockerfile-empty')],
+    1,
+    /dockerfile-syntax\s+Dockerfile:1: No FROM instruction/,
+  ],
   ['bi03 check: no FROM', (c) => ['check', c.bad('dockerfile-no-from')], 1, /No FROM instruction/],
-  ['bi04 check: unterminated heredoc and continuation', (c) => ['check', c.bad('dockerfile-unterminated')], 1, /error\s+no-command/],
-  ['bi05 check: unknown instruction', (c) => ['check', c.bad('dockerfile-unknown-instruction')], 1, /Dockerfile:2: Unknown instruction FROBNICATE/],
-  ['bi06 check: NUL bytes in the Dockerfile', (c) => ['check', c.bad('dockerfile-nul-bytes')], 1, /error\s+entry-missing/],
-  ['bi07 check: Dockerfile is a folder', (c) => ['check', c.bad('dockerfile-is-a-folder')], 1, /no-dockerfile\s+Dockerfile: No Dockerfile in/],
-  ['bi08 check: Dockerfile is a symlink out of the module', (c) => ['check', c.bad('dockerfile-symlink-outside')], 1, /no-dockerfile\s+Dockerfile: Dockerfile is a symbolic link to \/etc\/passwd, outside the module folder/],
-  ['bi09 check: enormous Dockerfile (8 MB, one garbage line)', (c) => ['check', path.join(c.inputs, 'enormous-dockerfile')], 1, /dockerfile-syntax/],
+  [
+    'bi04 check: unterminated heredoc and continuation',
+    (c) => ['check', c.bad('dockerfile-unterminated')],
+    1,
+    /error\s+no-command/,
+  ],
+  [
+    'bi05 check: unknown instruction',
+    (c) => ['check', c.bad('dockerfile-unknown-instruction')],
+    1,
+    /Dockerfile:2: Unknown instruction FROBNICATE/,
+  ],
+  [
+    'bi06 check: NUL bytes in the Dockerfile',
+    (c) => ['check', c.bad('dockerfile-nul-bytes')],
+    1,
+    /error\s+entry-missing/,
+  ],
+  [
+    'bi07 check: Dockerfile is a folder',
+    (c) => ['check', c.bad('dockerfile-is-a-folder')],
+    1,
+    /no-dockerfile\s+Dockerfile: No Dockerfile in/,
+  ],
+  [
+    'bi08 check: Dockerfile is a symlink out of the module',
+    (c) => ['check', c.bad('dockerfile-symlink-outside')],
+    1,
+    /no-dockerfile\s+Dockerfile: Dockerfile is a symbolic link to \/etc\/passwd, outside the module folder/,
+  ],
+  [
+    'bi09 check: enormous Dockerfile (8 MB, one garbage line)',
+    (c) => ['check', path.join(c.inputs, 'enormous-dockerfile')],
+    1,
+    /dockerfile-syntax/,
+  ],
   ['bi10 check: NUL in the folder name', () => ['check', 'mod\0ule'], 2, /module folder .* does not exist/],
-  ['bi11 build: unknown instruction', (c) => ['build', c.bad('dockerfile-unknown-instruction'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'], 3, /the Docker Engine refused the build: .*unknown instruction: FROBNICATE/],
-  ['bi12 build: no build stage', (c) => ['build', c.bad('dockerfile-no-from'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'], 3, /refused the build: .*no build stage/],
-  ['bi13 build: Dockerfile is a folder', (c) => ['build', c.bad('dockerfile-is-a-folder'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'], 3, /refused the build: .*is a directory/],
+  [
+    'bi11 build: unknown instruction',
+    (c) => ['build', c.bad('dockerfile-unknown-instruction'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'],
+    3,
+    /the Docker Engine refused the build: .*unknown instruction: FROBNICATE/,
+  ],
+  [
+    'bi12 build: no build stage',
+    (c) => ['build', c.bad('dockerfile-no-from'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'],
+    3,
+    /refused the build: .*no build stage/,
+  ],
+  [
+    'bi13 build: Dockerfile is a folder',
+    (c) => ['build', c.bad('dockerfile-is-a-folder'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'],
+    3,
+    /refused the build: .*is a directory/,
+  ],
   // Garbage as task.json, settings and scope; folders of things that are not DICOM.
-  ['bi14 validate: binary task.json in the case folder', (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('case-task-binary'), '--settings', '{"a":1}'], 2, /case-task-binary\/task\.json is not valid JSON/],
-  ['bi15 validate: task.json that is not an object', (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('case-task-not-object'), '--settings', '{"a":1}'], 2, /task\.json has no "process" object/],
-  ['bi16 validate: fixtures that are not DICOM', (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('dicom-not-dicom')], 2, /no usable DICOM files in .*: skipped 3 file\(s\): notes\.txt \(not a DICOM Part 10 file\)/],
-  ['bi17 validate: a truncated DICOM file', (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('dicom-truncated')], 2, /no usable DICOM files .*CT\.0001\.dcm \(cannot parse DICOM/],
-  ['bi18 validate: binary --settings file', (c) => ['validate', '--image', c.tiny, '--settings', `@${c.bad('settings-binary.json')}`], 2, /--settings is not valid JSON/],
-  ['bi19 validate: --settings file holding an array', (c) => ['validate', '--image', c.tiny, '--settings', `@${c.bad('settings-array.json')}`], 2, /--settings must be a JSON object/],
-  ['bi20 validate: binary --scope file', (c) => ['validate', '--image', c.tiny, '--matrix', '--scope', c.bad('scope-binary/mercure-module.json')], 2, /mercure-module\.json is not valid JSON/],
-  ['bi21 validate: enormous inline --settings (4 MB, unclosed)', () => ['validate', '--image', 'x:1', '--settings', '['.repeat(4_000_000)], 2, /--settings is not valid JSON/],
-  ['bi22 validate: --settings nested 50,000 deep', (c) => ['validate', '--image', c.tiny, '--settings', `@${path.join(c.inputs, 'deep-settings.json')}`], 2, /--settings/],
-  ['bi23 validate: a timeout out of range', (c) => ['validate', '--image', c.tiny, '--timeout', '1e400'], 2, /--timeout expects a positive number of seconds, got "1e400"/],
-  ['bi24 fixtures: --from a folder that is not DICOM', (c) => ['fixtures', 'case-out', '--from', c.bad('dicom-not-dicom')], 2, /no usable DICOM files/],
-  ['bi25 fixtures: into a folder that is not empty', (c) => ['fixtures', c.bad('dicom-not-dicom')], 2, /dicom-not-dicom is not empty/],
+  [
+    'bi14 validate: binary task.json in the case folder',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('case-task-binary'), '--settings', '{"a":1}'],
+    2,
+    /case-task-binary\/task\.json is not valid JSON/,
+  ],
+  [
+    'bi15 validate: task.json that is not an object',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('case-task-not-object'), '--settings', '{"a":1}'],
+    2,
+    /task\.json has no "process" object/,
+  ],
+  [
+    'bi16 validate: fixtures that are not DICOM',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('dicom-not-dicom')],
+    2,
+    /no usable DICOM files in .*: skipped 3 file\(s\): notes\.txt \(not a DICOM Part 10 file\)/,
+  ],
+  [
+    'bi17 validate: a truncated DICOM file',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('dicom-truncated')],
+    2,
+    /no usable DICOM files .*CT\.0001\.dcm \(cannot parse DICOM/,
+  ],
+  [
+    'bi18 validate: binary --settings file',
+    (c) => ['validate', '--image', c.tiny, '--settings', `@${c.bad('settings-binary.json')}`],
+    2,
+    /--settings is not valid JSON/,
+  ],
+  [
+    'bi19 validate: --settings file holding an array',
+    (c) => ['validate', '--image', c.tiny, '--settings', `@${c.bad('settings-array.json')}`],
+    2,
+    /--settings must be a JSON object/,
+  ],
+  [
+    'bi20 validate: binary --scope file',
+    (c) => ['validate', '--image', c.tiny, '--matrix', '--scope', c.bad('scope-binary/mercure-module.json')],
+    2,
+    /mercure-module\.json is not valid JSON/,
+  ],
+  [
+    'bi21 validate: enormous inline --settings (4 MB, unclosed)',
+    () => ['validate', '--image', 'x:1', '--settings', '['.repeat(4_000_000)],
+    2,
+    /--settings is not valid JSON/,
+  ],
+  [
+    'bi22 validate: --settings nested 50,000 deep',
+    (c) => ['validate', '--image', c.tiny, '--settings', `@${path.join(c.inputs, 'deep-settings.json')}`],
+    2,
+    /--settings/,
+  ],
+  [
+    'bi23 validate: a timeout out of range',
+    (c) => ['validate', '--image', c.tiny, '--timeout', '1e400'],
+    2,
+    /--timeout expects a positive number of seconds, got "1e400"/,
+  ],
+  [
+    'bi24 fixtures: --from a folder that is not DICOM',
+    (c) => ['fixtures', 'case-out', '--from', c.bad('dicom-not-dicom')],
+    2,
+    /no usable DICOM files/,
+  ],
+  [
+    'bi25 fixtures: into a folder that is not empty',
+    (c) => ['fixtures', c.bad('dicom-not-dicom')],
+    2,
+    /dicom-not-dicom is not empty/,
+  ],
   ['bi26 fixtures: enormous --slices', () => ['fixtures', 'case-out', '--slices', '1000000000'], 2, /--slices/],
   ['bi27 fixtures: enormous --matrix', () => ['fixtures', 'case-out', '--matrix', '100000'], 2, /--matrix/],
-  ['bi28 fixtures: a variant named by path traversal', () => ['fixtures', 'case-out', '--variant', '../../etc'], 2, /there is no variant "\.\.\/\.\.\/etc"/],
+  [
+    'bi28 fixtures: a variant named by path traversal',
+    () => ['fixtures', 'case-out', '--variant', '../../etc'],
+    2,
+    /there is no variant "\.\.\/\.\.\/etc"/,
+  ],
   // Names, versions and URLs.
-  ['bi29 build: path traversal as the image name', () => ['build', '.', '--image', '../../etc/passwd', '--version', '1.0.0'], 2, /invalid image reference "\.\.\/\.\.\/etc\/passwd": registry host "\.\." is not a valid host name/],
-  ['bi30 publish: path traversal inside the repository', () => ['publish', '--image', `${NOWHERE}/acme/../blur`, '--version', '1.0.0'], 2, /path component "\.\." is not allowed/],
-  ['bi31 publish: an empty version', () => ['publish', '--image', `${NOWHERE}/acme/blur`, '--version', ''], 2, /"" is not a semantic version: .*the value is empty/],
-  ['bi32 publish: four numbers', () => ['publish', '--image', `${NOWHERE}/acme/blur`, '--version', '1.2.3.4'], 2, /"1\.2\.3\.4" is not a semantic version/],
-  ['bi33 publish: a registry URL that is not a URL', () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'not a url'], 2, /registry URL "not a url" is not a URL/],
-  ['bi34 publish: an ftp registry URL', () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'ftp://registry.example'], 2, /must start with http:\/\/ or https:\/\//],
-  ['bi35 publish: a registry URL with user:password@', () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'http://ci:hunter2@127.0.0.1:1'], 2, /carries a user or password before "@"/],
-  ['bi36 publish: an enormous image name (100,000 characters)', () => ['publish', '--image', `${NOWHERE}/acme/${'b'.repeat(100_000)}`, '--version', '1.0.0'], 2, /it is 100\d{3} characters long/],
-  ['bi37 build: an enormous version (200,000 characters)', () => ['build', '.', '--image', `${NOWHERE}/acme/blur`, '--version', '1'.repeat(200_000)], 2, /is not a semantic version/],
-  ['bi38 release: a tag in the image name', () => ['release', '.', '--image', `${NOWHERE}/acme/blur:1`, '--version', '1.0.0'], 2, /must name a repository without a tag/],
-  ['bi39 promote: a source without tag or digest', () => ['promote', `${NOWHERE}/staging/blur`, '--to', `${NOWHERE}/acme/blur`], 2, /names no tag or digest/],
-  ['bi40 promote: a digest that is not one', () => ['promote', `${NOWHERE}/staging/blur@sha256:zz`, '--to', `${NOWHERE}/acme/blur`], 2, /digest "sha256:zz" must be "sha256:" followed by 64/],
-  ['bi41 promote: concurrency 0', () => ['promote', `${NOWHERE}/staging/blur:1.0.0`, '--to', `${NOWHERE}/acme/blur`, '--concurrency', '0'], 2, /--concurrency expects a positive whole number, got "0"/],
-  ['bi42 status: a tag with path traversal', () => ['status', `${NOWHERE}/acme/blur:../x`], 2, /invalid image reference/],
-  ['bi43 status: a registry URL cut short', () => ['status', `${NOWHERE}/acme/blur:1`, '--registry-url', 'http://[::1'], 2, /registry URL "http:\/\/\[::1" is not a URL/],
-  ['bi44 status: an installed digest that is not one', () => ['status', `${NOWHERE}/acme/blur:1`, '--installed', 'not-a-digest'], 2, /installed digest "not-a-digest" is not sha256/],
-  ['bi45 registry-entry: a module name with path traversal', () => ['registry-entry', '--image', `${registryHost}/bad/entry`, '--name', '../evil', '--description', 'd', '--github-url', 'https://github.com/acme/blur'], 2, /name/],
-  ['bi46 registry-entry: a GitHub URL that is not a URL', () => ['registry-entry', '--image', `${registryHost}/bad/entry`, '--name', 'blur', '--description', 'd', '--github-url', 'not a url'], 2, /github/i],
-  ['bi47 init: a module name with path traversal', () => ['init', 'new-module', '--name', '../evil'], 2, /module name "\.\.\/evil" \(--name\) is not a valid Docker repository name/],
-  ['bi48 init: a namespace with path traversal', () => ['init', 'new-module', '--namespace', '../../x'], 2, /--namespace "\.\.\/\.\.\/x"/],
-  ['bi49 init: a language it does not write', () => ['init', 'new-module', '--language', 'cobol'], 2, /argument 'cobol' is invalid/],
+  [
+    'bi29 build: path traversal as the image name',
+    () => ['build', '.', '--image', '../../etc/passwd', '--version', '1.0.0'],
+    2,
+    /invalid image reference "\.\.\/\.\.\/etc\/passwd": registry host "\.\." is not a valid host name/,
+  ],
+  [
+    'bi30 publish: path traversal inside the repository',
+    () => ['publish', '--image', `${NOWHERE}/acme/../blur`, '--version', '1.0.0'],
+    2,
+    /path component "\.\." is not allowed/,
+  ],
+  [
+    'bi31 publish: an empty version',
+    () => ['publish', '--image', `${NOWHERE}/acme/blur`, '--version', ''],
+    2,
+    /"" is not a semantic version: .*the value is empty/,
+  ],
+  [
+    'bi32 publish: four numbers',
+    () => ['publish', '--image', `${NOWHERE}/acme/blur`, '--version', '1.2.3.4'],
+    2,
+    /"1\.2\.3\.4" is not a semantic version/,
+  ],
+  [
+    'bi33 publish: a registry URL that is not a URL',
+    () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'not a url'],
+    2,
+    /registry URL "not a url" is not a URL/,
+  ],
+  [
+    'bi34 publish: an ftp registry URL',
+    () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'ftp://registry.example'],
+    2,
+    /must start with http:\/\/ or https:\/\//,
+  ],
+  [
+    'bi35 publish: a registry URL with user:password@',
+    () => ['publish', '--image', 'acme/blur', '--version', '1.0.0', '--registry-url', 'http://ci:hunter2@127.0.0.1:1'],
+    2,
+    /carries a user or password before "@"/,
+  ],
+  [
+    'bi36 publish: an enormous image name (100,000 characters)',
+    () => ['publish', '--image', `${NOWHERE}/acme/${'b'.repeat(100_000)}`, '--version', '1.0.0'],
+    2,
+    /it is 100\d{3} characters long/,
+  ],
+  [
+    'bi37 build: an enormous version (200,000 characters)',
+    () => ['build', '.', '--image', `${NOWHERE}/acme/blur`, '--version', '1'.repeat(200_000)],
+    2,
+    /is not a semantic version/,
+  ],
+  [
+    'bi38 release: a tag in the image name',
+    () => ['release', '.', '--image', `${NOWHERE}/acme/blur:1`, '--version', '1.0.0'],
+    2,
+    /must name a repository without a tag/,
+  ],
+  [
+    'bi39 promote: a source without tag or digest',
+    () => ['promote', `${NOWHERE}/staging/blur`, '--to', `${NOWHERE}/acme/blur`],
+    2,
+    /names no tag or digest/,
+  ],
+  [
+    'bi40 promote: a digest that is not one',
+    () => ['promote', `${NOWHERE}/staging/blur@sha256:zz`, '--to', `${NOWHERE}/acme/blur`],
+    2,
+    /digest "sha256:zz" must be "sha256:" followed by 64/,
+  ],
+  [
+    'bi41 promote: concurrency 0',
+    () => ['promote', `${NOWHERE}/staging/blur:1.0.0`, '--to', `${NOWHERE}/acme/blur`, '--concurrency', '0'],
+    2,
+    /--concurrency expects a positive whole number, got "0"/,
+  ],
+  [
+    'bi42 status: a tag with path traversal',
+    () => ['status', `${NOWHERE}/acme/blur:../x`],
+    2,
+    /invalid image reference/,
+  ],
+  [
+    'bi43 status: a registry URL cut short',
+    () => ['status', `${NOWHERE}/acme/blur:1`, '--registry-url', 'http://[::1'],
+    2,
+    /registry URL "http:\/\/\[::1" is not a URL/,
+  ],
+  [
+    'bi44 status: an installed digest that is not one',
+    () => ['status', `${NOWHERE}/acme/blur:1`, '--installed', 'not-a-digest'],
+    2,
+    /installed digest "not-a-digest" is not sha256/,
+  ],
+  [
+    'bi45 registry-entry: a module name with path traversal',
+    () => [
+      'registry-entry',
+      '--image',
+      `${registryHost}/bad/entry`,
+      '--name',
+      '../evil',
+      '--description',
+      'd',
+      '--github-url',
+      'https://github.com/acme/blur',
+    ],
+    2,
+    /name/,
+  ],
+  [
+    'bi46 registry-entry: a GitHub URL that is not a URL',
+    () => [
+      'registry-entry',
+      '--image',
+      `${registryHost}/bad/entry`,
+      '--name',
+      'blur',
+      '--description',
+      'd',
+      '--github-url',
+      'not a url',
+    ],
+    2,
+    /github/i,
+  ],
+  [
+    'bi47 init: a module name with path traversal',
+    () => ['init', 'new-module', '--name', '../evil'],
+    2,
+    /module name "\.\.\/evil" \(--name\) is not a valid Docker repository name/,
+  ],
+  [
+    'bi48 init: a namespace with path traversal',
+    () => ['init', 'new-module', '--namespace', '../../x'],
+    2,
+    /--namespace "\.\.\/\.\.\/x"/,
+  ],
+  [
+    'bi49 init: a language it does not write',
+    () => ['init', 'new-module', '--language', 'cobol'],
+    2,
+    /argument 'cobol' is invalid/,
+  ],
   ['bi50 an unknown command', () => ['frobnicate', '../../etc'], 2, /unknown command 'frobnicate'/],
 ];
 
@@ -93,7 +338,13 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
         out.set(path.relative(dir, full), 'dir');
         await walk(full);
       } else {
-        const hash = info.isFile() && info.size < 64 * 1024 * 1024 ? createHash('sha256').update(await readFile(full)).digest('hex').slice(0, 16) : '';
+        const hash =
+          info.isFile() && info.size < 64 * 1024 * 1024
+            ? createHash('sha256')
+                .update(await readFile(full))
+                .digest('hex')
+                .slice(0, 16)
+            : '';
         out.set(path.relative(dir, full), `${info.isSymbolicLink() ? 'link' : 'file'} ${info.size} ${hash}`);
       }
     }
@@ -104,7 +355,9 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
 
 function changes(before: Map<string, string>, after: Map<string, string>): string[] {
   const keys = new Set([...before.keys(), ...after.keys()]);
-  return [...keys].filter((k) => before.get(k) !== after.get(k)).map((k) => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
+  return [...keys]
+    .filter((k) => before.get(k) !== after.get(k))
+    .map((k) => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
 }
 
 let sandbox: string;
@@ -117,26 +370,43 @@ beforeAll(async () => {
   await Promise.all(['home', 'tmp', 'work'].map((d) => mkdir(path.join(sandbox, d))));
   await mkdir(path.join(inputs, 'enormous-dockerfile'), { recursive: true });
   // Enormous inputs are made here, not committed: 8 MB of one garbage line, settings nested 50,000 deep.
-  await writeFile(path.join(inputs, 'enormous-dockerfile', 'Dockerfile'), `FROM mmk-base/busybox:static\n${'\u0007x'.repeat(4_000_000)}\n`);
+  await writeFile(
+    path.join(inputs, 'enormous-dockerfile', 'Dockerfile'),
+    `FROM mmk-base/busybox:static\n${'\u0007x'.repeat(4_000_000)}\n`,
+  );
   await writeFile(path.join(inputs, 'deep-settings.json'), `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
   context = { bad: (name) => path.join(BAD, name), inputs, tiny: await tinyModule('0.0.1', 'bad input') };
 }, 120_000);
 afterAll(async () => {
-  console.log(`bad input: ${handled.length} of ${CASES.length} cases handled (specific error, non-zero exit, no stack trace, nothing written)`);
+  console.log(
+    `bad input: ${handled.length} of ${CASES.length} cases handled (specific error, non-zero exit, no stack trace, nothing written)`,
+  );
   await rm(sandbox, { recursive: true, force: true });
 });
 
 describe('bad input to every command', () => {
   test.each(CASES)('%s', async (name, args, code, message) => {
-    const dirs = { home: path.join(sandbox, 'home'), tmp: path.join(sandbox, 'tmp'), work: path.join(sandbox, 'work'), fixtures: BAD, inputs: context.inputs };
+    const dirs = {
+      home: path.join(sandbox, 'home'),
+      tmp: path.join(sandbox, 'tmp'),
+      work: path.join(sandbox, 'work'),
+      fixtures: BAD,
+      inputs: context.inputs,
+    };
     const before = await Promise.all(Object.values(dirs).map(snapshot));
     const cwd = process.cwd();
     process.chdir(dirs.work);
     let result: Awaited<ReturnType<typeof runCli>>;
     try {
       result = await runCli(args(context), {
-        HOME: dirs.home, TMPDIR: dirs.tmp, XDG_STATE_HOME: undefined, XDG_CONFIG_HOME: undefined, MERCURE_MODULE_STATE_DIR: undefined,
-        DOCKER_CONFIG: undefined, MERCURE_REGISTRY_USERNAME: undefined, MERCURE_REGISTRY_PASSWORD: undefined,
+        HOME: dirs.home,
+        TMPDIR: dirs.tmp,
+        XDG_STATE_HOME: undefined,
+        XDG_CONFIG_HOME: undefined,
+        MERCURE_MODULE_STATE_DIR: undefined,
+        DOCKER_CONFIG: undefined,
+        MERCURE_REGISTRY_USERNAME: undefined,
+        MERCURE_REGISTRY_PASSWORD: undefined,
       });
     } finally {
       process.chdir(cwd);
@@ -151,7 +421,9 @@ describe('bad input to every command', () => {
     expect(result.stderr.trim().split('\n').length, result.stderr).toBeLessThanOrEqual(3);
     expect(result.stderr.length, 'one clear line, not the input echoed back').toBeLessThan(4096);
     const after = await Promise.all(Object.values(dirs).map(snapshot));
-    const written = Object.keys(dirs).flatMap((dir, i) => changes(before[i] ?? new Map(), after[i] ?? new Map()).map((c) => `${dir}/${c}`));
+    const written = Object.keys(dirs).flatMap((dir, i) =>
+      changes(before[i] ?? new Map(), after[i] ?? new Map()).map((c) => `${dir}/${c}`),
+    );
     expect(written, 'written outside any intended folder').toEqual([]);
     handled.push(name);
   });

@@ -36,9 +36,15 @@ async function startCli(name: string, args: string[]) {
   const home = path.join(sandbox, `${name}-home`);
   await Promise.all([mkdir(tmp, { recursive: true }), mkdir(home, { recursive: true })]);
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(MERCURE_|GITHUB_|INPUT_)/.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !/^(MERCURE_|GITHUB_|INPUT_)/.test(key)) env[key] = value;
   const child = execa(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-    cwd: REPO_ROOT, env: { ...env, HOME: home, TMPDIR: tmp, MERCURE_MODULE_STATE_DIR: path.join(home, 'state') }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 300_000,
+    cwd: REPO_ROOT,
+    env: { ...env, HOME: home, TMPDIR: tmp, MERCURE_MODULE_STATE_DIR: path.join(home, 'state') },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 300_000,
   });
   return { child, tmp, home };
 }
@@ -52,13 +58,21 @@ async function until(check: () => Promise<boolean> | boolean, ms = 120_000): Pro
   }
 }
 
-const containersOf = (pid: number | undefined) => docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${pid}`] } });
+const containersOf = (pid: number | undefined) =>
+  docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${pid}`] } });
 /** What the tool left in a TMPDIR: anything but tsx's own compile cache. */
 const leftIn = async (dir: string) => (await readdir(dir)).filter((name) => !/^tsx-\d+$/.test(name));
 
 describe('SIGTERM and timeouts in a real CLI process', () => {
   test('validate: SIGTERM while the module runs removes its container and case folder, and exits 130', async () => {
-    const { child, tmp } = await startCli('validate-term', ['validate', HUNG, '--build-arg', `BASE_IMAGE=${BASE_IMAGES.busybox}`, '--timeout', '120']);
+    const { child, tmp } = await startCli('validate-term', [
+      'validate',
+      HUNG,
+      '--build-arg',
+      `BASE_IMAGE=${BASE_IMAGES.busybox}`,
+      '--timeout',
+      '120',
+    ]);
     await until(async () => (await containersOf(child.pid)).length > 0);
     expect((await leftIn(tmp)).some((name) => name.startsWith('mercure-smoke-'))).toBe(true);
     child.kill('SIGTERM');
@@ -71,7 +85,14 @@ describe('SIGTERM and timeouts in a real CLI process', () => {
   });
 
   test('validate: a module killed by --timeout leaves no container and no case folder', async () => {
-    const { child, tmp } = await startCli('validate-timeout', ['validate', HUNG, '--build-arg', `BASE_IMAGE=${BASE_IMAGES.busybox}`, '--timeout', '2']);
+    const { child, tmp } = await startCli('validate-timeout', [
+      'validate',
+      HUNG,
+      '--build-arg',
+      `BASE_IMAGE=${BASE_IMAGES.busybox}`,
+      '--timeout',
+      '2',
+    ]);
     const result = await child;
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/timeout|timed out/i);
@@ -81,35 +102,82 @@ describe('SIGTERM and timeouts in a real CLI process', () => {
 
   test('publish: SIGTERM while the engine pushes; no floating tag moved, the message says so, a re-run completes', async () => {
     const repository = 'signals/push';
-    const old = (await publish({ image: `${host}/${repository}`, version: '1.0.0', source: await tinyModule('1.0.0'), skipValidate: true })).digest;
+    const old = (
+      await publish({
+        image: `${host}/${repository}`,
+        version: '1.0.0',
+        source: await tinyModule('1.0.0'),
+        skipValidate: true,
+      })
+    ).digest;
     let kill: (() => void) | undefined;
-    const proxy = await startFaultProxy({ target: host, rate: 0, seed: 3, decide: (r) => (r.engine && r.method === 'HEAD' && kill?.(), r.engine ? 'delay' : undefined) });
+    const proxy = await startFaultProxy({
+      target: host,
+      rate: 0,
+      seed: 3,
+      decide: (r) => (r.engine && r.method === 'HEAD' && kill?.(), r.engine ? 'delay' : undefined),
+    });
     proxies.push(proxy);
     const source = await tinyModule('1.1.0');
     const image = `${proxy.host}/${repository}`;
-    const { child, tmp } = await startCli('publish-term', ['publish', '--image', image, '--version', '1.1.0', '--source', source, '--skip-validate']);
+    const { child, tmp } = await startCli('publish-term', [
+      'publish',
+      '--image',
+      image,
+      '--version',
+      '1.1.0',
+      '--source',
+      source,
+      '--skip-validate',
+    ]);
     kill = () => child.kill('SIGTERM');
     const result = await child;
-    expect(result.stderr).toContain(`mercure-module: error: interrupted while pushing ${image}:1.1.0: the version tag may or may not have reached the registry; no floating tag was moved`);
+    expect(result.stderr).toContain(
+      `mercure-module: error: interrupted while pushing ${image}:1.1.0: the version tag may or may not have reached the registry; no floating tag was moved`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(result.exitCode, result.stderr).toBe(130);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await tagsAt(host, repository, ['1.1', '1', 'latest'])).toEqual({ '1.1': undefined, '1': old, latest: old });
     expect(await leftIn(tmp)).toEqual([]);
-    const again = await runCli(['publish', '--image', image, '--version', '1.1.0', '--source', source, '--skip-validate', '--json']);
+    const again = await runCli([
+      'publish',
+      '--image',
+      image,
+      '--version',
+      '1.1.0',
+      '--source',
+      source,
+      '--skip-validate',
+      '--json',
+    ]);
     expect(again.code, again.stderr).toBe(0);
     const digest = (JSON.parse(again.stdout) as { digest: string }).digest;
-    expect(await tagsAt(host, repository, ['1.1.0', '1.1', '1', 'latest'])).toEqual({ '1.1.0': digest, '1.1': digest, '1': digest, latest: digest });
+    expect(await tagsAt(host, repository, ['1.1.0', '1.1', '1', 'latest'])).toEqual({
+      '1.1.0': digest,
+      '1.1': digest,
+      '1': digest,
+      latest: digest,
+    });
   });
 
   test('publish: SIGTERM while floating tags move; none moves after it, and the message names those that did', async () => {
     const repository = 'signals/floating';
-    const old = (await publish({ image: `${host}/${repository}`, version: '1.0.0', source: await tinyModule('1.0.0'), skipValidate: true })).digest;
+    const old = (
+      await publish({
+        image: `${host}/${repository}`,
+        version: '1.0.0',
+        source: await tinyModule('1.0.0'),
+        skipValidate: true,
+      })
+    ).digest;
     let killedAt = 0;
     const late: string[] = [];
     let kill: (() => void) | undefined;
     const proxy = await startFaultProxy({
-      target: host, rate: 0, seed: 4,
+      target: host,
+      rate: 0,
+      seed: 4,
       decide: (r) => {
         if (killedAt && r.method === 'PUT') late.push(`${r.method} ${r.path}`);
         if (!killedAt && !r.engine && r.method === 'PUT' && r.path.endsWith('/manifests/1.1')) {
@@ -123,11 +191,22 @@ describe('SIGTERM and timeouts in a real CLI process', () => {
     proxies.push(proxy);
     const source = await tinyModule('1.1.0');
     const image = `${proxy.host}/${repository}`;
-    const { child } = await startCli('publish-floating', ['publish', '--image', image, '--version', '1.1.0', '--source', source, '--skip-validate']);
+    const { child } = await startCli('publish-floating', [
+      'publish',
+      '--image',
+      image,
+      '--version',
+      '1.1.0',
+      '--source',
+      source,
+      '--skip-validate',
+    ]);
     kill = () => child.kill('SIGTERM');
     const result = await child;
     const now = await tagsAt(host, repository, ['1.1.0', '1.1', '1', 'latest']);
-    expect(result.stderr).toContain(`mercure-module: error: interrupted: ${image} has 1.1.0, 1.1 on ${now['1.1.0']}; not moved: 1, latest (no tag moves after the interrupt)`);
+    expect(result.stderr).toContain(
+      `mercure-module: error: interrupted: ${image} has 1.1.0, 1.1 on ${now['1.1.0']}; not moved: 1, latest (no tag moves after the interrupt)`,
+    );
     expect(result.exitCode, result.stderr).toBe(130);
     expect(now).toEqual({ '1.1.0': now['1.1.0'], '1.1': now['1.1.0'], '1': old, latest: old });
     expect(late).toEqual([]);

@@ -20,16 +20,31 @@ afterAll(async () => {
 
 /** A repository where 1.2.3 is out (1, latest on it); returns its digest. */
 async function seeded(repository: string): Promise<string> {
-  const first = await publish({ image: `${host}/${repository}`, version: '1.2.3', source: await tinyModule('1.2.3'), skipValidate: true });
+  const first = await publish({
+    image: `${host}/${repository}`,
+    version: '1.2.3',
+    source: await tinyModule('1.2.3'),
+    skipValidate: true,
+  });
   return first.digest ?? '';
 }
 
 async function publish130(repository: string, extra: Partial<PublishOptions>) {
-  return publish({ image: `${host}/${repository}`, version: '1.3.0', source: await tinyModule('1.3.0'), skipValidate: true, retry: { baseDelayMs: 20 }, ...extra });
+  return publish({
+    image: `${host}/${repository}`,
+    version: '1.3.0',
+    source: await tinyModule('1.3.0'),
+    skipValidate: true,
+    retry: { baseDelayMs: 20 },
+    ...extra,
+  });
 }
 
 /** Every request the wrapped fetch sent after the abort, as `METHOD path`. */
-function watched(controller: AbortController, abortWhen: (method: string, url: string) => 'before' | 'after' | undefined) {
+function watched(
+  controller: AbortController,
+  abortWhen: (method: string, url: string) => 'before' | 'after' | undefined,
+) {
   const late: string[] = [];
   const wrapped: typeof fetch = async (input, init) => {
     const method = init?.method ?? 'GET';
@@ -56,9 +71,15 @@ describe('publish, interrupted', () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
     await expect(publish130(repository, { signal: controller.signal })).rejects.toMatchObject({
-      code: 'interrupted', message: `interrupted before pushing ${host}/${repository}:1.3.0: nothing was published`,
+      code: 'interrupted',
+      message: `interrupted before pushing ${host}/${repository}:1.3.0: nothing was published`,
     });
-    expect(await tagsAt(host, repository, TAGS)).toEqual({ '1.3.0': undefined, '1.3': undefined, '1': old, latest: old });
+    expect(await tagsAt(host, repository, TAGS)).toEqual({
+      '1.3.0': undefined,
+      '1.3': undefined,
+      '1': old,
+      latest: old,
+    });
   });
 
   test('while the engine pushes: the version tag may or may not be there, no floating tag moved; a re-run completes', async () => {
@@ -66,16 +87,26 @@ describe('publish, interrupted', () => {
     const old = await seeded(repository);
     const controller = new AbortController();
     const proxy = await startFaultProxy({
-      target: host, rate: 0, seed: 1,
+      target: host,
+      rate: 0,
+      seed: 1,
       decide: (request) => {
         if (request.engine && request.method === 'HEAD') controller.abort('SIGTERM');
         return request.engine ? 'delay' : undefined;
       },
     });
     proxies.push(proxy);
-    const error = await publish({ image: `${proxy.host}/${repository}`, version: '1.3.0', source: await tinyModule('1.3.0'), skipValidate: true, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await publish({
+      image: `${proxy.host}/${repository}`,
+      version: '1.3.0',
+      source: await tinyModule('1.3.0'),
+      skipValidate: true,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'interrupted' });
-    expect((error as Error).message).toBe(`interrupted while pushing ${proxy.host}/${repository}:1.3.0: the version tag may or may not have reached the registry; no floating tag was moved`);
+    expect((error as Error).message).toBe(
+      `interrupted while pushing ${proxy.host}/${repository}:1.3.0: the version tag may or may not have reached the registry; no floating tag was moved`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500)); // anything the engine still had on the way
     expect(await tagsAt(host, repository, ['1.3', '1', 'latest'])).toEqual({ '1.3': undefined, '1': old, latest: old });
     await expectFinishedByRerun(repository);
@@ -85,11 +116,17 @@ describe('publish, interrupted', () => {
     const repository = 'stop/after-push';
     const old = await seeded(repository);
     const controller = new AbortController();
-    const watch = watched(controller, (method, url) => (method === 'GET' && /\/manifests\/sha256:/.test(url) ? 'before' : undefined));
-    const error = await publish130(repository, { signal: controller.signal, fetch: watch.fetch }).catch((e: unknown) => e);
+    const watch = watched(controller, (method, url) =>
+      method === 'GET' && /\/manifests\/sha256:/.test(url) ? 'before' : undefined,
+    );
+    const error = await publish130(repository, { signal: controller.signal, fetch: watch.fetch }).catch(
+      (e: unknown) => e,
+    );
     const now = await tagsAt(host, repository, TAGS);
     expect(error).toMatchObject({ code: 'interrupted' });
-    expect((error as Error).message).toBe(`interrupted: ${host}/${repository}:1.3.0 is pushed (${now['1.3.0']}); not moved: 1.3, 1, latest`);
+    expect((error as Error).message).toBe(
+      `interrupted: ${host}/${repository}:1.3.0 is pushed (${now['1.3.0']}); not moved: 1.3, 1, latest`,
+    );
     expect(now).toEqual({ '1.3.0': expect.stringMatching(/^sha256:/), '1.3': undefined, '1': old, latest: old });
     expect(watch.late.filter((r) => r.startsWith('PUT'))).toEqual([]);
     await expectFinishedByRerun(repository);
@@ -99,11 +136,20 @@ describe('publish, interrupted', () => {
     const repository = 'stop/between';
     const old = await seeded(repository);
     const controller = new AbortController();
-    const watch = watched(controller, (method, url) => (method === 'PUT' && url.endsWith('/manifests/1.3') ? 'after' : undefined));
-    const error = await publish130(repository, { signal: controller.signal, fetch: watch.fetch }).catch((e: unknown) => e);
+    const watch = watched(controller, (method, url) =>
+      method === 'PUT' && url.endsWith('/manifests/1.3') ? 'after' : undefined,
+    );
+    const error = await publish130(repository, { signal: controller.signal, fetch: watch.fetch }).catch(
+      (e: unknown) => e,
+    );
     const now = await tagsAt(host, repository, TAGS);
-    expect((error as Error).message).toBe(`interrupted: ${host}/${repository} has 1.3.0, 1.3 on ${now['1.3.0']}; not moved: 1, latest (no tag moves after the interrupt)`);
-    expect(error).toMatchObject({ code: 'interrupted', hint: expect.stringContaining('Run the same command again to finish') });
+    expect((error as Error).message).toBe(
+      `interrupted: ${host}/${repository} has 1.3.0, 1.3 on ${now['1.3.0']}; not moved: 1, latest (no tag moves after the interrupt)`,
+    );
+    expect(error).toMatchObject({
+      code: 'interrupted',
+      hint: expect.stringContaining('Run the same command again to finish'),
+    });
     expect(now).toEqual({ '1.3.0': now['1.3.0'], '1.3': now['1.3.0'], '1': old, latest: old });
     expect(watch.late.filter((r) => r.startsWith('PUT'))).toEqual([]);
     await expectFinishedByRerun(repository);
@@ -116,9 +162,19 @@ describe('publish, interrupted', () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       return fetch(input, init);
     };
-    const error = await publish130(repository, { signal: AbortSignal.timeout(150), fetch: slow }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'interrupted', message: `timed out before pushing ${host}/${repository}:1.3.0: nothing was published` });
-    expect(await tagsAt(host, repository, TAGS)).toEqual({ '1.3.0': undefined, '1.3': undefined, '1': old, latest: old });
+    const error = await publish130(repository, { signal: AbortSignal.timeout(150), fetch: slow }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'interrupted',
+      message: `timed out before pushing ${host}/${repository}:1.3.0: nothing was published`,
+    });
+    expect(await tagsAt(host, repository, TAGS)).toEqual({
+      '1.3.0': undefined,
+      '1.3': undefined,
+      '1': old,
+      latest: old,
+    });
   });
 });
 
@@ -128,16 +184,34 @@ describe('promote, interrupted', () => {
     const image = tinyImage({ version: '3.0.0', note: 'interrupted promotion' });
     const digest = await pushImage(client, 'stop/staging', image, '3.0.0');
     const controller = new AbortController();
-    const watch = watched(controller, (method, url) => (method === 'POST' && url.includes('/blobs/uploads/') ? 'after' : undefined));
+    const watch = watched(controller, (method, url) =>
+      method === 'POST' && url.includes('/blobs/uploads/') ? 'after' : undefined,
+    );
     const target = await startFaultProxy({ target: host, rate: 0, seed: 2 }); // another host name: blobs stream, no mounts
     proxies.push(target);
-    const options = { from: `${host}/stop/staging:3.0.0`, to: `${target.host}/stop/released`, version: '3.0.0', revalidate: async () => true };
+    const options = {
+      from: `${host}/stop/staging:3.0.0`,
+      to: `${target.host}/stop/released`,
+      version: '3.0.0',
+      revalidate: async () => true,
+    };
     const error = await promote({ ...options, signal: controller.signal, fetch: watch.fetch }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'interrupted', message: `interrupted while copying to ${target.host}/stop/released: no tag was set; blobs copied so far stay, and a re-run skips them` });
-    expect(await tagsAt(host, 'stop/released', ['3.0.0', '3', 'latest'])).toEqual({ '3.0.0': undefined, '3': undefined, latest: undefined });
+    expect(error).toMatchObject({
+      code: 'interrupted',
+      message: `interrupted while copying to ${target.host}/stop/released: no tag was set; blobs copied so far stay, and a re-run skips them`,
+    });
+    expect(await tagsAt(host, 'stop/released', ['3.0.0', '3', 'latest'])).toEqual({
+      '3.0.0': undefined,
+      '3': undefined,
+      latest: undefined,
+    });
     expect(watch.late.filter((r) => r.includes('/manifests/') && r.startsWith('PUT'))).toEqual([]);
     const again = await promote(options);
     expect(again.digest).toBe(digest);
-    expect(await tagsAt(host, 'stop/released', ['3.0.0', '3', 'latest'])).toEqual({ '3.0.0': digest, '3': digest, latest: digest });
+    expect(await tagsAt(host, 'stop/released', ['3.0.0', '3', 'latest'])).toEqual({
+      '3.0.0': digest,
+      '3': digest,
+      latest: digest,
+    });
   });
 });

@@ -23,9 +23,14 @@ describe('judging a run under faults', () => {
     const newerImage = tinyImage({ version: '1.1.0', note: 'judge new' });
     await client.putManifest(repository, 'latest', newerImage.manifest, newerImage.mediaType);
     const after = await readState(host, repository);
-    expect((await judge(host, repository, before, after, { error: clean, version: '1.1.0' })).problems).toEqual(['failed, yet floating tag latest moved']);
+    expect((await judge(host, repository, before, after, { error: clean, version: '1.1.0' })).problems).toEqual([
+      'failed, yet floating tag latest moved',
+    ]);
     // And the other way: latest from 1.1.0 back to 1.0.0, by a run that "completed".
-    const back = await judge(host, repository, after, before, { result: { version: '1.0.0', digest: old, tags: [{ tag: 'latest', digest: old }] }, version: '1.0.0' });
+    const back = await judge(host, repository, after, before, {
+      result: { version: '1.0.0', digest: old, tags: [{ tag: 'latest', digest: old }] },
+      version: '1.0.0',
+    });
     expect(back.outcome).toBe('inconsistent');
     expect(back.problems).toContain('latest moved from 1.1.0 to 1.0.0');
     expect(newer).not.toBe(old);
@@ -37,11 +42,19 @@ describe('judging a run under faults', () => {
     const image = tinyImage({ version: '2.0.0', note: 'judge half' });
     const digest = await pushImage(client, repository, image, '2.0.0');
     // The layer goes (the registry allows deletes): the tag now names a half-there image.
-    const deleted = await fetch(`http://${host}/v2/${repository}/blobs/${image.layer.descriptor.digest}`, { method: 'DELETE' });
+    const deleted = await fetch(`http://${host}/v2/${repository}/blobs/${image.layer.descriptor.digest}`, {
+      method: 'DELETE',
+    });
     expect(deleted.status).toBe(202);
     const after = await readState(host, repository);
-    const judged = await judge(host, repository, before, after, { error: new TypeError('fetch failed'), version: '2.0.0' });
+    const judged = await judge(host, repository, before, after, {
+      error: new TypeError('fetch failed'),
+      version: '2.0.0',
+    });
     expect(judged.outcome).toBe('inconsistent');
-    expect(judged.problems).toEqual([`2.0.0 points at ${digest}, which is not complete`, 'failed with something that is not a ModuleError: TypeError: fetch failed']);
+    expect(judged.problems).toEqual([
+      `2.0.0 points at ${digest}, which is not complete`,
+      'failed with something that is not a ModuleError: TypeError: fetch failed',
+    ]);
   });
 });

@@ -40,10 +40,12 @@ export async function isComplete(host: string, repository: string, digest: strin
   const manifest = parseManifest(stored.bytes, digest);
   if (isIndex(manifest)) {
     if (depth > 3) return false;
-    for (const child of manifest.manifests) if (!(await isComplete(host, repository, child.digest, depth + 1))) return false;
+    for (const child of manifest.manifests)
+      if (!(await isComplete(host, repository, child.digest, depth + 1))) return false;
     return true;
   }
-  for (const blob of [manifest.config, ...manifest.layers]) if (!(await client.headBlob(repository, blob.digest))) return false;
+  for (const blob of [manifest.config, ...manifest.layers])
+    if (!(await client.headBlob(repository, blob.digest))) return false;
   return true;
 }
 
@@ -74,31 +76,49 @@ export async function judge(
   const problems: string[] = [];
   // Whatever happened: every tag on a complete image, and floating tags only forward.
   for (const [tag, digest] of after.tags) {
-    if (before.tags.get(tag) !== digest && !(await isComplete(host, repository, digest))) problems.push(`${tag} points at ${digest}, which is not complete`);
+    if (before.tags.get(tag) !== digest && !(await isComplete(host, repository, digest)))
+      problems.push(`${tag} points at ${digest}, which is not complete`);
   }
   for (const [tag, digest] of floatingOf(after)) {
     const was = before.tags.get(tag);
     if (was === undefined || was === digest) continue;
-    const [from, to] = [tryParseVersion(before.versionOf.get(was) ?? ''), tryParseVersion(after.versionOf.get(digest) ?? '')];
-    if (!from || !to || compareVersions(to, from) < 0) problems.push(`${tag} moved from ${before.versionOf.get(was) ?? was} to ${after.versionOf.get(digest) ?? digest}`);
+    const [from, to] = [
+      tryParseVersion(before.versionOf.get(was) ?? ''),
+      tryParseVersion(after.versionOf.get(digest) ?? ''),
+    ];
+    if (!from || !to || compareVersions(to, from) < 0)
+      problems.push(
+        `${tag} moved from ${before.versionOf.get(was) ?? was} to ${after.versionOf.get(digest) ?? digest}`,
+      );
   }
   const versionDigest = after.tags.get(run.version);
   if (run.result) {
     const { result } = run;
-    if (!result.digest || versionDigest !== result.digest) problems.push(`version tag ${run.version} is ${versionDigest}, the run said ${result.digest}`);
-    if (run.expectedDigest && result.digest !== run.expectedDigest) problems.push(`published ${result.digest}, expected ${run.expectedDigest}`);
+    if (!result.digest || versionDigest !== result.digest)
+      problems.push(`version tag ${run.version} is ${versionDigest}, the run said ${result.digest}`);
+    if (run.expectedDigest && result.digest !== run.expectedDigest)
+      problems.push(`published ${result.digest}, expected ${run.expectedDigest}`);
     for (const tag of result.tags) {
-      if (tag.digest !== result.digest) problems.push(`${tag.tag} read back as ${tag.digest}, not the published ${result.digest}`);
-      if (after.tags.get(tag.tag) !== result.digest) problems.push(`${tag.tag} is ${after.tags.get(tag.tag)}, not ${result.digest}`);
+      if (tag.digest !== result.digest)
+        problems.push(`${tag.tag} read back as ${tag.digest}, not the published ${result.digest}`);
+      if (after.tags.get(tag.tag) !== result.digest)
+        problems.push(`${tag.tag} is ${after.tags.get(tag.tag)}, not ${result.digest}`);
     }
     return { outcome: problems.length ? 'inconsistent' : 'completed', problems };
   }
   const error = run.error;
   if (!isModuleError(error)) problems.push(`failed with something that is not a ModuleError: ${String(error)}`);
   else if (!error.message || /\n\s+at /.test(error.message)) problems.push(`unclear error message: ${error.message}`);
-  for (const [tag, digest] of floatingOf(after)) if (before.tags.get(tag) !== digest) problems.push(`failed, yet floating tag ${tag} moved`);
-  for (const [tag] of floatingOf(before)) if (!after.tags.has(tag)) problems.push(`failed, and floating tag ${tag} vanished`);
-  if (versionDigest && run.expectedDigest && versionDigest !== run.expectedDigest && before.tags.get(run.version) !== versionDigest) {
+  for (const [tag, digest] of floatingOf(after))
+    if (before.tags.get(tag) !== digest) problems.push(`failed, yet floating tag ${tag} moved`);
+  for (const [tag] of floatingOf(before))
+    if (!after.tags.has(tag)) problems.push(`failed, and floating tag ${tag} vanished`);
+  if (
+    versionDigest &&
+    run.expectedDigest &&
+    versionDigest !== run.expectedDigest &&
+    before.tags.get(run.version) !== versionDigest
+  ) {
     problems.push(`failed, and version tag ${run.version} holds ${versionDigest}, not ${run.expectedDigest}`);
   }
   return { outcome: problems.length ? 'inconsistent' : 'failed-cleanly', problems };

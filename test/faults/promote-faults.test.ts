@@ -28,7 +28,8 @@ afterAll(async () => {
   await target?.stop();
 });
 
-const retriesIn = (logger: MemoryLogger) => logger.lines.filter((l) => l.level === 'warn' && /trying again/.test(l.message)).length;
+const retriesIn = (logger: MemoryLogger) =>
+  logger.lines.filter((l) => l.level === 'warn' && /trying again/.test(l.message)).length;
 
 async function lane(index: number, tally: Tally): Promise<void> {
   const random = seededRandom(SEED + index);
@@ -45,30 +46,48 @@ async function lane(index: number, tally: Tally): Promise<void> {
     if (seen.has(version)) continue;
     seen.add(version);
     // Each version a distinct image with its own layer, pushed to staging without faults.
-    const digest = await pushImage(new RegistryClient({ registry: sourceHost }), staging, tinyImage({ version, note: `lane ${index} ${version} ${'x'.repeat(2000)}` }), version);
+    const digest = await pushImage(
+      new RegistryClient({ registry: sourceHost }),
+      staging,
+      tinyImage({ version, note: `lane ${index} ${version} ${'x'.repeat(2000)}` }),
+      version,
+    );
     const before = await readState(target.host, repository);
     const logger = new MemoryLogger();
     tally.tried++;
-    const options = { from: `${from.host}/${staging}:${version}`, to: `${to.host}/${repository}`, version, revalidate: async () => true, logger };
+    const options = {
+      from: `${from.host}/${staging}:${version}`,
+      to: `${to.host}/${repository}`,
+      version,
+      revalidate: async () => true,
+      logger,
+    };
     const run = await promote({ ...options, retry: { retries: 6, baseDelayMs: 20 } }).then(
       (result) => ({ result, version, expectedDigest: digest }),
       (error: unknown) => ({ error, version, expectedDigest: digest }),
     );
     tally.retries += retriesIn(logger);
     const judged = await judge(target.host, repository, before, await readState(target.host, repository), run);
-    if (judged.outcome === 'inconsistent') tally.inconsistent.push(`${repository} ${version}: ${judged.problems.join('; ')}`);
+    if (judged.outcome === 'inconsistent')
+      tally.inconsistent.push(`${repository} ${version}: ${judged.problems.join('; ')}`);
     else if (judged.outcome === 'completed') tally.completed++;
     else {
       tally.failedCleanly++;
       failures.push(`${version}: ${(run as { error?: Error }).error?.message ?? ''}`);
       from.setRate(0);
       to.setRate(0);
-      const again = await promote({ ...options, logger: new MemoryLogger() }).then((result) => ({ result, version, expectedDigest: digest }), (error: unknown) => ({ error, version, expectedDigest: digest }));
+      const again = await promote({ ...options, logger: new MemoryLogger() }).then(
+        (result) => ({ result, version, expectedDigest: digest }),
+        (error: unknown) => ({ error, version, expectedDigest: digest }),
+      );
       from.setRate(RATE);
       to.setRate(RATE);
       const rerun = await judge(target.host, repository, before, await readState(target.host, repository), again);
       if (rerun.outcome === 'completed') tally.completedByRerun++;
-      else tally.inconsistent.push(`${repository} ${version} re-run: ${rerun.problems.join('; ') || String((again as { error?: unknown }).error)}`);
+      else
+        tally.inconsistent.push(
+          `${repository} ${version} re-run: ${rerun.problems.join('; ') || String((again as { error?: unknown }).error)}`,
+        );
     }
   }
 }

@@ -33,7 +33,8 @@ function versions(random: () => number, count: number): string[] {
   return [...out];
 }
 
-const retriesIn = (logger: MemoryLogger) => logger.lines.filter((l) => l.level === 'warn' && /trying again/.test(l.message)).length;
+const retriesIn = (logger: MemoryLogger) =>
+  logger.lines.filter((l) => l.level === 'warn' && /trying again/.test(l.message)).length;
 
 async function lane(index: number, tally: Tally): Promise<void> {
   const proxy = await startFaultProxy({ target: registryHost, rate: RATE, seed: SEED + index });
@@ -45,7 +46,14 @@ async function lane(index: number, tally: Tally): Promise<void> {
     const before = await readState(registryHost, repository);
     const logger = new MemoryLogger();
     tally.tried++;
-    const run = await publish({ image, version, source, skipValidate: true, logger, retry: { retries: 6, baseDelayMs: 20 } }).then(
+    const run = await publish({
+      image,
+      version,
+      source,
+      skipValidate: true,
+      logger,
+      retry: { retries: 6, baseDelayMs: 20 },
+    }).then(
       (result) => ({ result, version }),
       (error: unknown) => ({ error, version }),
     );
@@ -63,11 +71,17 @@ async function lane(index: number, tally: Tally): Promise<void> {
     failures.push(`${version}: ${(run as { error?: Error }).error?.message ?? ''}`);
     // Re-runs are idempotent: the same command, once the registry behaves, finishes the job.
     proxy.setRate(0);
-    const again = await publish({ image, version, source, skipValidate: true }).then((result) => ({ result, version }), (error: unknown) => ({ error, version }));
+    const again = await publish({ image, version, source, skipValidate: true }).then(
+      (result) => ({ result, version }),
+      (error: unknown) => ({ error, version }),
+    );
     proxy.setRate(RATE);
     const rerun = await judge(registryHost, repository, before, await readState(registryHost, repository), again);
     if (rerun.outcome === 'completed') tally.completedByRerun++;
-    else tally.inconsistent.push(`${repository} ${version} re-run: ${rerun.problems.join('; ') || String((again as { error?: unknown }).error)}`);
+    else
+      tally.inconsistent.push(
+        `${repository} ${version} re-run: ${rerun.problems.join('; ') || String((again as { error?: unknown }).error)}`,
+      );
   }
 }
 
@@ -78,7 +92,10 @@ describe('publish under registry faults', () => {
     await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i, tally)));
     const faults = proxies.reduce((sum, p) => sum + p.stats.faults, 0);
     const requests = proxies.reduce((sum, p) => sum + p.stats.requests, 0);
-    const engine = proxies.reduce((acc, p) => ({ requests: acc.requests + p.stats.engine.requests, faults: acc.faults + p.stats.engine.faults }), { requests: 0, faults: 0 });
+    const engine = proxies.reduce(
+      (acc, p) => ({ requests: acc.requests + p.stats.engine.requests, faults: acc.faults + p.stats.engine.faults }),
+      { requests: 0, faults: 0 },
+    );
     const kinds = proxies.reduce<Record<string, number>>((acc, p) => {
       for (const [kind, n] of Object.entries(p.stats.byKind)) acc[kind] = (acc[kind] ?? 0) + n;
       return acc;

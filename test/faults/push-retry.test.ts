@@ -28,9 +28,13 @@ function scriptedEngine(failures: string[]) {
     getImage: () => ({
       push: async () => {
         const failure = failures[pushes++];
-        const lines = failure === undefined
-          ? [{ status: 'Pushed', id: 'abc' }, { aux: { Tag: '1.0.0', Digest: DIGEST, Size: 528 } }]
-          : [{ status: 'Preparing', id: 'abc' }, { errorDetail: { message: failure }, error: failure }];
+        const lines =
+          failure === undefined
+            ? [{ status: 'Pushed', id: 'abc' }, { aux: { Tag: '1.0.0', Digest: DIGEST, Size: 528 } }]
+            : [
+                { status: 'Preparing', id: 'abc' },
+                { errorDetail: { message: failure }, error: failure },
+              ];
         return Readable.from(lines.map((l) => `${JSON.stringify(l)}\n`));
       },
     }),
@@ -54,13 +58,22 @@ describe('engine push retries', () => {
   ])('%s: retried %s', async (_name, message, retried) => {
     const engine = scriptedEngine([message]);
     const told: string[] = [];
-    const pushing = pushTag(engine.docker, '127.0.0.1:5000/acme/blur', '1.0.0', { baseDelayMs: 1, onRetry: (m) => told.push(m) });
+    const pushing = pushTag(engine.docker, '127.0.0.1:5000/acme/blur', '1.0.0', {
+      baseDelayMs: 1,
+      onRetry: (m) => told.push(m),
+    });
     if (retried) {
       expect(await pushing).toBe(DIGEST);
       expect(engine.pushes()).toBe(2);
-      expect(told).toEqual([expect.stringMatching(/^pushing 127\.0\.0\.1:5000\/acme\/blur:1\.0\.0 failed \(.+\); trying again \(retry 1\) in 0\.0 s$/)]);
+      expect(told).toEqual([
+        expect.stringMatching(
+          /^pushing 127\.0\.0\.1:5000\/acme\/blur:1\.0\.0 failed \(.+\); trying again \(retry 1\) in 0\.0 s$/,
+        ),
+      ]);
     } else {
-      await expect(pushing).rejects.toMatchObject({ code: /unauthorized|denied/.test(message) ? 'registry-auth' : 'push-failed' });
+      await expect(pushing).rejects.toMatchObject({
+        code: /unauthorized|denied/.test(message) ? 'registry-auth' : 'push-failed',
+      });
       expect(engine.pushes()).toBe(1);
       expect(told).toEqual([]);
     }
@@ -68,9 +81,15 @@ describe('engine push retries', () => {
 
   test('bounded: a registry that keeps failing gets `attempts` pushes, then a clear push-failed naming the tries', async () => {
     const engine = scriptedEngine(Array.from({ length: 10 }, () => 'received unexpected HTTP status: 502 Bad Gateway'));
-    const error = await pushTag(engine.docker, 'r.example/acme/blur', '1.0.0', { attempts: 3, baseDelayMs: 1 }).catch((e: unknown) => e);
+    const error = await pushTag(engine.docker, 'r.example/acme/blur', '1.0.0', { attempts: 3, baseDelayMs: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect(engine.pushes()).toBe(3);
-    expect(error).toMatchObject({ code: 'push-failed', kind: 'environment', message: 'pushing r.example/acme/blur:1.0.0 failed (3 tries): received unexpected HTTP status: 502 Bad Gateway' });
+    expect(error).toMatchObject({
+      code: 'push-failed',
+      kind: 'environment',
+      message: 'pushing r.example/acme/blur:1.0.0 failed (3 tries): received unexpected HTTP status: 502 Bad Gateway',
+    });
     expect((error as { hint: string }).hint).toContain('no floating tag was moved');
   });
 
@@ -78,7 +97,12 @@ describe('engine push retries', () => {
     const password = 'engine-echo-7c1f';
     const basic = Buffer.from(`ci:${password}`).toString('base64');
     const engine = scriptedEngine([`denied: ${password} / Basic ${basic}`]);
-    const error = await pushTag(engine.docker, 'r.example/a/b', '1', { auth: { username: 'ci', password, serveraddress: 'r.example' } }).then(() => undefined, (e: unknown) => e as Error);
+    const error = await pushTag(engine.docker, 'r.example/a/b', '1', {
+      auth: { username: 'ci', password, serveraddress: 'r.example' },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(/^pushing r\.example\/a\/b:1 failed: denied: \*\*\* \/ Basic \*\*\*$/);
   });
 });
@@ -86,26 +110,59 @@ describe('engine push retries', () => {
 describe('the real engine through a failing proxy', () => {
   test('its manifest PUT answered 503 once: the push is run again and publish completes', async () => {
     let failed = 0;
-    const proxy = await startFaultProxy({ target: host, rate: 0, seed: 5, decide: (r) => (r.engine && r.method === 'PUT' && r.path.includes('/manifests/') && failed++ === 0 ? '503' : undefined) });
+    const proxy = await startFaultProxy({
+      target: host,
+      rate: 0,
+      seed: 5,
+      decide: (r) =>
+        r.engine && r.method === 'PUT' && r.path.includes('/manifests/') && failed++ === 0 ? '503' : undefined,
+    });
     proxies.push(proxy);
     const logger = new MemoryLogger();
-    const result = await publish({ image: `${proxy.host}/pushretry/a`, version: '1.0.0', source: await tinyModule('1.0.0'), skipValidate: true, logger, retry: { baseDelayMs: 20 } });
-    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContainEqual(expect.stringMatching(/^pushing .*pushretry\/a:1\.0\.0 failed \(.*503.*\); trying again \(retry 1\)/));
+    const result = await publish({
+      image: `${proxy.host}/pushretry/a`,
+      version: '1.0.0',
+      source: await tinyModule('1.0.0'),
+      skipValidate: true,
+      logger,
+      retry: { baseDelayMs: 20 },
+    });
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^pushing .*pushretry\/a:1\.0\.0 failed \(.*503.*\); trying again \(retry 1\)/),
+    );
     expect(result.retries).toBeGreaterThanOrEqual(1);
-    expect(await tagsAt(host, 'pushretry/a', ['1.0.0', 'latest'])).toEqual({ '1.0.0': result.digest, latest: result.digest });
+    expect(await tagsAt(host, 'pushretry/a', ['1.0.0', 'latest'])).toEqual({
+      '1.0.0': result.digest,
+      latest: result.digest,
+    });
   });
 
   test('its manifest PUT landed but the answer was lost: the registry is asked, and the push is not repeated', async () => {
     let manifestPuts = 0;
     const proxy = await startFaultProxy({
-      target: host, rate: 0, seed: 6,
-      decide: (r) => (r.engine && r.method === 'PUT' && r.path.includes('/manifests/') && manifestPuts++ === 0 ? 'drop-after' : undefined),
+      target: host,
+      rate: 0,
+      seed: 6,
+      decide: (r) =>
+        r.engine && r.method === 'PUT' && r.path.includes('/manifests/') && manifestPuts++ === 0
+          ? 'drop-after'
+          : undefined,
     });
     proxies.push(proxy);
     const logger = new MemoryLogger();
-    const result = await publish({ image: `${proxy.host}/pushretry/b`, version: '1.0.0', source: await tinyModule('1.0.0'), skipValidate: true, logger });
+    const result = await publish({
+      image: `${proxy.host}/pushretry/b`,
+      version: '1.0.0',
+      source: await tinyModule('1.0.0'),
+      skipValidate: true,
+      logger,
+    });
     expect(manifestPuts).toBe(1);
     expect(logger.lines.filter((l) => /^pushing .* failed/.test(l.message))).toEqual([]);
-    expect(await tagsAt(host, 'pushretry/b', ['1.0.0', '1', 'latest'])).toEqual({ '1.0.0': result.digest, '1': result.digest, latest: result.digest });
+    expect(await tagsAt(host, 'pushretry/b', ['1.0.0', '1', 'latest'])).toEqual({
+      '1.0.0': result.digest,
+      '1': result.digest,
+      latest: result.digest,
+    });
   });
 });

@@ -13,11 +13,21 @@ afterAll(async () => {
 });
 
 async function publishTiny(repository: string, version: string, extra: Partial<PublishOptions> = {}) {
-  return publish({ image: `${host}/${repository}`, version, source: await tinyModule(version), skipValidate: true, retry: fast, ...extra });
+  return publish({
+    image: `${host}/${repository}`,
+    version,
+    source: await tinyModule(version),
+    skipValidate: true,
+    retry: fast,
+    ...extra,
+  });
 }
 
 /** A fetch that holds the first request `matches` picks until `release` resolves; `reached` resolves when it gets there. */
-function holdOnce(matches: (method: string, url: string) => boolean, release: Promise<unknown>): { fetch: typeof fetch; reached: Promise<void> } {
+function holdOnce(
+  matches: (method: string, url: string) => boolean,
+  release: Promise<unknown>,
+): { fetch: typeof fetch; reached: Promise<void> } {
   let held = false;
   let arrived!: () => void;
   const reached = new Promise<void>((resolve) => (arrived = resolve));
@@ -48,11 +58,25 @@ describe('two publishes of one module at once', () => {
     const olderResult = await older;
 
     const now = await tagsAt(host, repository, ['1', 'latest', '1.2', '1.3', '1.2.4', '1.3.0']);
-    expect(now).toEqual({ '1': newer.digest, latest: newer.digest, '1.2': olderResult.digest, '1.3': newer.digest, '1.2.4': olderResult.digest, '1.3.0': newer.digest });
+    expect(now).toEqual({
+      '1': newer.digest,
+      latest: newer.digest,
+      '1.2': olderResult.digest,
+      '1.3': newer.digest,
+      '1.2.4': olderResult.digest,
+      '1.3.0': newer.digest,
+    });
     expect(base.digest).not.toBe(newer.digest);
     // 1.2.4 says what happened, and reports the tags where they are: moved on, which is fine.
     const warned = logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    expect(warned.some((m) => /:1: 1\.3\.0 was published meanwhile, and this publish's move may have overwritten it; putting 1 on 1\.3\.0/.test(m)), warned.join('\n')).toBe(true);
+    expect(
+      warned.some((m) =>
+        /:1: 1\.3\.0 was published meanwhile, and this publish's move may have overwritten it; putting 1 on 1\.3\.0/.test(
+          m,
+        ),
+      ),
+      warned.join('\n'),
+    ).toBe(true);
     const one = olderResult.tags.find((t) => t.tag === '1');
     expect(one).toMatchObject({ digest: newer.digest, movedOnTo: '1.3.0' });
   });
@@ -71,38 +95,59 @@ describe('two publishes of one module at once', () => {
     const result = await older;
     expect(result.skipped.map((s) => s.tag)).toEqual(expect.arrayContaining(['2', 'latest']));
     expect(result.skipped.find((s) => s.tag === '2')?.reason).toMatch(/2 points at 2\.1\.0, newer than 2\.0\.1/);
-    expect(await tagsAt(host, repository, ['2', 'latest', '2.0'])).toEqual({ '2': newer.digest, latest: newer.digest, '2.0': result.digest });
+    expect(await tagsAt(host, repository, ['2', 'latest', '2.0'])).toEqual({
+      '2': newer.digest,
+      latest: newer.digest,
+      '2.0': result.digest,
+    });
   });
 
-  test('random pairs published together, many rounds: every floating tag ends on the highest eligible version (by digest)', { timeout: 900_000 }, async () => {
-    // More rounds or another seed: MMK_RACE_ROUNDS=60 MMK_RACE_SEED=7 npx vitest run test/faults/races.test.ts
-    const random = seededRandom(Number(process.env['MMK_RACE_SEED'] ?? 20_260_601));
-    const pool = ['1.2.4', '1.2.5', '1.3.0', '1.3.1', '1.4.0', '2.0.0', '1.5.0-rc.1', '0.9.0'];
-    // Requests are delayed at random (0-40 ms) so that the two publishes interleave differently each round.
-    const jitter: typeof fetch = async (input, init) => {
-      if (String(input).includes('/manifests/') || String(input).includes('/tags/')) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
-      return fetch(input, init);
-    };
-    const rounds = Number(process.env['MMK_RACE_ROUNDS'] ?? 10);
-    const report: string[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const repository = `race/round${round}`;
-      const a = pool[Math.floor(random() * pool.length)] ?? '1.2.4';
-      let b = a;
-      for (let draw = 0; b === a && draw < 100; draw++) b = pool[Math.floor(random() * pool.length)] ?? '1.3.0';
-      if (b === a) b = a === '1.3.0' ? '1.2.4' : '1.3.0';
-      const seed = await publishTiny(repository, '1.2.3');
-      const [ra, rb] = await Promise.all([publishTiny(repository, a, { fetch: jitter }), publishTiny(repository, b, { fetch: jitter })]);
-      const published = new Map([['1.2.3', seed.digest ?? ''], [a, ra.digest ?? ''], [b, rb.digest ?? '']]);
-      const expected = expectedFloating(published);
-      const actual = await tagsAt(host, repository, floatingTagsOf(published.keys()));
-      expect(actual, `round ${round}: ${a} and ${b} at once`).toEqual(expected);
-      // Each result's read-back agrees with the registry: a tag it names is its own digest or moved on.
-      for (const result of [ra, rb]) {
-        for (const tag of result.tags) expect(tag.digest === result.digest || tag.movedOnTo !== undefined, `${result.version} ${tag.tag}`).toBe(true);
+  test(
+    'random pairs published together, many rounds: every floating tag ends on the highest eligible version (by digest)',
+    { timeout: 900_000 },
+    async () => {
+      // More rounds or another seed: MMK_RACE_ROUNDS=60 MMK_RACE_SEED=7 npx vitest run test/faults/races.test.ts
+      const random = seededRandom(Number(process.env['MMK_RACE_SEED'] ?? 20_260_601));
+      const pool = ['1.2.4', '1.2.5', '1.3.0', '1.3.1', '1.4.0', '2.0.0', '1.5.0-rc.1', '0.9.0'];
+      // Requests are delayed at random (0-40 ms) so that the two publishes interleave differently each round.
+      const jitter: typeof fetch = async (input, init) => {
+        if (String(input).includes('/manifests/') || String(input).includes('/tags/'))
+          await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
+        return fetch(input, init);
+      };
+      const rounds = Number(process.env['MMK_RACE_ROUNDS'] ?? 10);
+      const report: string[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const repository = `race/round${round}`;
+        const a = pool[Math.floor(random() * pool.length)] ?? '1.2.4';
+        let b = a;
+        for (let draw = 0; b === a && draw < 100; draw++) b = pool[Math.floor(random() * pool.length)] ?? '1.3.0';
+        if (b === a) b = a === '1.3.0' ? '1.2.4' : '1.3.0';
+        const seed = await publishTiny(repository, '1.2.3');
+        const [ra, rb] = await Promise.all([
+          publishTiny(repository, a, { fetch: jitter }),
+          publishTiny(repository, b, { fetch: jitter }),
+        ]);
+        const published = new Map([
+          ['1.2.3', seed.digest ?? ''],
+          [a, ra.digest ?? ''],
+          [b, rb.digest ?? ''],
+        ]);
+        const expected = expectedFloating(published);
+        const actual = await tagsAt(host, repository, floatingTagsOf(published.keys()));
+        expect(actual, `round ${round}: ${a} and ${b} at once`).toEqual(expected);
+        // Each result's read-back agrees with the registry: a tag it names is its own digest or moved on.
+        for (const result of [ra, rb]) {
+          for (const tag of result.tags)
+            expect(tag.digest === result.digest || tag.movedOnTo !== undefined, `${result.version} ${tag.tag}`).toBe(
+              true,
+            );
+        }
+        report.push(`${a} || ${b}`);
       }
-      report.push(`${a} || ${b}`);
-    }
-    console.log(`races: ${rounds} rounds of two concurrent publishes (${report.join(', ')}): every floating tag on the highest eligible version`);
-  });
+      console.log(
+        `races: ${rounds} rounds of two concurrent publishes (${report.join(', ')}): every floating tag on the highest eligible version`,
+      );
+    },
+  );
 });

@@ -18,7 +18,10 @@ export function tinyModule(version: string, note = ''): Promise<string> {
   const key = `${version}\n${note}`;
   let id = built.get(key);
   if (!id) {
-    const labels: Record<string, string> = { 'org.opencontainers.image.version': version, 'org.opencontainers.image.title': 'tiny' };
+    const labels: Record<string, string> = {
+      'org.opencontainers.image.version': version,
+      'org.opencontainers.image.title': 'tiny',
+    };
     if (note) labels['org.opencontainers.image.description'] = note;
     id = buildImage(new Docker(), { dir: TINY, labels }).then((result) => result.imageId);
     built.set(key, id);
@@ -27,7 +30,11 @@ export function tinyModule(version: string, note = ''): Promise<string> {
 }
 
 /** What each tag resolves to in a repository, read directly (no proxy, no faults). */
-export async function tagsAt(host: string, repository: string, tags: readonly string[]): Promise<Record<string, string | undefined>> {
+export async function tagsAt(
+  host: string,
+  repository: string,
+  tags: readonly string[],
+): Promise<Record<string, string | undefined>> {
   const client = new RegistryClient({ registry: host });
   const out: Record<string, string | undefined> = {};
   for (const tag of tags) out[tag] = (await client.headManifest(repository, tag))?.digest;
@@ -66,8 +73,14 @@ export function expectedFloating(published: ReadonlyMap<string, string>): Record
 export async function untagPushed(prefixes: readonly string[]): Promise<void> {
   const docker = new Docker();
   const images = await docker.listImages();
-  const refs = images.flatMap((image) => image.RepoTags ?? []).filter((ref) => prefixes.some((prefix) => ref.startsWith(prefix)));
-  for (const ref of refs) await docker.getImage(ref).remove({ noprune: true }).catch(() => undefined);
+  const refs = images
+    .flatMap((image) => image.RepoTags ?? [])
+    .filter((ref) => prefixes.some((prefix) => ref.startsWith(prefix)));
+  for (const ref of refs)
+    await docker
+      .getImage(ref)
+      .remove({ noprune: true })
+      .catch(() => undefined);
 }
 
 /** A seeded RNG for choosing versions (mulberry32, as the fault proxy's). */

@@ -35,7 +35,13 @@ describe('ensureRepository on a missing repository', () => {
       readme: '# blur\n',
     });
     expect(outcome).toEqual({
-      repository: { namespace: 'acme', name: 'blur', isPrivate: true, description: 'Gaussian blur for mercure', fullDescription: '# blur\n' },
+      repository: {
+        namespace: 'acme',
+        name: 'blur',
+        isPrivate: true,
+        description: 'Gaussian blur for mercure',
+        fullDescription: '# blur\n',
+      },
       created: true,
       visibilityChanged: false,
       descriptionUpdated: true,
@@ -67,14 +73,28 @@ describe('ensureRepository on a missing repository', () => {
   test('a second run finds it as created and writes nothing', async () => {
     await client().ensureRepository({ namespace: 'acme', name: 'twice', visibility: 'private', description: 'd' });
     const mark = server.state.requests.length;
-    const outcome = await client().ensureRepository({ namespace: 'acme', name: 'twice', visibility: 'private', description: 'd' });
+    const outcome = await client().ensureRepository({
+      namespace: 'acme',
+      name: 'twice',
+      visibility: 'private',
+      description: 'd',
+    });
     expect(outcome).toMatchObject({ created: false, visibilityChanged: false, descriptionUpdated: false });
-    expect(lines(requestsSince(server, mark))).toEqual(['POST /v2/auth/token -> 200', 'GET /v2/namespaces/acme/repositories/twice -> 200']);
+    expect(lines(requestsSince(server, mark))).toEqual([
+      'POST /v2/auth/token -> 200',
+      'GET /v2/namespaces/acme/repositories/twice -> 200',
+    ]);
   });
 
   test('a create whose answer was lost (500 after Hub made it) is retried and then judged as existing', async () => {
-    server.failNext(1, { status: 500, afterHandling: true, match: (method, path) => method === 'POST' && path === '/v2/namespaces/acme/repositories' });
-    const { client: hub, logger } = hubClient(server, fakeTime(), { credentials: { username: 'mmkbot', password: secret } });
+    server.failNext(1, {
+      status: 500,
+      afterHandling: true,
+      match: (method, path) => method === 'POST' && path === '/v2/namespaces/acme/repositories',
+    });
+    const { client: hub, logger } = hubClient(server, fakeTime(), {
+      credentials: { username: 'mmkbot', password: secret },
+    });
     const mark = server.state.requests.length;
     const outcome = await hub.ensureRepository({ namespace: 'acme', name: 'lost', visibility: 'private' });
     expect(outcome).toMatchObject({ created: false, visibilityChanged: false, repository: { isPrivate: true } });
@@ -94,7 +114,13 @@ describe('ensureRepository on an existing repository with the other visibility',
     seed('exposed', false, 'old', 'old readme');
     const mark = server.state.requests.length;
     const error = await failure(
-      client().ensureRepository({ namespace: 'acme', name: 'exposed', visibility: 'private', description: 'new', readme: 'new readme' }),
+      client().ensureRepository({
+        namespace: 'acme',
+        name: 'exposed',
+        visibility: 'private',
+        description: 'new',
+        readme: 'new readme',
+      }),
     );
     expect(error.code).toBe('hub-visibility-mismatch');
     expect(error.kind).toBe('refused');
@@ -102,13 +128,22 @@ describe('ensureRepository on an existing repository with the other visibility',
     expect(error.message).toBe(
       'acme/exposed is public on Docker Hub but --visibility private was asked: publishing would expose the module image to anyone on Docker Hub; pass --change-visibility to make it private',
     );
-    expect(lines(requestsSince(server, mark))).toEqual(['POST /v2/auth/token -> 200', 'GET /v2/namespaces/acme/repositories/exposed -> 200']);
-    expect(server.state.repositories.get('acme/exposed')).toMatchObject({ isPrivate: false, description: 'old', fullDescription: 'old readme' });
+    expect(lines(requestsSince(server, mark))).toEqual([
+      'POST /v2/auth/token -> 200',
+      'GET /v2/namespaces/acme/repositories/exposed -> 200',
+    ]);
+    expect(server.state.repositories.get('acme/exposed')).toMatchObject({
+      isPrivate: false,
+      description: 'old',
+      fullDescription: 'old readme',
+    });
   });
 
   test('private found, public asked: refused too, with the exposure named in the hint', async () => {
     seed('secret-one', true);
-    const error = await failure(client().ensureRepository({ namespace: 'acme', name: 'secret-one', visibility: 'public' }));
+    const error = await failure(
+      client().ensureRepository({ namespace: 'acme', name: 'secret-one', visibility: 'public' }),
+    );
     expect(error.code).toBe('hub-visibility-mismatch');
     expect(error.message).toContain('acme/secret-one is private on Docker Hub but --visibility public was asked');
     expect(error.hint).toContain('exposes every tag already in acme/secret-one');
@@ -125,7 +160,12 @@ describe('ensureRepository on an existing repository with the other visibility',
       changeVisibility: true,
       description: 'new',
     });
-    expect(outcome).toMatchObject({ created: false, visibilityChanged: true, descriptionUpdated: true, repository: { isPrivate: true, description: 'new' } });
+    expect(outcome).toMatchObject({
+      created: false,
+      visibilityChanged: true,
+      descriptionUpdated: true,
+      repository: { isPrivate: true, description: 'new' },
+    });
     const seen = requestsSince(server, mark);
     expect(lines(seen)).toEqual([
       'POST /v2/auth/token -> 200',
@@ -143,7 +183,13 @@ describe('description and README sync', () => {
   test('only the fields that differ are sent', async () => {
     seed('sync', true, 'same', 'old readme');
     const mark = server.state.requests.length;
-    const outcome = await client().ensureRepository({ namespace: 'acme', name: 'sync', visibility: 'private', description: 'same', readme: 'new readme' });
+    const outcome = await client().ensureRepository({
+      namespace: 'acme',
+      name: 'sync',
+      visibility: 'private',
+      description: 'same',
+      readme: 'new readme',
+    });
     expect(outcome).toMatchObject({ descriptionUpdated: true, warnings: [] });
     const patch = requestsSince(server, mark).find((r) => r.method === 'PATCH');
     expect(patch?.body).toEqual({ full_description: 'new readme' });
@@ -152,7 +198,13 @@ describe('description and README sync', () => {
   test('text exactly at the byte limits (multi-byte last characters) is sent whole, without warnings', async () => {
     const description = `${a(98)}é`; // 100 bytes
     const readme = `${a(24_997)}€`; // 25,000 bytes
-    const outcome = await client().ensureRepository({ namespace: 'acme', name: 'exact', visibility: 'private', description, readme });
+    const outcome = await client().ensureRepository({
+      namespace: 'acme',
+      name: 'exact',
+      visibility: 'private',
+      description,
+      readme,
+    });
     expect(outcome.warnings).toEqual([]);
     expect(server.state.repositories.get('acme/exact')).toMatchObject({ description, fullDescription: readme });
   });
@@ -170,7 +222,10 @@ describe('description and README sync', () => {
       'the short description of acme/long is 101 bytes and Docker Hub keeps at most 100: it was cut to 99 bytes on a character boundary',
       'the README (full description) of acme/long is 25002 bytes and Docker Hub keeps at most 25000: it was cut to 24998 bytes on a character boundary',
     ]);
-    expect(server.state.repositories.get('acme/long')).toMatchObject({ description: a(99), fullDescription: a(24_998) });
+    expect(server.state.repositories.get('acme/long')).toMatchObject({
+      description: a(99),
+      fullDescription: a(24_998),
+    });
   });
 
   test('an over-long README on an existing repository is cut, patched once, and warned about again when unchanged', async () => {
@@ -181,7 +236,12 @@ describe('description and README sync', () => {
     expect(first.warnings).toHaveLength(1);
     expect(server.state.repositories.get('acme/readme')?.fullDescription).toBe(a(24_999));
     const mark = server.state.requests.length;
-    const second = await client().ensureRepository({ namespace: 'acme', name: 'readme', visibility: 'private', readme });
+    const second = await client().ensureRepository({
+      namespace: 'acme',
+      name: 'readme',
+      visibility: 'private',
+      readme,
+    });
     expect(second).toMatchObject({ descriptionUpdated: false });
     expect(second.warnings).toEqual(first.warnings);
     expect(requestsSince(server, mark).some((r) => r.method === 'PATCH')).toBe(false);
@@ -213,14 +273,18 @@ describe('ensureRepository against answers the stand-in does not give', () => {
   };
 
   test('a repository Hub created with the other visibility is refused before any push', async () => {
-    const error = await failure(ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'private' }));
+    const error = await failure(
+      ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'private' }),
+    );
     expect(error.code).toBe('hub-visibility-mismatch');
     expect(error.kind).toBe('refused');
     expect(error.message).toBe('Docker Hub created acme/blur as public although private was asked; nothing was pushed');
   });
 
   test('a visibility other than private or public is a usage error before any request', async () => {
-    const error = await failure(ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'internal' as HubVisibility }));
+    const error = await failure(
+      ensureRepository(publicAnyway, { namespace: 'acme', name: 'blur', visibility: 'internal' as HubVisibility }),
+    );
     expect(error.code).toBe('hub-bad-visibility');
     expect(error.kind).toBe('usage');
   });

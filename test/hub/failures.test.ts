@@ -29,13 +29,15 @@ describe('403: no permission on the namespace', () => {
     const error = await failure(client().ensureRepository({ namespace: 'rival', name: 'blur', visibility: 'private' }));
     expect(error.code).toBe('hub-forbidden');
     expect(error.kind).toBe('environment');
-    expect(error.message).toBe('Docker Hub does not let user mmkbot create repository rival/blur in namespace rival (Hub said: permission denied)');
+    expect(error.message).toBe(
+      'Docker Hub does not let user mmkbot create repository rival/blur in namespace rival (Hub said: permission denied)',
+    );
     expect(error.hint).toContain('mmkbot may write to rival');
     expect(server.state.repositories.has('rival/blur')).toBe(false);
     expect(JSON.stringify(error) + (error.stack ?? '')).not.toContain(secret);
   });
 
-  test('changing the visibility of someone else\'s public repository is hub-forbidden, and it stays public', async () => {
+  test("changing the visibility of someone else's public repository is hub-forbidden, and it stays public", async () => {
     const error = await failure(client().setVisibility('rival', 'open', true));
     expect(error.code).toBe('hub-forbidden');
     expect(error.message).toContain('make repository rival/open private in namespace rival');
@@ -46,7 +48,9 @@ describe('403: no permission on the namespace', () => {
 describe('404', () => {
   test('a namespace Hub does not know is a clear usage error on create', async () => {
     const mark = server.state.requests.length;
-    const error = await failure(client().ensureRepository({ namespace: 'nosuchorg', name: 'blur', visibility: 'private' }));
+    const error = await failure(
+      client().ensureRepository({ namespace: 'nosuchorg', name: 'blur', visibility: 'private' }),
+    );
     expect(error.code).toBe('hub-namespace-not-found');
     expect(error.kind).toBe('usage');
     expect(error.message).toBe('namespace nosuchorg does not exist on Docker Hub or user mmkbot cannot see it');
@@ -77,6 +81,8 @@ describe('other refusals', () => {
   test('creating a repository that exists is hub-rejected with what Hub said', async () => {
     const error = await failure(client().createRepository('acme', 'blur', { isPrivate: true }));
     expect(error.code).toBe('hub-rejected');
-    expect(error.message).toBe('Docker Hub answered HTTP 400 to create repository acme/blur (Hub said: repository already exists)');
+    expect(error.message).toBe(
+      'Docker Hub answered HTTP 400 to create repository acme/blur (Hub said: repository already exists)',
+    );
   });
 });

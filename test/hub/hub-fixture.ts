@@ -33,7 +33,11 @@ export function fakeTime(start = 1_750_000_000_000) {
 }
 
 /** A client for the stand-in with a memory logger and the fake clock; `options` override. */
-export function hubClient(server: HubServer, clock: ReturnType<typeof fakeTime>, options: Partial<HubClientOptions> = {}) {
+export function hubClient(
+  server: HubServer,
+  clock: ReturnType<typeof fakeTime>,
+  options: Partial<HubClientOptions> = {},
+) {
   const logger = new MemoryLogger();
   const client = new HubClient({ url: server.url, logger, now: clock.now, sleep: clock.sleep, ...options });
   return { client, logger };

@@ -56,6 +56,9 @@ describe('fitRepositoryText', () => {
   });
 
   test('fields left out stay out', () => {
-    expect(fitRepositoryText('acme/blur', { fullDescription: 'x' })).toEqual({ text: { fullDescription: 'x' }, warnings: [] });
+    expect(fitRepositoryText('acme/blur', { fullDescription: 'x' })).toEqual({
+      text: { fullDescription: 'x' },
+      warnings: [],
+    });
   });
 });

@@ -29,7 +29,8 @@ function setup(options: Parameters<typeof hubClient>[2] = {}) {
 }
 
 const unix = () => Math.floor(clock.time.now / 1000);
-const warnings = (logger: { lines: { level: string; message: string }[] }) => logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+const warnings = (logger: { lines: { level: string; message: string }[] }) =>
+  logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
 
 describe('429 from Docker Hub', () => {
   test('X-Retry-After 5 s ahead: waits exactly until then, tells it once, and succeeds', async () => {
@@ -78,15 +79,18 @@ describe('429 from Docker Hub', () => {
     expect(error.code).toBe('hub-rate-limited');
     expect(error.kind).toBe('environment');
     const when = new Date(until * 1000).toISOString();
-    expect(error.message).toBe(`Docker Hub rate limit reached on read repository acme/blur: it accepts requests again at ${when} (in 3600 s)`);
+    expect(error.message).toBe(
+      `Docker Hub rate limit reached on read repository acme/blur: it accepts requests again at ${when} (in 3600 s)`,
+    );
     expect(error.hint).toBe(`Run again after ${when}.`);
     expect(clock.time.sleeps).toEqual([]);
     expect(requestsSince(server, mark)).toHaveLength(1);
     expect(warnings(logger)).toEqual([]);
   });
 
-  test('the bound is the client\'s, whatever the retry policy would wait', async () => {
-    const patient = (failed: { attempt: number; retryAfterMs?: number }) => (failed.attempt <= 3 ? (failed.retryAfterMs ?? 0) : undefined);
+  test("the bound is the client's, whatever the retry policy would wait", async () => {
+    const patient = (failed: { attempt: number; retryAfterMs?: number }) =>
+      failed.attempt <= 3 ? (failed.retryAfterMs ?? 0) : undefined;
     const { client } = setup({ retry: patient, maxRateLimitWaitMs: 10_000 });
     await client.login();
     server.failNext(1, { status: 429, retryAfter: unix() + 11 });
@@ -96,11 +100,18 @@ describe('429 from Docker Hub', () => {
     expect(clock.time.sleeps).toEqual([10_000]);
   });
 
-  test('the stand-in\'s own limit: 429 with X-Retry-After at the period reset is honoured when near', async () => {
+  test("the stand-in's own limit: 429 with X-Retry-After at the period reset is honoured when near", async () => {
     clock.time.now = START + 10 * 60_000; // the stand-in's minute starts now, on a whole second
-    const small = await startHubServer({ users: [{ username: 'mmkbot', secrets: [secret] }], rateLimit: 2, now: clock.now });
+    const small = await startHubServer({
+      users: [{ username: 'mmkbot', secrets: [secret] }],
+      rateLimit: 2,
+      now: clock.now,
+    });
     try {
-      const { client } = hubClient(small, clock, { credentials: { username: 'mmkbot', password: secret }, url: small.url });
+      const { client } = hubClient(small, clock, {
+        credentials: { username: 'mmkbot', password: secret },
+        url: small.url,
+      });
       clock.time.sleeps = [];
       await client.login(); // request 1 of 2
       expect(await client.getRepository('mmkbot', 'none')).toBeUndefined(); // 2 of 2
@@ -139,14 +150,16 @@ describe('5xx from Docker Hub', () => {
     ]);
     const told = warnings(logger);
     expect(told).toHaveLength(2);
-    expect(told[0]).toMatch(/^Docker Hub: HTTP 500 on GET http:\/\/127\.0\.0\.1:\d+\/v2\/namespaces\/acme\/repositories\/blur; trying again \(retry 1\) in \d\.\d s$/);
+    expect(told[0]).toMatch(
+      /^Docker Hub: HTTP 500 on GET http:\/\/127\.0\.0\.1:\d+\/v2\/namespaces\/acme\/repositories\/blur; trying again \(retry 1\) in \d\.\d s$/,
+    );
     expect(told[1]).toContain('(retry 2)');
     expect(clock.time.sleeps).toHaveLength(2);
     expect(clock.time.sleeps[1]).toBeGreaterThan(clock.time.sleeps[0] ?? Infinity); // backoff grows
     expect(told.join('\n')).not.toContain(secret);
   });
 
-  test('500 on every try: hub-server-error after the policy\'s retries', async () => {
+  test("500 on every try: hub-server-error after the policy's retries", async () => {
     const { client, logger } = setup({ retry: defaultRetryPolicy({ retries: 2, baseDelayMs: 10 }) });
     await client.login();
     server.failNext(3, { status: 503 });

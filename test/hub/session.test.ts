@@ -22,7 +22,14 @@ afterAll(async () => {
 
 /** Every place a secret could leak from an error. */
 function everywhere(error: Error & { hint?: string }): string {
-  return [error.message, error.hint ?? '', error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 5 }), String(error.cause)].join('\n');
+  return [
+    error.message,
+    error.hint ?? '',
+    error.stack ?? '',
+    JSON.stringify(error),
+    inspect(error, { depth: 5 }),
+    String(error.cause),
+  ].join('\n');
 }
 
 describe('login', () => {
@@ -46,7 +53,10 @@ describe('login', () => {
     const { client } = hubClient(server, fakeTime(), { credentials: { username: 'mmkbot', password: secret } });
     const mark = server.state.requests.length;
     expect((await client.getRepository('acme', 'hidden'))?.isPrivate).toBe(true);
-    expect(lines(requestsSince(server, mark))).toEqual(['POST /v2/auth/token -> 200', 'GET /v2/namespaces/acme/repositories/hidden -> 200']);
+    expect(lines(requestsSince(server, mark))).toEqual([
+      'POST /v2/auth/token -> 200',
+      'GET /v2/namespaces/acme/repositories/hidden -> 200',
+    ]);
   });
 
   test('a refused login is hub-auth naming the user, and the secret appears nowhere', async () => {
@@ -66,8 +76,13 @@ describe('login', () => {
   test('a secret Hub echoes back in an error body is scrubbed from the message', async () => {
     // A server that repeats what it was sent: the client must not pass it on.
     const echoing: typeof fetch = async (input, init) =>
-      new Response(JSON.stringify({ errinfo: null, message: `bad credentials: ${String(init?.body)}` }), { status: 401 });
-    const { client } = hubClient(server, fakeTime(), { credentials: { username: 'mmkbot', password: wrong }, fetch: echoing });
+      new Response(JSON.stringify({ errinfo: null, message: `bad credentials: ${String(init?.body)}` }), {
+        status: 401,
+      });
+    const { client } = hubClient(server, fakeTime(), {
+      credentials: { username: 'mmkbot', password: wrong },
+      fetch: echoing,
+    });
     const error = await failure(client.login());
     expect(error.code).toBe('hub-auth');
     expect(error.message).toContain('"secret":"***"');
@@ -97,12 +112,20 @@ describe('login', () => {
     const { client } = hubClient(server, fakeTime());
     const error = await failure(client.createRepository('acme', 'anon', { isPrivate: true }));
     expect(error.code).toBe('hub-auth');
-    expect(error.message).toBe('Docker Hub requires a login to create repository acme/anon and no credentials were given');
+    expect(error.message).toBe(
+      'Docker Hub requires a login to create repository acme/anon and no credentials were given',
+    );
     expect(server.state.repositories.has('acme/anon')).toBe(false);
   });
 
   test('anonymous reads see public repositories only', async () => {
-    server.state.repositories.set('acme/open', { namespace: 'acme', name: 'open', isPrivate: false, description: 'd', fullDescription: '' });
+    server.state.repositories.set('acme/open', {
+      namespace: 'acme',
+      name: 'open',
+      isPrivate: false,
+      description: 'd',
+      fullDescription: '',
+    });
     const { client } = hubClient(server, fakeTime());
     expect(await client.getRepository('acme', 'open')).toMatchObject({ isPrivate: false, description: 'd' });
     expect(await client.getRepository('acme', 'hidden')).toBeUndefined();
@@ -111,8 +134,13 @@ describe('login', () => {
 
 describe('where credentials may go', () => {
   test('credentials are refused for a plain-http URL that is not loopback', () => {
-    expect(() => new HubClient({ url: 'http://hub.example.com', credentials: { username: 'u', password: secret } })).toThrow(
-      expect.objectContaining({ code: 'hub-bad-url', message: 'credentials are only sent to Docker Hub over https, not to http://hub.example.com/' }),
+    expect(
+      () => new HubClient({ url: 'http://hub.example.com', credentials: { username: 'u', password: secret } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'hub-bad-url',
+        message: 'credentials are only sent to Docker Hub over https, not to http://hub.example.com/',
+      }),
     );
   });
 

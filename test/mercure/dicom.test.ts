@@ -23,8 +23,18 @@ const ROOT = pydicomTestFiles();
  * never stores such files, so the import skips them.
  */
 const NOT_PART10 = new Set([
-  'ExplVR_BigEndNoMeta.dcm', 'ExplVR_LitEndNoMeta.dcm', 'no_meta.dcm', 'rtstruct.dcm', 'README.txt', 'rtplan.dump',
-  'rtstruct.dump', 'test1.json', 'test_PN.json', 'zipMR.gz', 'dicomdirtests/README.txt', 'dicomdirtests/TINY_ALPHA/README',
+  'ExplVR_BigEndNoMeta.dcm',
+  'ExplVR_LitEndNoMeta.dcm',
+  'no_meta.dcm',
+  'rtstruct.dcm',
+  'README.txt',
+  'rtplan.dump',
+  'rtstruct.dump',
+  'test1.json',
+  'test_PN.json',
+  'zipMR.gz',
+  'dicomdirtests/README.txt',
+  'dicomdirtests/TINY_ALPHA/README',
 ]);
 
 /** Part 10 files whose header dcmjs 0.49 cannot read, and the reason we report. */
@@ -40,12 +50,29 @@ const UNREADABLE: Record<string, RegExp> = {
 
 /** Files a mercure input can hold, covering every transfer syntax family; these must read. */
 const MUST_READ = [
-  'CT_small.dcm', 'MR_small.dcm', 'MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'MR_small_expb.dcm', 'ExplVR_BigEnd.dcm',
-  'MR_small_RLE.dcm', 'MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'JPEG2000.dcm', 'JPEG-lossy.dcm',
-  'JPGExtended.dcm', 'image_dfl.dcm', 'liver_1frame.dcm', 'rtdose.dcm', 'rtplan.dcm', 'SC_rgb_rle.dcm', 'MR_truncated.dcm',
+  'CT_small.dcm',
+  'MR_small.dcm',
+  'MR_small_implicit.dcm',
+  'MR_small_bigendian.dcm',
+  'MR_small_expb.dcm',
+  'ExplVR_BigEnd.dcm',
+  'MR_small_RLE.dcm',
+  'MR_small_jp2klossless.dcm',
+  'MR_small_jpeg_ls_lossless.dcm',
+  'JPEG2000.dcm',
+  'JPEG-lossy.dcm',
+  'JPGExtended.dcm',
+  'image_dfl.dcm',
+  'liver_1frame.dcm',
+  'rtdose.dcm',
+  'rtplan.dcm',
+  'SC_rgb_rle.dcm',
+  'MR_truncated.dcm',
   // dcmjs refuses these in strict mode; we read them leniently as DCMTK does.
-  'J2K_pixelrep_mismatch.dcm', 'no_meta_group_length.dcm',
-  'dicomdirtests/77654033/CT2/17106', 'dicomdirtests/98892003/MR700/4467',
+  'J2K_pixelrep_mismatch.dcm',
+  'no_meta_group_length.dcm',
+  'dicomdirtests/77654033/CT2/17106',
+  'dicomdirtests/98892003/MR700/4467',
 ];
 
 async function walk(dir: string, rel = ''): Promise<string[]> {
@@ -77,7 +104,10 @@ describe("reading pydicom's real test files", () => {
   });
 
   it('reads every Part 10 file except the known unreadable ones', () => {
-    const failed = [...results].filter(([, r]) => !r.ok).map(([file]) => file).filter((f) => !NOT_PART10.has(f));
+    const failed = [...results]
+      .filter(([, r]) => !r.ok)
+      .map(([file]) => file)
+      .filter((f) => !NOT_PART10.has(f));
     expect(failed.sort()).toEqual(Object.keys(UNREADABLE).sort());
     const read = [...results].filter(([, r]) => r.ok).length;
     expect(read).toBe(results.size - NOT_PART10.size - Object.keys(UNREADABLE).length);
@@ -122,7 +152,13 @@ describe("reading pydicom's real test files", () => {
   });
 
   it('reads the same header from every transfer syntax of MR_small', () => {
-    const variants = ['MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'MR_small_expb.dcm', 'MR_small_RLE.dcm', 'MR_small_jp2klossless.dcm'];
+    const variants = [
+      'MR_small_implicit.dcm',
+      'MR_small_bigendian.dcm',
+      'MR_small_expb.dcm',
+      'MR_small_RLE.dcm',
+      'MR_small_jp2klossless.dcm',
+    ];
     const base = results.get('MR_small.dcm');
     const strip = (h: Record<string, string>): Record<string, string> => {
       const { TransferSyntaxUID: _ts, ...rest } = h;
@@ -130,13 +166,25 @@ describe("reading pydicom's real test files", () => {
     };
     for (const variant of variants) {
       const r = results.get(variant);
-      expect(r?.ok && base?.ok ? strip(r.header) : undefined, variant).toEqual(base?.ok ? strip(base.header) : 'MR_small unreadable');
+      expect(r?.ok && base?.ok ? strip(r.header) : undefined, variant).toEqual(
+        base?.ok ? strip(base.header) : 'MR_small unreadable',
+      );
     }
   });
 
   it('agrees with pydicom on the .tags values of real CT, MR, RT and compressed files', () => {
-    const files = ['CT_small.dcm', 'MR_small_bigendian.dcm', 'JPEG2000.dcm', 'rtdose.dcm', 'liver_1frame.dcm', 'dicomdirtests/77654033/CT2/17106', 'dicomdirtests/98892003/MR700/4467'];
-    const keywords = TAGS_FILE_DICOM_KEYWORDS.filter((k) => k !== 'MediaStorageSOPClassUID' && k !== 'SpecificCharacterSet');
+    const files = [
+      'CT_small.dcm',
+      'MR_small_bigendian.dcm',
+      'JPEG2000.dcm',
+      'rtdose.dcm',
+      'liver_1frame.dcm',
+      'dicomdirtests/77654033/CT2/17106',
+      'dicomdirtests/98892003/MR700/4467',
+    ];
+    const keywords = TAGS_FILE_DICOM_KEYWORDS.filter(
+      (k) => k !== 'MediaStorageSOPClassUID' && k !== 'SpecificCharacterSet',
+    );
     const program = `
 import json, sys, pydicom
 from pydicom.multival import MultiValue
@@ -185,7 +233,8 @@ describe('readDicom', () => {
 });
 
 describe('isDicomPart10', () => {
-  const preamble = (magic: string): Uint8Array => new Uint8Array([...new Uint8Array(128), ...new TextEncoder().encode(magic)]);
+  const preamble = (magic: string): Uint8Array =>
+    new Uint8Array([...new Uint8Array(128), ...new TextEncoder().encode(magic)]);
   it.each([
     ['p10-01 preamble + DICM', preamble('DICM'), true],
     ['p10-02 preamble + dicm (case matters)', preamble('dicm'), false],
@@ -229,7 +278,11 @@ describe('readDicomHeader on disk', () => {
   });
 
   it('reads only the keywords asked for', async () => {
-    const header = parseDicomHeader(await readFile(path.join(ROOT, 'CT_small.dcm')), ['Modality', 'PatientAge', 'NoSuchTag']);
+    const header = parseDicomHeader(await readFile(path.join(ROOT, 'CT_small.dcm')), [
+      'Modality',
+      'PatientAge',
+      'NoSuchTag',
+    ]);
     expect(header).toEqual({ Modality: 'CT', PatientAge: '000Y' });
   });
 });
@@ -251,7 +304,14 @@ describe('reachesPixelData (header read from the first chunk only)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mmk-dicom-chunk-'));
     try {
       // Pad the pixel data so the file is larger than the first chunk readDicomHeader reads.
-      const series = createSyntheticSeries({ modality: 'CT', now: new Date('2026-01-01T00:00:00Z'), slices: 1, rows: 256, columns: 256, seed: 'chunk' });
+      const series = createSyntheticSeries({
+        modality: 'CT',
+        now: new Date('2026-01-01T00:00:00Z'),
+        slices: 1,
+        rows: 256,
+        columns: 256,
+        seed: 'chunk',
+      });
       const slice = series.slice(0);
       expect(slice.length).toBeGreaterThan(64 * 1024);
       await writeFile(path.join(dir, 'big.dcm'), slice);

@@ -39,7 +39,10 @@ const CT2N = ['6293', '6924'].map((f) => `dicomdirtests/98892001/CT2N/${f}`);
 const CT5N = ['2062', '2392', '2693', '3023', '3353'].map((f) => `dicomdirtests/98892001/CT5N/${f}`);
 
 async function expectModuleError(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ModuleError);
   expect((error as ModuleError).code).toBe(code);
   expect((error as ModuleError).message).toMatch(message);
@@ -57,7 +60,7 @@ describe('importDicomFolder', () => {
     const from = await userFolder({
       ...Object.fromEntries(CT2.map((f, i) => [`patient/study/series/IM${i}`, f])),
       'README.txt': 'README.txt',
-      'DICOMDIR': 'dicomdirtests/DICOMDIR',
+      DICOMDIR: 'dicomdirtests/DICOMDIR',
     });
     const opts = options(from, 'series');
     const result = await importDicomFolder(opts);
@@ -65,14 +68,25 @@ describe('importDicomFolder', () => {
       { file: 'DICOMDIR', reason: 'DICOM without SeriesInstanceUID (a DICOMDIR or similar)' },
       { file: 'README.txt', reason: 'not a DICOM Part 10 file' },
     ]);
-    expect(result.series).toEqual([{ seriesInstanceUid: expect.stringMatching(/^1\.3\.6\.1\.4\.1\.5962\./), modality: 'CT', seriesDescription: 'Routine Brain', files: 4 }]);
+    expect(result.series).toEqual([
+      {
+        seriesInstanceUid: expect.stringMatching(/^1\.3\.6\.1\.4\.1\.5962\./),
+        modality: 'CT',
+        seriesDescription: 'Routine Brain',
+        files: 4,
+      },
+    ]);
     const series = result.series[0]?.seriesInstanceUid ?? '';
     expect(result.task.info).toMatchObject({ uid: series, uid_type: 'series', patient_name: 'Doe^Archibald' });
 
     const listing = await readInputFolder(opts.dir);
     expect(listing.problems).toEqual([]);
     expect(listing.files.map((f) => f.instanceNumber)).toEqual([18, 180, 181, 182]);
-    expect(listing.files.every((f) => f.name.startsWith(`${series}#CT.X.`) && f.tags?.['Filename'] === f.name.slice(series.length + 1, -4))).toBe(true);
+    expect(
+      listing.files.every(
+        (f) => f.name.startsWith(`${series}#CT.X.`) && f.tags?.['Filename'] === f.name.slice(series.length + 1, -4),
+      ),
+    ).toBe(true);
     // Copied byte for byte.
     const originals = await Promise.all(CT2.map((f) => readFile(path.join(ROOT, f))));
     const copies = await Promise.all(result.files.map((f) => readFile(path.join(opts.dir, f.name))));
@@ -80,10 +94,15 @@ describe('importDicomFolder', () => {
   });
 
   it('imports two series of one study at study level, readable by pydicom', async () => {
-    const from = await userFolder(Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])));
+    const from = await userFolder(
+      Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])),
+    );
     const opts = options(from, 'study');
     const result = await importDicomFolder(opts);
-    expect(result.series.map((s) => [s.seriesDescription, s.files]).sort()).toEqual([['Scout', 2], ['SmartScore - Gated 0.5 sec', 5]]);
+    expect(result.series.map((s) => [s.seriesDescription, s.files]).sort()).toEqual([
+      ['Scout', 2],
+      ['SmartScore - Gated 0.5 sec', 5],
+    ]);
     expect(result.task.info.uid_type).toBe('study');
     expect(result.task.study).toMatchObject({ received_series_uid: result.series.map((s) => s.seriesInstanceUid) });
     const out = runPython(
@@ -97,7 +116,9 @@ print(json.dumps({'n': len(ds), 'studies': len(set(d.StudyInstanceUID for d in d
   });
 
   it('takes the series chosen by SeriesInstanceUID', async () => {
-    const from = await userFolder(Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])));
+    const from = await userFolder(
+      Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])),
+    );
     const probe = await importDicomFolder(options(from, 'study'));
     const smartScore = probe.series.find((s) => s.seriesDescription.startsWith('SmartScore'))?.seriesInstanceUid ?? '';
     const result = await importDicomFolder(options(from, 'series', { seriesInstanceUid: smartScore }));
@@ -109,7 +130,12 @@ print(json.dumps({'n': len(ds), 'studies': len(set(d.StudyInstanceUID for d in d
     const from = await userFolder({ 'a.dcm': 'MR_small_bigendian.dcm' });
     const opts = options(from, 'series');
     const result = await importDicomFolder(opts);
-    expect(result.files[0]?.tags).toMatchObject({ Modality: 'MR', PatientName: 'CompressedSamples^MR1', SliceThickness: '0.8000', ImageType: 'DERIVED\\SECONDARY\\OTHER' });
+    expect(result.files[0]?.tags).toMatchObject({
+      Modality: 'MR',
+      PatientName: 'CompressedSamples^MR1',
+      SliceThickness: '0.8000',
+      ImageType: 'DERIVED\\SECONDARY\\OTHER',
+    });
     const jp2k = await importDicomFolder(options(await userFolder({ 'b.dcm': 'MR_small_jp2klossless.dcm' }), 'series'));
     expect(jp2k.files[0]?.tags['MediaStorageSOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.4');
   });
@@ -117,13 +143,23 @@ print(json.dumps({'n': len(ds), 'studies': len(set(d.StudyInstanceUID for d in d
 
 describe('importDicomFolder refuses', () => {
   it('several series at series level, listing them', async () => {
-    const from = await userFolder(Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])));
-    await expectModuleError(importDicomFolder(options(from, 'series')), 'input-series-count', /holds 2 series, but a series-level case takes one: .*\(CT "Scout", 2 files\)/);
+    const from = await userFolder(
+      Object.fromEntries([...CT2N, ...CT5N].map((f) => [f.split('/').slice(-2).join('_'), f])),
+    );
+    await expectModuleError(
+      importDicomFolder(options(from, 'series')),
+      'input-series-count',
+      /holds 2 series, but a series-level case takes one: .*\(CT "Scout", 2 files\)/,
+    );
   });
 
   it('a series that is not there', async () => {
     const from = await userFolder({ 'x.dcm': CT2[0] ?? '' });
-    await expectModuleError(importDicomFolder(options(from, 'series', { seriesInstanceUid: '1.2.3' })), 'input-series-not-found', /series 1\.2\.3 is not in/);
+    await expectModuleError(
+      importDicomFolder(options(from, 'series', { seriesInstanceUid: '1.2.3' })),
+      'input-series-not-found',
+      /series 1\.2\.3 is not in/,
+    );
   });
 
   it('two studies at study level, before writing anything', async () => {
@@ -141,7 +177,11 @@ describe('importDicomFolder refuses', () => {
   it('an empty folder', async () => {
     const from = path.join(work, 'empty');
     await mkdir(from);
-    await expectModuleError(importDicomFolder(options(from, 'series')), 'input-no-dicom', /no usable DICOM files in .*\(it is empty\)/);
+    await expectModuleError(
+      importDicomFolder(options(from, 'series')),
+      'input-no-dicom',
+      /no usable DICOM files in .*\(it is empty\)/,
+    );
   });
 
   it('a folder without DICOM files, naming what it skipped', async () => {
@@ -155,13 +195,17 @@ describe('importDicomFolder refuses', () => {
   });
 
   it('a folder that does not exist', async () => {
-    await expectModuleError(importDicomFolder(options(path.join(work, 'nope'), 'series')), 'no-such-folder', /is not a folder/);
+    await expectModuleError(
+      importDicomFolder(options(path.join(work, 'nope'), 'series')),
+      'no-such-folder',
+      /is not a folder/,
+    );
   });
 });
 
 describe('what the import leaves', () => {
   it('writes nothing but .dcm, .tags and task.json', async () => {
-    const from = await userFolder({ 'x': CT2[1] ?? '' });
+    const from = await userFolder({ x: CT2[1] ?? '' });
     const opts = options(from, 'series');
     await importDicomFolder(opts);
     const names = await readdir(opts.dir);

@@ -33,20 +33,35 @@ afterAll(async () => {
 });
 
 async function expectModuleError(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ModuleError);
   expect((error as ModuleError).code).toBe(code);
   expect((error as ModuleError).message).toMatch(message);
 }
 
 describe('writeInputFolder at series level', () => {
-  const ct = createSyntheticSeries({ modality: 'CT', now: NOW, slices: 6, rows: 32, seed: 'series-case', patientName: 'Ünal^Ayşe' });
+  const ct = createSyntheticSeries({
+    modality: 'CT',
+    now: NOW,
+    slices: 6,
+    rows: 32,
+    seed: 'series-case',
+    patientName: 'Ünal^Ayşe',
+  });
   let dir: string;
   let result: Awaited<ReturnType<typeof writeInputFolder>>;
 
   beforeAll(async () => {
     dir = freshDir();
-    result = await writeInputFolder({ ...base(dir), level: 'series', series: [ct], extraTags: ['PatientPosition', '0018,0088'] });
+    result = await writeInputFolder({
+      ...base(dir),
+      level: 'series',
+      series: [ct],
+      extraTags: ['PatientPosition', '0018,0088'],
+    });
   });
 
   it('names every file <SeriesInstanceUID>#CT.X.<SOPInstanceUID>.dcm with a .tags sidecar, plus task.json', async () => {
@@ -56,7 +71,9 @@ describe('writeInputFolder at series level', () => {
       return [`${stem}.dcm`, `${stem}.tags`];
     }).flat();
     expect(names).toEqual([...expected, 'task.json'].sort());
-    expect(result.files.map((f) => f.name)).toEqual(Array.from({ length: 6 }, (_, i) => inputFileName(ct.seriesInstanceUid, 'CT', ct.sopInstanceUid(i))));
+    expect(result.files.map((f) => f.name)).toEqual(
+      Array.from({ length: 6 }, (_, i) => inputFileName(ct.seriesInstanceUid, 'CT', ct.sopInstanceUid(i))),
+    );
   });
 
   it('writes .tags files from the DICOM values, with extra tags and the storescp Filename', async () => {
@@ -86,7 +103,14 @@ describe('writeInputFolder at series level', () => {
     expect(text).toBe(serializeTask(result.task));
     const task = JSON.parse(text) as typeof result.task;
     expect(task.id).toBe('task-0001');
-    expect(task.info).toMatchObject({ uid: ct.seriesInstanceUid, uid_type: 'series', patient_name: 'Ünal^Ayşe', mrn: 'MMK0001', acc: 'ACC0001', applied_rule: 'blur_rule' });
+    expect(task.info).toMatchObject({
+      uid: ct.seriesInstanceUid,
+      uid_type: 'series',
+      patient_name: 'Ünal^Ayşe',
+      mrn: 'MMK0001',
+      acc: 'ACC0001',
+      applied_rule: 'blur_rule',
+    });
     expect(task.process.settings).toEqual({ radius: 2, mode: 'fast' });
     expect(task.study).toEqual({});
   });
@@ -114,7 +138,13 @@ print(json.dumps({'settings': task['process']['settings'], 'n': len(ds), 'shape'
   'tags_series': sorted(set(t['SeriesInstanceUID'] for t in tags))}))`,
       [dir],
     );
-    expect(JSON.parse(out)).toEqual({ settings: { radius: 2, mode: 'fast' }, n: 6, shape: [32, 32], prefix_ok: true, tags_series: [ct.seriesInstanceUid] });
+    expect(JSON.parse(out)).toEqual({
+      settings: { radius: 2, mode: 'fast' },
+      n: 6,
+      shape: [32, 32],
+      prefix_ok: true,
+      tags_series: [ct.seriesInstanceUid],
+    });
   });
 });
 
@@ -147,35 +177,61 @@ describe('writeInputFolder refuses', () => {
   const mr = createSyntheticSeries({ modality: 'MR', now: NOW, slices: 2, rows: 8, seed: 'errors' });
 
   it('two series at series level', async () => {
-    await expectModuleError(writeInputFolder({ ...base(freshDir()), level: 'series', series: [ct, mr] }), 'input-series-count', /exactly one series, but 2 were given/);
+    await expectModuleError(
+      writeInputFolder({ ...base(freshDir()), level: 'series', series: [ct, mr] }),
+      'input-series-count',
+      /exactly one series, but 2 were given/,
+    );
   });
 
   it('one source that mixes two series at series level', async () => {
     const mixed = [ct.slice(0), mr.slice(0)];
-    await expectModuleError(writeInputFolder({ ...base(freshDir()), level: 'series', series: [mixed] }), 'input-series-count', /holds only/);
+    await expectModuleError(
+      writeInputFolder({ ...base(freshDir()), level: 'series', series: [mixed] }),
+      'input-series-count',
+      /holds only/,
+    );
   });
 
   it('series of two studies at study level', async () => {
     const other = createSyntheticSeries({ modality: 'MR', now: NOW, slices: 1, rows: 8, seed: 'another-study' });
-    await expectModuleError(writeInputFolder({ ...base(freshDir()), level: 'study', series: [ct, other] }), 'input-mixed-studies', /2 studies/);
+    await expectModuleError(
+      writeInputFolder({ ...base(freshDir()), level: 'study', series: [ct, other] }),
+      'input-mixed-studies',
+      /2 studies/,
+    );
   });
 
   it('no files at all', async () => {
-    await expectModuleError(writeInputFolder({ ...base(freshDir()), level: 'study', series: [] }), 'input-no-dicom', /no DICOM files/);
+    await expectModuleError(
+      writeInputFolder({ ...base(freshDir()), level: 'study', series: [] }),
+      'input-no-dicom',
+      /no DICOM files/,
+    );
   });
 
   it('the same instance twice', async () => {
-    await expectModuleError(writeInputFolder({ ...base(freshDir()), level: 'series', series: [[ct.slice(0), ct.slice(0)]] }), 'input-duplicate-instance', /appears twice/);
+    await expectModuleError(
+      writeInputFolder({ ...base(freshDir()), level: 'series', series: [[ct.slice(0), ct.slice(0)]] }),
+      'input-duplicate-instance',
+      /appears twice/,
+    );
   });
 
   it('a folder that is not empty', async () => {
     const dir = freshDir();
     await mkdir(dir);
     await writeFile(path.join(dir, 'old.txt'), 'x');
-    await expectModuleError(writeInputFolder({ ...base(dir), level: 'series', series: [ct] }), 'input-not-empty', /not empty \(1 entries, e.g. old.txt\)/);
+    await expectModuleError(
+      writeInputFolder({ ...base(dir), level: 'series', series: [ct] }),
+      'input-not-empty',
+      /not empty \(1 entries, e.g. old.txt\)/,
+    );
   });
 
   it('an unknown extra tag', async () => {
-    await expect(writeInputFolder({ ...base(freshDir()), level: 'series', series: [ct], extraTags: ['NoSuchTag'] })).rejects.toThrow('unknown DICOM tag "NoSuchTag"');
+    await expect(
+      writeInputFolder({ ...base(freshDir()), level: 'series', series: [ct], extraTags: ['NoSuchTag'] }),
+    ).rejects.toThrow('unknown DICOM tag "NoSuchTag"');
   });
 });

@@ -31,33 +31,65 @@ async function damaged(name: string, damage: (dir: string, dcm: string[]) => Pro
 
 describe('readInputFolder finds what mercure or a module would trip over', () => {
   it.each<[string, (dir: string, dcm: string[]) => Promise<void>, { file: RegExp | string; message: RegExp }]>([
-    ['lst01 a DICOM file in a subfolder', async (dir, dcm) => {
-      await mkdir(path.join(dir, 'series'));
-      await rename(path.join(dir, dcm[0] ?? ''), path.join(dir, 'series', 'x.dcm'));
-      await unlink(path.join(dir, (dcm[0] ?? '').replace(/\.dcm$/, '.tags')));
-    }, { file: 'series/', message: /is a folder/ }],
-    ['lst02 a file not named after its series', async (dir, dcm) => {
-      await rename(path.join(dir, dcm[0] ?? ''), path.join(dir, 'slice1.dcm'));
-      await rename(path.join(dir, (dcm[0] ?? '').replace(/\.dcm$/, '.tags')), path.join(dir, 'slice1.tags'));
-    }, { file: 'slice1.dcm', message: /should start with its SeriesInstanceUID/ }],
-    ['lst03 a missing sidecar', async (dir, dcm) => {
-      await unlink(path.join(dir, (dcm[1] ?? '').replace(/\.dcm$/, '.tags')));
-    }, { file: /\.dcm$/, message: /has no sidecar .*\.tags/ }],
-    ['lst04 a broken sidecar', async (dir, dcm) => {
-      await writeFile(path.join(dir, (dcm[2] ?? '').replace(/\.dcm$/, '.tags')), '{"Modality": 5}');
-    }, { file: /\.tags$/, message: /"Modality" is a number/ }],
-    ['lst05 no task.json', async (dir) => {
-      await unlink(path.join(dir, 'task.json'));
-    }, { file: 'task.json', message: /is missing/ }],
-    ['lst06 task.json not JSON', async (dir) => {
-      await writeFile(path.join(dir, 'task.json'), '{"info": ');
-    }, { file: 'task.json', message: /is not valid JSON/ }],
-    ['lst07 task.json an array', async (dir) => {
-      await writeFile(path.join(dir, 'task.json'), '[]');
-    }, { file: 'task.json', message: /is not a JSON object/ }],
-    ['lst08 a .dcm that is not DICOM', async (dir) => {
-      await writeFile(path.join(dir, 'notes.dcm'), 'hello');
-    }, { file: 'notes.dcm', message: /is not readable DICOM: not a DICOM Part 10 file/ }],
+    [
+      'lst01 a DICOM file in a subfolder',
+      async (dir, dcm) => {
+        await mkdir(path.join(dir, 'series'));
+        await rename(path.join(dir, dcm[0] ?? ''), path.join(dir, 'series', 'x.dcm'));
+        await unlink(path.join(dir, (dcm[0] ?? '').replace(/\.dcm$/, '.tags')));
+      },
+      { file: 'series/', message: /is a folder/ },
+    ],
+    [
+      'lst02 a file not named after its series',
+      async (dir, dcm) => {
+        await rename(path.join(dir, dcm[0] ?? ''), path.join(dir, 'slice1.dcm'));
+        await rename(path.join(dir, (dcm[0] ?? '').replace(/\.dcm$/, '.tags')), path.join(dir, 'slice1.tags'));
+      },
+      { file: 'slice1.dcm', message: /should start with its SeriesInstanceUID/ },
+    ],
+    [
+      'lst03 a missing sidecar',
+      async (dir, dcm) => {
+        await unlink(path.join(dir, (dcm[1] ?? '').replace(/\.dcm$/, '.tags')));
+      },
+      { file: /\.dcm$/, message: /has no sidecar .*\.tags/ },
+    ],
+    [
+      'lst04 a broken sidecar',
+      async (dir, dcm) => {
+        await writeFile(path.join(dir, (dcm[2] ?? '').replace(/\.dcm$/, '.tags')), '{"Modality": 5}');
+      },
+      { file: /\.tags$/, message: /"Modality" is a number/ },
+    ],
+    [
+      'lst05 no task.json',
+      async (dir) => {
+        await unlink(path.join(dir, 'task.json'));
+      },
+      { file: 'task.json', message: /is missing/ },
+    ],
+    [
+      'lst06 task.json not JSON',
+      async (dir) => {
+        await writeFile(path.join(dir, 'task.json'), '{"info": ');
+      },
+      { file: 'task.json', message: /is not valid JSON/ },
+    ],
+    [
+      'lst07 task.json an array',
+      async (dir) => {
+        await writeFile(path.join(dir, 'task.json'), '[]');
+      },
+      { file: 'task.json', message: /is not a JSON object/ },
+    ],
+    [
+      'lst08 a .dcm that is not DICOM',
+      async (dir) => {
+        await writeFile(path.join(dir, 'notes.dcm'), 'hello');
+      },
+      { file: 'notes.dcm', message: /is not readable DICOM: not a DICOM Part 10 file/ },
+    ],
   ])('%s', async (name, damage, expected) => {
     const listing = await readInputFolder(await damaged(name.slice(0, 5), damage));
     expect(listing.problems).toHaveLength(1);

@@ -47,7 +47,7 @@ const ROWS: [string, unknown, string][] = [
     { zeta: [1, { b: 2, a: 'ü' }], alpha: {}, mid: [[], [[]]], 'k"ey': 'v' },
     "{'zeta': [1, {'b': 2, 'a': '\\u00fc'}], 'alpha': {}, 'mid': [[], [[]]], 'k\"ey': 'v'}",
   ],
-  ['col05 non-ASCII key', { 'Größe': 1 }, "{'Gr\\u00f6\\u00dfe': 1}"],
+  ['col05 non-ASCII key', { Größe: 1 }, "{'Gr\\u00f6\\u00dfe': 1}"],
 ];
 
 function pythonDumps(literals: readonly string[]): string[] {

@@ -17,7 +17,14 @@ describe('createSyntheticSeries parsed back with dcmjs', () => {
     expect(files).toHaveLength(8);
     for (const [i, f] of files.entries()) {
       expect(f.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
-      expect(f.dataset).toMatchObject({ Rows: 32, Columns: 48, BitsAllocated: 16, PixelRepresentation: 1, InstanceNumber: i + 1, Modality: 'CT' });
+      expect(f.dataset).toMatchObject({
+        Rows: 32,
+        Columns: 48,
+        BitsAllocated: 16,
+        PixelRepresentation: 1,
+        InstanceNumber: i + 1,
+        Modality: 'CT',
+      });
       expect((f.dataset['PixelData'] as ArrayBuffer[])[0]?.byteLength).toBe(32 * 48 * 2);
       expect(f.meta['MediaStorageSOPInstanceUID']).toBe(f.dataset['SOPInstanceUID']);
       expect(f.meta['MediaStorageSOPClassUID']).toBe(SOP_CLASS.CT);
@@ -113,13 +120,28 @@ print(json.dumps({
   });
 
   it('reads a CT volume as int16 in HU, in InstanceNumber order, with a sphere in the middle slices', async () => {
-    const ct = createSyntheticSeries({ modality: 'CT', now: NOW, slices: 12, rows: 40, columns: 56, seed: 'py', patientName: 'Müller^Jörg' });
+    const ct = createSyntheticSeries({
+      modality: 'CT',
+      now: NOW,
+      slices: 12,
+      rows: 40,
+      columns: 56,
+      seed: 'py',
+      patientName: 'Müller^Jörg',
+    });
     const folder = path.join(dir, 'ct');
     await mkdir(folder);
     // Written in reverse so that order can only come from the tags.
     for (let i = ct.slices - 1; i >= 0; i--) await writeFile(path.join(folder, `f${ct.slices - i}.dcm`), ct.slice(i));
     const summary = pydicomSummary(folder);
-    expect(summary).toMatchObject({ slices: 12, shape: [12, 40, 56], dtype: 'int16', modality: 'CT', patient: 'Müller^Jörg', series: [ct.seriesInstanceUid] });
+    expect(summary).toMatchObject({
+      slices: 12,
+      shape: [12, 40, 56],
+      dtype: 'int16',
+      modality: 'CT',
+      patient: 'Müller^Jörg',
+      series: [ct.seriesInstanceUid],
+    });
     expect(summary['instances']).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const z = summary['z'] as number[];
     expect(z.every((v, i) => i === 0 || v > (z[i - 1] as number))).toBe(true);
@@ -142,7 +164,8 @@ describe('speed', () => {
   it('makes 200 slices of 512x512 in well under 10 seconds', () => {
     const start = performance.now();
     let bytes = 0;
-    for (const slice of createSyntheticSeries({ modality: 'CT', now: NOW, slices: 200, rows: 512 })) bytes += slice.byteLength;
+    for (const slice of createSyntheticSeries({ modality: 'CT', now: NOW, slices: 200, rows: 512 }))
+      bytes += slice.byteLength;
     expect(bytes).toBeGreaterThan(200 * 512 * 512 * 2);
     expect(performance.now() - start).toBeLessThan(10_000);
   });

@@ -1,17 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { buildTags, escapeTagValue, parseTagsFile, sanitizeTagValue, serializeTags } from '../../src/mercure/tags-file.js';
+import {
+  buildTags,
+  escapeTagValue,
+  parseTagsFile,
+  sanitizeTagValue,
+  serializeTags,
+} from '../../src/mercure/tags-file.js';
 import { runPython } from './python.js';
 
 /** The key order of shared/mercure-contract.md, copied as written there. */
 const CONTRACT_ORDER = [
-  'SpecificCharacterSet', 'SeriesInstanceUID', 'SOPInstanceUID', 'SenderAddress', 'SenderAET', 'ReceiverAET',
-  'Modality', 'BodyPartExamined', 'ProtocolName', 'RetrieveAETitle', 'StationAETitle', 'Manufacturer',
-  'ManufacturerModelName', 'StudyDescription', 'CodeValue', 'CodeMeaning', 'SeriesDescription', 'PatientName',
-  'PatientID', 'PatientBirthDate', 'PatientSex', 'AccessionNumber', 'ReferringPhysicianName', 'StudyID',
-  'SeriesNumber', 'StudyInstanceUID', 'SeriesDate', 'SeriesTime', 'AcquisitionDate', 'AcquisitionTime',
-  'SequenceName', 'ScanningSequence', 'SequenceVariant', 'MagneticFieldStrength', 'StationName',
-  'DeviceSerialNumber', 'DeviceUID', 'SoftwareVersions', 'ContrastBolusAgent', 'ImageComments',
-  'SliceThickness', 'InstanceNumber', 'AcquisitionNumber', 'InstitutionName', 'AcquisitionType', 'ImageType',
+  'SpecificCharacterSet',
+  'SeriesInstanceUID',
+  'SOPInstanceUID',
+  'SenderAddress',
+  'SenderAET',
+  'ReceiverAET',
+  'Modality',
+  'BodyPartExamined',
+  'ProtocolName',
+  'RetrieveAETitle',
+  'StationAETitle',
+  'Manufacturer',
+  'ManufacturerModelName',
+  'StudyDescription',
+  'CodeValue',
+  'CodeMeaning',
+  'SeriesDescription',
+  'PatientName',
+  'PatientID',
+  'PatientBirthDate',
+  'PatientSex',
+  'AccessionNumber',
+  'ReferringPhysicianName',
+  'StudyID',
+  'SeriesNumber',
+  'StudyInstanceUID',
+  'SeriesDate',
+  'SeriesTime',
+  'AcquisitionDate',
+  'AcquisitionTime',
+  'SequenceName',
+  'ScanningSequence',
+  'SequenceVariant',
+  'MagneticFieldStrength',
+  'StationName',
+  'DeviceSerialNumber',
+  'DeviceUID',
+  'SoftwareVersions',
+  'ContrastBolusAgent',
+  'ImageComments',
+  'SliceThickness',
+  'InstanceNumber',
+  'AcquisitionNumber',
+  'InstitutionName',
+  'AcquisitionType',
+  'ImageType',
   'MediaStorageSOPClassUID',
 ];
 
@@ -19,9 +63,20 @@ const PEER = { senderAddress: '10.0.0.7', senderAet: 'CT01', receiverAet: 'MERCU
 
 describe('buildTags', () => {
   it('writes every key of the contract in its order, missing tags as "", Filename last', () => {
-    const tags = buildTags({ values: { Modality: 'CT', SeriesInstanceUID: '1.2.3' }, filename: 'CT.X.1.2.3.4', ...PEER });
+    const tags = buildTags({
+      values: { Modality: 'CT', SeriesInstanceUID: '1.2.3' },
+      filename: 'CT.X.1.2.3.4',
+      ...PEER,
+    });
     expect(Object.keys(tags)).toEqual([...CONTRACT_ORDER, 'Filename']);
-    expect(tags).toMatchObject({ Modality: 'CT', SeriesInstanceUID: '1.2.3', PatientName: '', SenderAddress: '10.0.0.7', SenderAET: 'CT01', Filename: 'CT.X.1.2.3.4' });
+    expect(tags).toMatchObject({
+      Modality: 'CT',
+      SeriesInstanceUID: '1.2.3',
+      PatientName: '',
+      SenderAddress: '10.0.0.7',
+      SenderAET: 'CT01',
+      Filename: 'CT.X.1.2.3.4',
+    });
     expect(Object.values(tags).every((v) => typeof v === 'string')).toBe(true);
   });
 

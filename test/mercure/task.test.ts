@@ -42,13 +42,44 @@ describe('buildTask', () => {
     const task = buildTask(STUDY);
     expect(Object.keys(task)).toEqual(['info', 'id', 'dispatch', 'process', 'study', 'nomad_info']);
     expect(Object.keys(task.info)).toEqual([
-      'action', 'uid', 'uid_type', 'triggered_rules', 'applied_rule', 'patient_name', 'mrn', 'acc', 'sender_address',
-      'mercure_version', 'mercure_appliance', 'mercure_server', 'device_serial_number', 'fail_stage', 'sender_aet', 'receiver_aet',
+      'action',
+      'uid',
+      'uid_type',
+      'triggered_rules',
+      'applied_rule',
+      'patient_name',
+      'mrn',
+      'acc',
+      'sender_address',
+      'mercure_version',
+      'mercure_appliance',
+      'mercure_server',
+      'device_serial_number',
+      'fail_stage',
+      'sender_aet',
+      'receiver_aet',
     ]);
-    expect(Object.keys(task.process)).toEqual(['module_name', 'module_config', 'settings', 'retain_input_images', 'output']);
+    expect(Object.keys(task.process)).toEqual([
+      'module_name',
+      'module_config',
+      'settings',
+      'retain_input_images',
+      'output',
+    ]);
     expect(Object.keys(task.process.module_config)).toEqual([
-      'docker_tag', 'additional_volumes', 'environment', 'docker_arguments', 'settings', 'contact', 'comment', 'constraints',
-      'resources', 'requires_root', 'requires_persistence', 'persistence_folder_name', 'network_enabled',
+      'docker_tag',
+      'additional_volumes',
+      'environment',
+      'docker_arguments',
+      'settings',
+      'contact',
+      'comment',
+      'constraints',
+      'resources',
+      'requires_root',
+      'requires_persistence',
+      'persistence_folder_name',
+      'network_enabled',
     ]);
   });
 
@@ -74,16 +105,36 @@ describe('buildTask', () => {
   });
 
   it('lets the rule settings override the module defaults, and keeps module fields given', () => {
-    const task = buildTask({ ...SERIES, settings: { sigma: 2 }, module: { requires_root: true, network_enabled: true, comment: 'x' } });
+    const task = buildTask({
+      ...SERIES,
+      settings: { sigma: 2 },
+      module: { requires_root: true, network_enabled: true, comment: 'x' },
+    });
     expect(task.process.settings).toEqual({ sigma: 2 });
     expect(task.process.module_config.settings).toEqual({ sigma: 7 });
-    expect(task.process.module_config).toMatchObject({ requires_root: true, network_enabled: true, comment: 'x', requires_persistence: false });
+    expect(task.process.module_config).toMatchObject({
+      requires_root: true,
+      network_enabled: true,
+      comment: 'x',
+      requires_persistence: false,
+    });
   });
 
   it('defaults every Module field as mercure does', () => {
     expect(buildModule('a/b:1')).toEqual({
-      docker_tag: 'a/b:1', additional_volumes: '', environment: '', docker_arguments: '', settings: {}, contact: '', comment: '',
-      constraints: '', resources: '', requires_root: false, requires_persistence: false, persistence_folder_name: '', network_enabled: false,
+      docker_tag: 'a/b:1',
+      additional_volumes: '',
+      environment: '',
+      docker_arguments: '',
+      settings: {},
+      contact: '',
+      comment: '',
+      constraints: '',
+      resources: '',
+      requires_root: false,
+      requires_persistence: false,
+      persistence_folder_name: '',
+      network_enabled: false,
     });
   });
 });
@@ -91,11 +142,18 @@ describe('buildTask', () => {
 describe('serializeTask', () => {
   it.each([
     ['series', SERIES],
-    ['study with non-ASCII', { ...STUDY, patientName: 'Müller^Jörg', settings: { ratio: 0.5, tiny: 1e-7, name: '日本', list: [1, 'a'] } }],
+    [
+      'study with non-ASCII',
+      { ...STUDY, patientName: 'Müller^Jörg', settings: { ratio: 0.5, tiny: 1e-7, name: '日本', list: [1, 'a'] } },
+    ],
   ])('writes what Python json.dump writes for the same object (%s)', (_name, options) => {
     const task = buildTask(options);
     // Python reads our object (JSON keeps key order) and dumps it the way mercure does.
-    const python = runPython('import json, sys; obj = json.load(sys.stdin); sys.stdout.write(json.dumps(obj))', [], JSON.stringify(task));
+    const python = runPython(
+      'import json, sys; obj = json.load(sys.stdin); sys.stdout.write(json.dumps(obj))',
+      [],
+      JSON.stringify(task),
+    );
     expect(serializeTask(task)).toBe(python);
   });
 

@@ -21,7 +21,15 @@ afterAll(async () => {
 });
 
 function releaseExample(image: string, version: string, extra: Partial<Parameters<typeof release>[0]> = {}) {
-  return release({ dir: EXAMPLE_MODULE, image, version, buildArgs: baseArgs('python'), validationDir, timeoutSeconds: 120, ...extra });
+  return release({
+    dir: EXAMPLE_MODULE,
+    image,
+    version,
+    buildArgs: baseArgs('python'),
+    validationDir,
+    timeoutSeconds: 120,
+    ...extra,
+  });
 }
 
 async function tagDigests(image: string, tags: string[]): Promise<Record<string, string | undefined>> {
@@ -53,7 +61,9 @@ describe('release: build -> validate -> publish with forward-only floating tags'
       expect(now[version]).toBe(digest[version]);
       for (const tag of floating) {
         const expected = where[tag];
-        expect(now[tag], `after ${version}: ${tag} should point at ${expected ?? 'nothing'}`).toBe(expected ? digest[expected] : undefined);
+        expect(now[tag], `after ${version}: ${tag} should point at ${expected ?? 'nothing'}`).toBe(
+          expected ? digest[expected] : undefined,
+        );
       }
     }
     // All five releases are different images: the version label differs.
@@ -77,8 +87,16 @@ describe('release: build -> validate -> publish with forward-only floating tags'
     const built = await releaseExample(image, '0.1.0', { dryRun: true });
     const fresh = await mkdtemp(path.join(os.tmpdir(), 'mmk-state-empty-'));
     try {
-      await expect(publish({ image, version: '0.1.0', source: built.build.imageId, validationDir: fresh })).rejects.toMatchObject({ code: 'not-validated' });
-      const forced = await publish({ image, version: '0.1.0', source: built.build.imageId, validationDir: fresh, skipValidate: true });
+      await expect(
+        publish({ image, version: '0.1.0', source: built.build.imageId, validationDir: fresh }),
+      ).rejects.toMatchObject({ code: 'not-validated' });
+      const forced = await publish({
+        image,
+        version: '0.1.0',
+        source: built.build.imageId,
+        validationDir: fresh,
+        skipValidate: true,
+      });
       expect(forced.skipValidate).toBe(true);
       expect(forced.tags.map((t) => t.tag)).toEqual(['0.1.0', '0.1', 'latest']);
     } finally {
@@ -99,23 +117,40 @@ describe('release: build -> validate -> publish with forward-only floating tags'
     const ok = await releaseExample(image, '1.0.0', { credentials });
     expect(ok.publish?.tags.map((t) => t.tag)).toEqual(['1.0.0', '1.0', '1', 'latest']);
     const wrong = { username: credentials.username, password: `${credentials.password}-wrong` };
-    const error = await publish({ image, version: '1.0.0', source: ok.build.imageId, validationDir, credentials: wrong }).catch((e: unknown) => e);
+    const error = await publish({
+      image,
+      version: '1.0.0',
+      source: ok.build.imageId,
+      validationDir,
+      credentials: wrong,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'registry-auth' });
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(wrong.password);
   });
 
   it('a push cut off by the registry going away moves no floating tag', async () => {
     let armed = false;
-    const proxy = await startCuttableProxy(registryHost, (chunk) => armed && /^(PATCH|PUT) \/v2\/[^ ]+\/blobs\/uploads\//.test(chunk.toString('latin1', 0, 200)));
+    const proxy = await startCuttableProxy(
+      registryHost,
+      (chunk) => armed && /^(PATCH|PUT) \/v2\/[^ ]+\/blobs\/uploads\//.test(chunk.toString('latin1', 0, 200)),
+    );
     try {
       const image = `${proxy.host}/e2e/cut`;
       const first = await releaseExample(image, '1.0.0');
       expect(first.ok).toBe(true);
       armed = true;
-      const second = releaseExample(image, '1.1.0', { labels: { 'org.opencontainers.image.description': 'a new layer' } });
+      const second = releaseExample(image, '1.1.0', {
+        labels: { 'org.opencontainers.image.description': 'a new layer' },
+      });
       await expect(second).rejects.toMatchObject({ kind: 'environment' });
       const after = await tagDigests(`${registryHost}/e2e/cut`, ['1.0.0', '1.1.0', '1', '1.1', 'latest']);
-      expect(after).toEqual({ '1.0.0': first.publish?.digest, '1.1.0': undefined, '1': first.publish?.digest, '1.1': undefined, latest: first.publish?.digest });
+      expect(after).toEqual({
+        '1.0.0': first.publish?.digest,
+        '1.1.0': undefined,
+        '1': first.publish?.digest,
+        '1.1': undefined,
+        latest: first.publish?.digest,
+      });
     } finally {
       await proxy.close();
     }

@@ -39,17 +39,29 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-const publishTo = (name: string, repository: Parameters<typeof publish>[0]['repository'], extra: Partial<Parameters<typeof publish>[0]> = {}) =>
+const publishTo = (
+  name: string,
+  repository: Parameters<typeof publish>[0]['repository'],
+  extra: Partial<Parameters<typeof publish>[0]> = {},
+) =>
   publish({
-    image: `${proxy.host}/acme/${name}`, version: '1.0.0', source: imageId, skipValidate: true, validationDir: stateDir,
-    credentials: login, repository: { hubUrl: hub.url, ...repository }, ...extra,
+    image: `${proxy.host}/acme/${name}`,
+    version: '1.0.0',
+    source: imageId,
+    skipValidate: true,
+    validationDir: stateDir,
+    credentials: login,
+    repository: { hubUrl: hub.url, ...repository },
+    ...extra,
   });
 
 describe('repository visibility on Docker Hub', () => {
   it('creates a private repository BEFORE the first push', async () => {
     const result = await publishTo('private-blur', { visibility: 'private' });
     expect(result.repository).toMatchObject({ managed: 'docker-hub', visibility: 'private', created: true });
-    const create = hub.state.requests.findIndex((r) => r.method === 'POST' && r.path === '/v2/namespaces/acme/repositories');
+    const create = hub.state.requests.findIndex(
+      (r) => r.method === 'POST' && r.path === '/v2/namespaces/acme/repositories',
+    );
     expect(create).toBeGreaterThanOrEqual(0);
     expect(hub.state.requests[create]?.body).toMatchObject({ name: 'private-blur', is_private: true });
     expect(hubRequestsAtFirstUpload[0]).toBeGreaterThan(create);
@@ -89,10 +101,17 @@ describe('visibility on other registries', () => {
   it('is said to be the registry’s business, not pretended', async () => {
     const logger = new MemoryLogger();
     const result = await publish({
-      image: `${registryHost}/acme/elsewhere`, version: '1.0.0', source: imageId, skipValidate: true, validationDir: stateDir,
-      repository: { visibility: 'private' }, logger,
+      image: `${registryHost}/acme/elsewhere`,
+      version: '1.0.0',
+      source: imageId,
+      skipValidate: true,
+      validationDir: stateDir,
+      repository: { visibility: 'private' },
+      logger,
     });
     expect(result.repository?.managed).toBe('registry');
-    expect(logger.lines.some((l) => l.level === 'warn' && /visibility is 127\.0\.0\.1:\d+'s business/.test(l.message))).toBe(true);
+    expect(
+      logger.lines.some((l) => l.level === 'warn' && /visibility is 127\.0\.0\.1:\d+'s business/.test(l.message)),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,12 @@ afterAll(async () => {
 
 describe('validate the working example module', () => {
   it('builds it, runs it as mercure does, passes, and records the image ID', async () => {
-    const report = await validate({ dir: EXAMPLE_MODULE, buildArgs: baseArgs('python'), settings: { radius: 2 }, recordTo: stateDir });
+    const report = await validate({
+      dir: EXAMPLE_MODULE,
+      buildArgs: baseArgs('python'),
+      settings: { radius: 2 },
+      recordTo: stateDir,
+    });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.smoke?.exitCode).toBe(0);
@@ -31,7 +36,12 @@ describe('validate the working example module', () => {
   });
 
   it('passes at study level with several series', async () => {
-    const report = await validate({ dir: EXAMPLE_MODULE, buildArgs: baseArgs('python'), level: 'study', recordTo: false });
+    const report = await validate({
+      dir: EXAMPLE_MODULE,
+      buildArgs: baseArgs('python'),
+      level: 'study',
+      recordTo: false,
+    });
     expect(report.ok).toBe(true);
     const series = new Set(report.smoke?.outputs.map((o) => o.seriesInstanceUid));
     expect(series.size).toBeGreaterThanOrEqual(2);
@@ -76,7 +86,11 @@ describe('broken modules', () => {
   });
 
   it('shows the log tail of a failing module', async () => {
-    const report = await validate({ dir: path.join(FIXTURE_MODULES, 'smoke-exit-nonzero'), buildArgs: baseArgs('busybox'), recordTo: false });
+    const report = await validate({
+      dir: path.join(FIXTURE_MODULES, 'smoke-exit-nonzero'),
+      buildArgs: baseArgs('busybox'),
+      recordTo: false,
+    });
     expect(report.smoke?.exitCode).toBe(3);
     expect(report.smoke?.logTail.join('\n')).toContain('ValueError: no series of the expected kind');
   });
@@ -84,7 +98,11 @@ describe('broken modules', () => {
 
 describe('MONAI application packages', () => {
   it('runs the manifest command as root, as mercure does when its probe finds /etc/monai/app.json', async () => {
-    const report = await validate({ dir: path.join(FIXTURE_MODULES, 'monai-package'), buildArgs: baseArgs('busybox'), recordTo: false });
+    const report = await validate({
+      dir: path.join(FIXTURE_MODULES, 'monai-package'),
+      buildArgs: baseArgs('busybox'),
+      recordTo: false,
+    });
     expect(report.smoke?.monaiPackage).toBe(true);
     expect(report.ok).toBe(true);
     expect(report.smoke?.logTail.join('\n')).toContain('monai app: copied 12 files');

@@ -7,7 +7,10 @@ import { MediaType } from '../../src/registry/manifest.js';
 
 type Sent = { url: string; authorization: string | undefined };
 
-function scripted(answer: (url: URL, authorization: string | undefined) => Response): { fetch: typeof fetch; sent: Sent[] } {
+function scripted(answer: (url: URL, authorization: string | undefined) => Response): {
+  fetch: typeof fetch;
+  sent: Sent[];
+} {
   const sent: Sent[] = [];
   const scriptedFetch: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
@@ -33,7 +36,10 @@ describe('Docker Hub', () => {
     const manifest = await hub.getManifest('library/blur', '1.0');
     expect(manifest.bytes.toString()).toBe(MANIFEST);
     expect(sent).toEqual([
-      { url: 'https://auth.docker.io/token?scope=repository%3Alibrary%2Fblur%3Apull&service=registry.docker.io', authorization: undefined },
+      {
+        url: 'https://auth.docker.io/token?scope=repository%3Alibrary%2Fblur%3Apull&service=registry.docker.io',
+        authorization: undefined,
+      },
       { url: 'https://registry-1.docker.io/v2/library/blur/manifests/1.0', authorization: 'Bearer anon-token' },
     ]);
   });
@@ -44,7 +50,11 @@ describe('Docker Hub', () => {
         ? Response.json({ access_token: 'user-token', expires_in: 300 })
         : new Response('', { status: 200, headers: { 'docker-content-digest': `sha256:${'0'.repeat(64)}` } }),
     );
-    const hub = new RegistryClient({ registry: 'docker.io', credentials: { username: 'acme', password: 'pat-secret' }, fetch });
+    const hub = new RegistryClient({
+      registry: 'docker.io',
+      credentials: { username: 'acme', password: 'pat-secret' },
+      fetch,
+    });
     await hub.headManifest('acme/blur', 'latest');
     expect(sent[0]?.url).toContain('account=acme');
     expect(sent[0]?.authorization).toBe(`Basic ${Buffer.from('acme:pat-secret').toString('base64')}`);
@@ -55,9 +65,17 @@ describe('Docker Hub', () => {
 describe('a token realm that is not https', () => {
   test('credentials are not sent to it', async () => {
     const { fetch, sent } = scripted(
-      () => new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example/token",service="x"' } }),
+      () =>
+        new Response('', {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer realm="http://auth.example/token",service="x"' },
+        }),
     );
-    const client = new RegistryClient({ registry: 'registry.example', credentials: { username: 'u', password: 'p' }, fetch });
+    const client = new RegistryClient({
+      registry: 'registry.example',
+      credentials: { username: 'u', password: 'p' },
+      fetch,
+    });
     await expect(client.listTags('acme/blur')).rejects.toMatchObject({
       code: 'registry-auth',
       message: 'registry registry.example asks for credentials at http://auth.example/token, which is not https',
@@ -68,10 +86,26 @@ describe('a token realm that is not https', () => {
 
 describe('mergeScopes', () => {
   test.each([
-    ['ms01 the order a registry announces is ours', ['repository:a/b:pull,push', 'repository:a/b:push,pull'], ['repository:a/b:pull,push']],
-    ['ms02 actions of one repository are joined', ['repository:a/b:pull', 'repository:a/b:push'], ['repository:a/b:pull,push']],
-    ['ms03 other repositories stay apart', ['repository:a/b:pull,push', 'repository:a/c:pull'], ['repository:a/b:pull,push', 'repository:a/c:pull']],
-    ['ms04 other actions after pull and push', ['repository:a/b:delete', 'repository:a/b:pull'], ['repository:a/b:pull,delete']],
+    [
+      'ms01 the order a registry announces is ours',
+      ['repository:a/b:pull,push', 'repository:a/b:push,pull'],
+      ['repository:a/b:pull,push'],
+    ],
+    [
+      'ms02 actions of one repository are joined',
+      ['repository:a/b:pull', 'repository:a/b:push'],
+      ['repository:a/b:pull,push'],
+    ],
+    [
+      'ms03 other repositories stay apart',
+      ['repository:a/b:pull,push', 'repository:a/c:pull'],
+      ['repository:a/b:pull,push', 'repository:a/c:pull'],
+    ],
+    [
+      'ms04 other actions after pull and push',
+      ['repository:a/b:delete', 'repository:a/b:pull'],
+      ['repository:a/b:pull,delete'],
+    ],
     ['ms05 a scope of another shape is kept as it is', ['registry:catalog:*', 'odd'], ['registry:catalog:*', 'odd']],
   ])('%s', (_name, scopes, expected) => {
     expect(mergeScopes(scopes)).toEqual(expected);

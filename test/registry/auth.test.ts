@@ -59,7 +59,11 @@ describe('a registry behind htpasswd (HTTP Basic)', () => {
 
   test('a wrong password is registry-auth, and the password is nowhere in the error or the log', async () => {
     const logger = new MemoryLogger();
-    const client = new RegistryClient({ registry: registry.host, credentials: { username, password: wrongPassword }, logger });
+    const client = new RegistryClient({
+      registry: registry.host,
+      credentials: { username, password: wrongPassword },
+      logger,
+    });
     const error = await failure(client.listTags('acme/private'));
     expect(error.code).toBe('registry-auth');
     expect(error.kind).toBe('environment');
@@ -73,7 +77,11 @@ describe('a registry behind htpasswd (HTTP Basic)', () => {
 
   test('a push with a wrong password fails the same way', async () => {
     const logger = new MemoryLogger();
-    const client = new RegistryClient({ registry: registry.host, credentials: { username, password: wrongPassword }, logger });
+    const client = new RegistryClient({
+      registry: registry.host,
+      credentials: { username, password: wrongPassword },
+      logger,
+    });
     const error = await failure(pushImage(client, 'acme/private', tinyImage({ note: 'never' }), 'x'));
     expect(error.code).toBe('registry-auth');
     expectNoSecret(error, logger, wrongPassword);
@@ -99,7 +107,11 @@ describe('a registry behind a token service (Bearer, like Docker Hub)', () => {
   });
 
   test('correct credentials fetch a token per scope and reuse it until it nearly expires', async () => {
-    const client = new RegistryClient({ registry: service.registry.host, credentials: { username, password }, now: () => now });
+    const client = new RegistryClient({
+      registry: service.registry.host,
+      credentials: { username, password },
+      now: () => now,
+    });
     await pushImage(client, 'acme/hub', image, '1.0.0');
     // Two scopes, two tokens: HEAD blob (pull) learns the challenge, the upload needs pull,push.
     expect(service.requests).toEqual([
@@ -121,12 +133,18 @@ describe('a registry behind a token service (Bearer, like Docker Hub)', () => {
   test('a mount asks for pull on the source repository as well', async () => {
     const client = new RegistryClient({ registry: service.registry.host, credentials: { username, password } });
     expect(await client.mountBlob('acme/hub-copy', image.layer.descriptor.digest, 'acme/hub')).toBe('mounted');
-    expect(service.requests.at(-1)?.scopes).toEqual(expect.arrayContaining(['repository:acme/hub-copy:pull,push', 'repository:acme/hub:pull']));
+    expect(service.requests.at(-1)?.scopes).toEqual(
+      expect.arrayContaining(['repository:acme/hub-copy:pull,push', 'repository:acme/hub:pull']),
+    );
   });
 
   test('a wrong password is refused by the token service: registry-auth, no password anywhere', async () => {
     const logger = new MemoryLogger();
-    const client = new RegistryClient({ registry: service.registry.host, credentials: { username, password: wrongPassword }, logger });
+    const client = new RegistryClient({
+      registry: service.registry.host,
+      credentials: { username, password: wrongPassword },
+      logger,
+    });
     const error = await failure(client.getManifest('acme/hub', '1.0.0'));
     expect(error.code).toBe('registry-auth');
     expect(error.message).toBe(

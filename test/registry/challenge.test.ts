@@ -6,17 +6,32 @@ describe('parseChallenges', () => {
     [
       'ch01 Docker Hub, as in the token spec',
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:samalba/my-app:pull,push' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'https://auth.docker.io/token',
+            service: 'registry.docker.io',
+            scope: 'repository:samalba/my-app:pull,push',
+          },
+        },
+      ],
     ],
-    [
-      'ch02 distribution 2.8 htpasswd',
-      'Basic realm="mmk-test"',
-      [{ scheme: 'basic', params: { realm: 'mmk-test' } }],
-    ],
+    ['ch02 distribution 2.8 htpasswd', 'Basic realm="mmk-test"', [{ scheme: 'basic', params: { realm: 'mmk-test' } }]],
     [
       'ch03 insufficient scope with error',
       'Bearer realm="http://127.0.0.1:9/token",service="svc",scope="repository:a/b:pull,push repository:c/d:pull",error="insufficient_scope"',
-      [{ scheme: 'bearer', params: { realm: 'http://127.0.0.1:9/token', service: 'svc', scope: 'repository:a/b:pull,push repository:c/d:pull', error: 'insufficient_scope' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'http://127.0.0.1:9/token',
+            service: 'svc',
+            scope: 'repository:a/b:pull,push repository:c/d:pull',
+            error: 'insufficient_scope',
+          },
+        },
+      ],
     ],
     [
       'ch04 spaces around = and commas, unquoted values, mixed case',
@@ -38,7 +53,11 @@ describe('parseChallenges', () => {
     ],
     ['ch07 empty header', '', []],
     ['ch08 scheme only', 'Negotiate', [{ scheme: 'negotiate', params: {} }]],
-    ['ch09 unterminated quote keeps what it has', 'Bearer realm="https://t.example', [{ scheme: 'bearer', params: { realm: 'https://t.example' } }]],
+    [
+      'ch09 unterminated quote keeps what it has',
+      'Bearer realm="https://t.example',
+      [{ scheme: 'bearer', params: { realm: 'https://t.example' } }],
+    ],
   ])('%s', (_name, header, expected) => {
     expect(parseChallenges(header)).toEqual(expected);
   });

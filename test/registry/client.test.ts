@@ -132,10 +132,13 @@ describe('manifests and tags on a real registry', () => {
 
 describe('blobs on a real registry', () => {
   test('HEAD and GET a blob; the stream carries the exact bytes', async () => {
-    expect(await client.headBlob('acme/tiny', image.layer.descriptor.digest)).toEqual({ size: image.layer.bytes.length });
+    expect(await client.headBlob('acme/tiny', image.layer.descriptor.digest)).toEqual({
+      size: image.layer.bytes.length,
+    });
     expect(await client.headBlob('acme/tiny', sha256Digest(Buffer.from('absent')))).toBeUndefined();
     const chunks: Buffer[] = [];
-    for await (const chunk of await client.getBlob('acme/tiny', image.layer.descriptor.digest)) chunks.push(chunk as Buffer);
+    for await (const chunk of await client.getBlob('acme/tiny', image.layer.descriptor.digest))
+      chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(image.layer.bytes)).toBe(true);
   });
 
@@ -155,7 +158,9 @@ describe('blobs on a real registry', () => {
   test('refuses a Buffer whose digest is not the one given, before sending anything', async () => {
     const recorder = recordingFetch();
     const watched = new RegistryClient({ registry: registry.host, fetch: recorder.fetch });
-    const error = await failure(watched.uploadBlob('acme/tiny', image.layer.descriptor.digest, Buffer.from('other'), 5));
+    const error = await failure(
+      watched.uploadBlob('acme/tiny', image.layer.descriptor.digest, Buffer.from('other'), 5),
+    );
     expect(error.code).toBe('registry-digest-mismatch');
     expect(recorder.calls).toEqual([]);
   });
@@ -188,8 +193,18 @@ describe('an OCI index with two child manifests', () => {
         schemaVersion: 2,
         mediaType: MediaType.ociIndex,
         manifests: [
-          { mediaType: MediaType.ociManifest, digest: amd.digest, size: amd.manifest.length, platform: { architecture: 'amd64', os: 'linux' } },
-          { mediaType: MediaType.ociManifest, digest: arm.digest, size: arm.manifest.length, platform: { architecture: 'arm64', os: 'linux' } },
+          {
+            mediaType: MediaType.ociManifest,
+            digest: amd.digest,
+            size: amd.manifest.length,
+            platform: { architecture: 'amd64', os: 'linux' },
+          },
+          {
+            mediaType: MediaType.ociManifest,
+            digest: arm.digest,
+            size: arm.manifest.length,
+            platform: { architecture: 'arm64', os: 'linux' },
+          },
         ],
       }),
     );
@@ -208,14 +223,21 @@ describe('an OCI index with two child manifests', () => {
       for (const blob of [childManifest.config, ...childManifest.layers]) {
         expect(await client.mountBlob('acme/multi-copy', blob.digest, 'acme/multi')).toBe('mounted');
       }
-      expect(await client.putManifest('acme/multi-copy', child.digest, bytes.bytes, bytes.mediaType)).toBe(child.digest);
+      expect(await client.putManifest('acme/multi-copy', child.digest, bytes.bytes, bytes.mediaType)).toBe(
+        child.digest,
+      );
     }
     expect(await client.putManifest('acme/multi-copy', '2.0.0', source.bytes, source.mediaType)).toBe(digest);
     const copied = await client.getManifest('acme/multi-copy', '2.0.0');
     expect(copied.bytes.equals(index)).toBe(true);
     expect((await client.headManifest('acme/multi-copy', '2.0.0'))?.mediaType).toBe(MediaType.ociIndex);
-    const armConfig = await client.getConfig('acme/multi-copy', await client.getManifest('acme/multi-copy', arm.digest));
+    const armConfig = await client.getConfig(
+      'acme/multi-copy',
+      await client.getManifest('acme/multi-copy', arm.digest),
+    );
     expect(armConfig.architecture).toBe('arm64');
-    await expect(client.getConfig('acme/multi-copy', copied)).rejects.toMatchObject({ code: 'registry-config-of-index' });
+    await expect(client.getConfig('acme/multi-copy', copied)).rejects.toMatchObject({
+      code: 'registry-config-of-index',
+    });
   });
 });

@@ -11,7 +11,8 @@ export function tarOf(files: Record<string, string>): Buffer {
     const body = Buffer.from(text, 'utf8');
     const header = Buffer.alloc(512);
     const field = (value: string, offset: number, length: number) => header.write(value, offset, length, 'ascii');
-    const octal = (value: number, offset: number, length: number) => field(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
+    const octal = (value: number, offset: number, length: number) =>
+      field(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
     field(name, 0, 100);
     octal(0o755, 100, 8);
     octal(0, 108, 8);
@@ -51,7 +52,9 @@ function blob(bytes: Buffer, mediaType: string): Blob {
 }
 
 /** Builds a tiny image; `oci` switches every media type from Docker schema 2 to OCI. */
-export function tinyImage(options: { version?: string; architecture?: string; oci?: boolean; note?: string } = {}): TinyImage {
+export function tinyImage(
+  options: { version?: string; architecture?: string; oci?: boolean; note?: string } = {},
+): TinyImage {
   const tar = tarOf({ 'docker-entrypoint.sh': `#!/bin/sh\necho ${options.note ?? 'hello'}\n` });
   const layer = blob(gzipSync(tar), options.oci ? MediaType.ociLayer : MediaType.dockerLayer);
   const configJson = {
@@ -59,11 +62,17 @@ export function tinyImage(options: { version?: string; architecture?: string; oc
     os: 'linux',
     config: {
       Cmd: ['./docker-entrypoint.sh'],
-      Labels: { 'org.opencontainers.image.version': options.version ?? '1.2.3', 'org.opencontainers.image.title': 'tiny' },
+      Labels: {
+        'org.opencontainers.image.version': options.version ?? '1.2.3',
+        'org.opencontainers.image.title': 'tiny',
+      },
     },
     rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
   };
-  const config = blob(Buffer.from(JSON.stringify(configJson)), options.oci ? MediaType.ociConfig : MediaType.dockerConfig);
+  const config = blob(
+    Buffer.from(JSON.stringify(configJson)),
+    options.oci ? MediaType.ociConfig : MediaType.dockerConfig,
+  );
   const mediaType = options.oci ? MediaType.ociManifest : MediaType.dockerManifest;
   const manifest = Buffer.from(
     JSON.stringify({ schemaVersion: 2, mediaType, config: config.descriptor, layers: [layer.descriptor] }, null, 3),
@@ -72,7 +81,12 @@ export function tinyImage(options: { version?: string; architecture?: string; oc
 }
 
 /** Uploads an image's blobs and puts its manifest under `ref` (a tag, or its digest). */
-export async function pushImage(client: RegistryClient, repository: string, image: TinyImage, ref = image.digest): Promise<string> {
+export async function pushImage(
+  client: RegistryClient,
+  repository: string,
+  image: TinyImage,
+  ref = image.digest,
+): Promise<string> {
   for (const part of [image.config, image.layer]) {
     await client.uploadBlob(repository, part.descriptor.digest, part.bytes, part.descriptor.size);
   }

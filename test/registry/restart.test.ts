@@ -35,7 +35,11 @@ function cutOff(response: Response, keep: number): Response {
       const next = await reader?.read();
       if (!next || next.done || sent >= keep) {
         await reader?.cancel().catch(() => {});
-        controller.error(Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+        controller.error(
+          Object.assign(new TypeError('terminated'), {
+            cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+          }),
+        );
         return;
       }
       const part = next.value.subarray(0, keep - sent);
@@ -54,14 +58,20 @@ describe('a body cut off half-way', () => {
     let cuts = 1;
     const logger = new MemoryLogger();
     const client = new RegistryClient({
-      registry: plain.host, logger, retry: fast,
+      registry: plain.host,
+      logger,
+      retry: fast,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
-        return (init?.method ?? 'GET') === 'GET' && String(input).includes('/manifests/') && cuts-- > 0 ? cutOff(response, 40) : response;
+        return (init?.method ?? 'GET') === 'GET' && String(input).includes('/manifests/') && cuts-- > 0
+          ? cutOff(response, 40)
+          : response;
       },
     });
     expect((await client.getManifest('acme/cut', '1.0.0')).digest).toBe(image.digest);
-    expect(warnings(logger)).toEqual([expect.stringMatching(/^registry: UND_ERR_SOCKET on GET .*\/manifests\/1\.0\.0; trying again \(retry 1\)/)]);
+    expect(warnings(logger)).toEqual([
+      expect.stringMatching(/^registry: UND_ERR_SOCKET on GET .*\/manifests\/1\.0\.0; trying again \(retry 1\)/),
+    ]);
     expect(client.retries).toBe(1);
   });
 
@@ -74,24 +84,38 @@ describe('a body cut off half-way', () => {
       const posts: string[] = [];
       const logger = new MemoryLogger();
       const source = new RegistryClient({
-        registry: plain.host, retry: fast,
+        registry: plain.host,
+        retry: fast,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
-          return String(input).includes(`/blobs/${image.layer.descriptor.digest}`) && (init?.method ?? 'GET') === 'GET' && cuts-- > 0 ? cutOff(response, 100) : response;
+          return String(input).includes(`/blobs/${image.layer.descriptor.digest}`) &&
+            (init?.method ?? 'GET') === 'GET' &&
+            cuts-- > 0
+            ? cutOff(response, 100)
+            : response;
         },
       });
       const destination = new RegistryClient({
-        registry: target.host, retry: fast, logger,
+        registry: target.host,
+        retry: fast,
+        logger,
         fetch: (input, init) => {
           if (init?.method === 'POST') posts.push(new URL(String(input)).pathname);
           return fetch(input, init);
         },
       });
-      const result = await copyImage({ from: { client: source, repository: 'staging/cutblob', ref: '1.0.0' }, to: { client: destination, repository: 'prod/cutblob' } });
+      const result = await copyImage({
+        from: { client: source, repository: 'staging/cutblob', ref: '1.0.0' },
+        to: { client: destination, repository: 'prod/cutblob' },
+      });
       expect(result.digest).toBe(image.digest);
       expect(posts).toHaveLength(3); // config once, the layer twice
-      expect(warnings(logger)).toEqual([expect.stringMatching(/UND_ERR_SOCKET during copy of blob .*; starting it over; trying again \(retry 1\)/)]);
-      expect((await new RegistryClient({ registry: target.host }).headManifest('prod/cutblob', image.digest))?.digest).toBe(image.digest);
+      expect(warnings(logger)).toEqual([
+        expect.stringMatching(/UND_ERR_SOCKET during copy of blob .*; starting it over; trying again \(retry 1\)/),
+      ]);
+      expect(
+        (await new RegistryClient({ registry: target.host }).headManifest('prod/cutblob', image.digest))?.digest,
+      ).toBe(image.digest);
     } finally {
       await target.stop();
     }
@@ -99,7 +123,7 @@ describe('a body cut off half-way', () => {
 });
 
 describe('restartable uploads', () => {
-  test('a streamed PUT answered 503 is started over from a new POST after the policy\'s wait; the failed session is not reused', async () => {
+  test("a streamed PUT answered 503 is started over from a new POST after the policy's wait; the failed session is not reused", async () => {
     const image = tinyImage({ note: 'restart 503' });
     await pushImage(new RegistryClient({ registry: plain.host }), 'staging/r503', image, '1.0.0');
     const target = await startRegistry();
@@ -109,20 +133,29 @@ describe('restartable uploads', () => {
       const sleeps: number[] = [];
       const logger = new MemoryLogger();
       const destination = new RegistryClient({
-        registry: target.host, logger, retry: fast, sleep: async (ms) => void sleeps.push(ms),
+        registry: target.host,
+        logger,
+        retry: fast,
+        sleep: async (ms) => void sleeps.push(ms),
         fetch: async (input, init) => {
           if (init?.method === 'PUT' && String(input).includes('/blobs/uploads/')) {
             puts.push(new URL(String(input)).pathname);
             if (String(input).includes(image.layer.descriptor.digest.slice(7)) && failures-- > 0) {
               await fetch(input, { ...init, method: 'DELETE', body: null }).catch(() => undefined); // the session dies with the failure
-              return new Response('{"errors":[{"code":"UNAVAILABLE"}]}', { status: 503, headers: { 'retry-after': '0' } });
+              return new Response('{"errors":[{"code":"UNAVAILABLE"}]}', {
+                status: 503,
+                headers: { 'retry-after': '0' },
+              });
             }
           }
           return fetch(input, init);
         },
       });
       const source = new RegistryClient({ registry: plain.host });
-      const result = await copyImage({ from: { client: source, repository: 'staging/r503', ref: '1.0.0' }, to: { client: destination, repository: 'prod/r503' } });
+      const result = await copyImage({
+        from: { client: source, repository: 'staging/r503', ref: '1.0.0' },
+        to: { client: destination, repository: 'prod/r503' },
+      });
       expect(result.digest).toBe(image.digest);
       expect(result.blobs.uploaded).toBe(2);
       expect(new Set(puts).size).toBe(puts.length); // every try had its own upload session
@@ -140,12 +173,16 @@ describe('restartable uploads', () => {
     let lost = 1;
     const logger = new MemoryLogger();
     const client = new RegistryClient({
-      registry: plain.host, logger, retry: fast,
+      registry: plain.host,
+      logger,
+      retry: fast,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         if (init?.method === 'PUT' && String(input).includes('/blobs/uploads/') && lost-- > 0) {
           await response.body?.cancel();
-          throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+          throw Object.assign(new TypeError('fetch failed'), {
+            cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+          });
         }
         return response;
       },
@@ -154,7 +191,9 @@ describe('restartable uploads', () => {
     expect(await client.uploadBlob('acme/lost', digest, bytes, bytes.length)).toBe('exists');
     expect(warnings(logger)).toEqual([
       expect.stringMatching(/^registry: ECONNRESET on PUT .*\/blobs\/uploads\/.*; trying again \(retry 1\)/),
-      expect.stringMatching(/^registry: HTTP 404 during upload of acme\/lost@sha256:.*; starting it over; trying again \(retry 1\)/),
+      expect.stringMatching(
+        /^registry: HTTP 404 during upload of acme\/lost@sha256:.*; starting it over; trying again \(retry 1\)/,
+      ),
     ]);
     expect((await client.headBlob('acme/lost', digest))?.size).toBe(bytes.length);
   });
@@ -183,11 +222,19 @@ describe('tokens that run out mid-operation', () => {
       sent.push(`${url.pathname} ${authorization}`);
       if (url.pathname === '/token') return Response.json({ token: `t${++issued}`, expires_in: 3600 });
       const challenge = { 'www-authenticate': 'Bearer realm="http://127.0.0.1:9/token",service="s"' };
-      if (!authorization || (authorization === 'Bearer t1' && ++served > refuseFrom)) return new Response('', { status: 401, headers: challenge });
+      if (!authorization || (authorization === 'Bearer t1' && ++served > refuseFrom))
+        return new Response('', { status: 401, headers: challenge });
       if (refuseAll) return new Response('', { status: 401, headers: challenge });
-      return new Response('{"name":"a/b","tags":["1"]}', { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response('{"name":"a/b","tags":["1"]}', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     };
-    const client = new RegistryClient({ registry: '127.0.0.1:9', credentials: { username: 'u', password: 'p' }, fetch: scripted });
+    const client = new RegistryClient({
+      registry: '127.0.0.1:9',
+      credentials: { username: 'u', password: 'p' },
+      fetch: scripted,
+    });
     expect(await client.listTags('a/b')).toEqual(['1']);
     expect(await client.listTags('a/b')).toEqual(['1']); // the cached t1, no new token
     expect(issued).toBe(1);
@@ -208,20 +255,32 @@ describe('tokens that run out mid-operation', () => {
     const logger = new MemoryLogger();
     const sleeps: number[] = [];
     const destination = new RegistryClient({
-      registry: tokens.registry.host, credentials: login, logger, retry: fast, sleep: async (ms) => void sleeps.push(ms),
+      registry: tokens.registry.host,
+      credentials: login,
+      logger,
+      retry: fast,
+      sleep: async (ms) => void sleeps.push(ms),
       fetch: (input, init) => {
         if (init?.method === 'PUT' && String(input).includes('/blobs/uploads/') && spoil-- > 0) {
           // As the registry sees a token that ran out while the layer was on its way.
-          return fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: 'Bearer expired.expired.expired' } });
+          return fetch(input, {
+            ...init,
+            headers: { ...(init.headers as Record<string, string>), Authorization: 'Bearer expired.expired.expired' },
+          });
         }
         return fetch(input, init);
       },
     });
     const asked = tokens.requests.length;
-    const result = await copyImage({ from: { client: new RegistryClient({ registry: plain.host }), repository: 'staging/tok', ref: '1.0.0' }, to: { client: destination, repository: 'prod/tok' } });
+    const result = await copyImage({
+      from: { client: new RegistryClient({ registry: plain.host }), repository: 'staging/tok', ref: '1.0.0' },
+      to: { client: destination, repository: 'prod/tok' },
+    });
     expect(result.digest).toBe(image.digest);
     expect(sleeps).toEqual([0]);
-    expect(warnings(logger)).toEqual([expect.stringMatching(/token refused \(expired\) during copy of blob sha256:.*; starting it over/)]);
+    expect(warnings(logger)).toEqual([
+      expect.stringMatching(/token refused \(expired\) during copy of blob sha256:.*; starting it over/),
+    ]);
     expect(tokens.requests.length).toBeGreaterThan(asked);
     expect(JSON.stringify(logger.lines)).not.toContain(login.password);
   });
@@ -231,13 +290,18 @@ describe('interrupts', () => {
   test('an abort ends a wait between retries at once and fails as interrupted, naming the request', async () => {
     const controller = new AbortController();
     const client = new RegistryClient({
-      registry: plain.host, signal: controller.signal, retry: defaultRetryPolicy({ baseDelayMs: 60_000, maxDelayMs: 60_000 }),
+      registry: plain.host,
+      signal: controller.signal,
+      retry: defaultRetryPolicy({ baseDelayMs: 60_000, maxDelayMs: 60_000 }),
       fetch: async () => new Response('', { status: 503 }),
     });
     const started = Date.now();
     const pending = client.listTags('acme/never');
     setTimeout(() => controller.abort('SIGTERM'), 50);
-    await expect(pending).rejects.toMatchObject({ code: 'interrupted', message: expect.stringMatching(/^interrupted \(SIGTERM\) during GET http:.*\/tags\/list$/) });
+    await expect(pending).rejects.toMatchObject({
+      code: 'interrupted',
+      message: expect.stringMatching(/^interrupted \(SIGTERM\) during GET http:.*\/tags\/list$/),
+    });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -247,19 +311,29 @@ describe('interrupts', () => {
     await pushImage(setup, 'acme/deadline', image);
     const signal = AbortSignal.timeout(100);
     const slow = new RegistryClient({
-      registry: plain.host, signal,
+      registry: plain.host,
+      signal,
       fetch: async (input, init) => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         return fetch(input, init);
       },
     });
     expect(await slow.putManifest('acme/deadline', '1.0.0', image.manifest, image.mediaType)).toBe(image.digest);
-    await expect(slow.headManifest('acme/deadline', '1.0.0')).rejects.toMatchObject({ code: 'interrupted', message: expect.stringMatching(/^timed out during HEAD manifest/) });
+    await expect(slow.headManifest('acme/deadline', '1.0.0')).rejects.toMatchObject({
+      code: 'interrupted',
+      message: expect.stringMatching(/^timed out during HEAD manifest/),
+    });
   });
 
   test('a stream body is still never sent twice by the transport', async () => {
     const bytes = Buffer.from('once');
-    const client = new RegistryClient({ registry: plain.host, retry: fast, fetch: async (input, init) => (init?.method === 'PUT' ? new Response('', { status: 503 }) : fetch(input, init)) });
-    await expect(client.uploadBlob('acme/once', sha256Digest(bytes), Readable.from([bytes]), bytes.length)).rejects.toMatchObject({ code: 'registry-server-error' });
+    const client = new RegistryClient({
+      registry: plain.host,
+      retry: fast,
+      fetch: async (input, init) => (init?.method === 'PUT' ? new Response('', { status: 503 }) : fetch(input, init)),
+    });
+    await expect(
+      client.uploadBlob('acme/once', sha256Digest(bytes), Readable.from([bytes]), bytes.length),
+    ).rejects.toMatchObject({ code: 'registry-server-error' });
   });
 });

@@ -50,7 +50,12 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-function client(fetchImpl: typeof fetch, logger: MemoryLogger, sleeps: number[], retry = defaultRetryPolicy({ baseDelayMs: 100 })) {
+function client(
+  fetchImpl: typeof fetch,
+  logger: MemoryLogger,
+  sleeps: number[],
+  retry = defaultRetryPolicy({ baseDelayMs: 100 }),
+) {
   return new RegistryClient({
     registry: registry.host,
     fetch: fetchImpl,
@@ -68,7 +73,11 @@ describe('retries', () => {
   test('a 503 with Retry-After is retried after that delay, and told once', async () => {
     const logger = new MemoryLogger();
     const sleeps: number[] = [];
-    const failing = flaky(1, () => new Response(UNAVAILABLE, { status: 503, headers: { 'retry-after': '2' } }), isManifestGet);
+    const failing = flaky(
+      1,
+      () => new Response(UNAVAILABLE, { status: 503, headers: { 'retry-after': '2' } }),
+      isManifestGet,
+    );
     const manifest = await client(failing.fetch, logger, sleeps).getManifest('acme/retry', '1.0.0');
     expect(manifest.digest).toBe(image.digest);
     expect(sleeps).toEqual([2000]);
@@ -81,9 +90,14 @@ describe('retries', () => {
   test('a reset connection is retried with backoff', async () => {
     const logger = new MemoryLogger();
     const sleeps: number[] = [];
-    const reset = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    const reset = () =>
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      });
     const failing = flaky(2, reset, isManifestGet);
-    expect((await client(failing.fetch, logger, sleeps).headManifest('acme/retry', '1.0.0'))?.digest).toBe(image.digest);
+    expect((await client(failing.fetch, logger, sleeps).headManifest('acme/retry', '1.0.0'))?.digest).toBe(
+      image.digest,
+    );
     expect(sleeps).toHaveLength(0); // HEAD is not a GET: nothing failed
     const got = await client(failing.fetch, logger, sleeps).getManifest('acme/retry', '1.0.0');
     expect(got.digest).toBe(image.digest);
@@ -112,8 +126,14 @@ describe('retries', () => {
   test('a 429 asking for a long wait is not waited for', async () => {
     const logger = new MemoryLogger();
     const sleeps: number[] = [];
-    const tooMany = () => new Response('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}', { status: 429, headers: { 'retry-after': '3600' } });
-    const error = await failure(client(flaky(1, tooMany, isManifestGet).fetch, logger, sleeps).getManifest('acme/retry', '1.0.0'));
+    const tooMany = () =>
+      new Response('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}', {
+        status: 429,
+        headers: { 'retry-after': '3600' },
+      });
+    const error = await failure(
+      client(flaky(1, tooMany, isManifestGet).fetch, logger, sleeps).getManifest('acme/retry', '1.0.0'),
+    );
     expect(error.code).toBe('registry-rate-limited');
     expect(error.message).toContain('TOOMANYREQUESTS');
     expect(sleeps).toEqual([]);
@@ -122,7 +142,9 @@ describe('retries', () => {
   test('the retry hook decides: a policy that never retries fails at once', async () => {
     const sleeps: number[] = [];
     const failing = flaky(1, () => new Response(UNAVAILABLE, { status: 502 }), isManifestGet);
-    const error = await failure(client(failing.fetch, new MemoryLogger(), sleeps, () => undefined).getManifest('acme/retry', '1.0.0'));
+    const error = await failure(
+      client(failing.fetch, new MemoryLogger(), sleeps, () => undefined).getManifest('acme/retry', '1.0.0'),
+    );
     expect(error.code).toBe('registry-server-error');
     expect(sleeps).toEqual([]);
   });
@@ -130,8 +152,17 @@ describe('retries', () => {
   test('a streamed blob body is never sent twice', async () => {
     const sleeps: number[] = [];
     const bytes = Buffer.from('streamed once');
-    const failing = flaky(1, () => new Response(UNAVAILABLE, { status: 503 }), (method) => method === 'PUT');
-    const upload = client(failing.fetch, new MemoryLogger(), sleeps).uploadBlob('acme/retry', sha256Digest(bytes), Readable.from([bytes]), bytes.length);
+    const failing = flaky(
+      1,
+      () => new Response(UNAVAILABLE, { status: 503 }),
+      (method) => method === 'PUT',
+    );
+    const upload = client(failing.fetch, new MemoryLogger(), sleeps).uploadBlob(
+      'acme/retry',
+      sha256Digest(bytes),
+      Readable.from([bytes]),
+      bytes.length,
+    );
     expect((await failure(upload)).code).toBe('registry-server-error');
     expect(sleeps).toEqual([]);
   });
@@ -141,18 +172,25 @@ describe('unreachable registries', () => {
   test('nothing listening on the port is registry-unreachable naming the URL and what to check', async () => {
     const port = await freePort();
     const sleeps: number[] = [];
-    const unreachable = new RegistryClient({ registry: `127.0.0.1:${port}`, sleep: async (ms) => void sleeps.push(ms) });
+    const unreachable = new RegistryClient({
+      registry: `127.0.0.1:${port}`,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     const error = await failure(unreachable.listTags('acme/retry'));
     expect(error.code).toBe('registry-unreachable');
     expect(error.kind).toBe('environment');
-    expect(error.message).toBe(`registry at http://127.0.0.1:${port}/v2/acme/retry/tags/list is unreachable (ECONNREFUSED)`);
+    expect(error.message).toBe(
+      `registry at http://127.0.0.1:${port}/v2/acme/retry/tags/list is unreachable (ECONNREFUSED)`,
+    );
     expect(error.hint).toContain(`listening on 127.0.0.1:${port}`);
     expect(sleeps).toEqual([]); // a refused connection is not retried
   });
 
   test('an unknown host name points at DNS', async () => {
     const notFound: typeof fetch = async () => {
-      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) });
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }),
+      });
     };
     const error = await failure(new RegistryClient({ registry: 'registry.example.invalid', fetch: notFound }).ping());
     expect(error.code).toBe('registry-unreachable');

@@ -34,18 +34,41 @@ const ISSUER = 'mmk-test-issuer';
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
-function issue(key: KeyObject, certDer: string, user: string | undefined, scopes: string[], expiresIn: number, expired = false): string {
+function issue(
+  key: KeyObject,
+  certDer: string,
+  user: string | undefined,
+  scopes: string[],
+  expiresIn: number,
+  expired = false,
+): string {
   // An expired token is past the registry's 60 s leeway already, while the answer still says
   // expires_in: what a client sees when a token runs out during a long operation.
   const now = Math.floor(Date.now() / 1000) - (expired ? expiresIn + 600 : 0);
   // The anonymous user gets nothing, like a private repository on Docker Hub.
-  const access = user === undefined ? [] : scopes.map((scope) => {
-    const [type, name, actions] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1, scope.lastIndexOf(':')), scope.slice(scope.lastIndexOf(':') + 1)];
-    return { type, name, actions: actions.split(',') };
-  });
+  const access =
+    user === undefined
+      ? []
+      : scopes.map((scope) => {
+          const [type, name, actions] = [
+            scope.slice(0, scope.indexOf(':')),
+            scope.slice(scope.indexOf(':') + 1, scope.lastIndexOf(':')),
+            scope.slice(scope.lastIndexOf(':') + 1),
+          ];
+          return { type, name, actions: actions.split(',') };
+        });
   const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'ES256', x5c: [certDer] }));
   const claims = base64url(
-    JSON.stringify({ iss: ISSUER, sub: user ?? '', aud: SERVICE, exp: now + expiresIn, nbf: now - 5, iat: now, jti: randomBytes(8).toString('hex'), access }),
+    JSON.stringify({
+      iss: ISSUER,
+      sub: user ?? '',
+      aud: SERVICE,
+      exp: now + expiresIn,
+      nbf: now - 5,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    }),
   );
   const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' });
   return `${header}.${claims}.${base64url(signature)}`;
@@ -63,7 +86,12 @@ function basicUser(request: IncomingMessage): { user: string; password: string }
  * Starts a token service on a free loopback port and a docker-registry that trusts it; a token
  * whose number (1 for the first) `expired` picks has run out already: the registry refuses it.
  */
-export async function startTokenRegistry(options: { username: string; password: string; expiresIn?: number; expired?: (issued: number) => boolean }): Promise<TokenRegistry> {
+export async function startTokenRegistry(options: {
+  username: string;
+  password: string;
+  expiresIn?: number;
+  expired?: (issued: number) => boolean;
+}): Promise<TokenRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'mmk-token-'));
   let server: Server | undefined;
   let registry: TestRegistry | undefined;
@@ -71,8 +99,21 @@ export async function startTokenRegistry(options: { username: string; password: 
     const keyPath = join(dir, 'key.pem');
     const certPath = join(dir, 'cert.pem');
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=mmk-test-token-service',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=mmk-test-token-service',
     ]);
     const key = createPrivateKey(await readFile(keyPath));
     const certDer = new X509Certificate(await readFile(certPath)).raw.toString('base64');
@@ -80,16 +121,28 @@ export async function startTokenRegistry(options: { username: string; password: 
     server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const login = basicUser(request);
-      const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
-      requests.push({ user: login?.user, scopes, service: url.searchParams.get('service'), account: url.searchParams.get('account') });
+      const scopes = url.searchParams
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter(Boolean);
+      requests.push({
+        user: login?.user,
+        scopes,
+        service: url.searchParams.get('service'),
+        account: url.searchParams.get('account'),
+      });
       if (login && (login.user !== options.username || login.password !== options.password)) {
-        response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"incorrect username or password"}');
+        response
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"details":"incorrect username or password"}');
         return;
       }
       const expiresIn = options.expiresIn ?? 300;
       const expired = options.expired?.(requests.length) ?? false;
       const token = issue(key, certDer, login?.user, scopes, expiresIn, expired);
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: expiresIn }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token, expires_in: expiresIn }));
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const address = server.address();

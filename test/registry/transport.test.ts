@@ -59,14 +59,42 @@ describe('defaultRetryPolicy', () => {
 
 describe('networkCode', () => {
   test.each([
-    ['nc01 fetch failure with a code', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), 'ECONNREFUSED'],
-    ['nc02 code inside an AggregateError', Object.assign(new TypeError('fetch failed'), { cause: new AggregateError([Object.assign(new Error('y'), { code: 'EHOSTUNREACH' })]) }), 'EHOSTUNREACH'],
-    ['nc03 fetch failure without a code', Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') }), 'FETCH_FAILED'],
-    ['nc04 a socket error thrown as is', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'ECONNRESET'],
+    [
+      'nc01 fetch failure with a code',
+      Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+      'ECONNREFUSED',
+    ],
+    [
+      'nc02 code inside an AggregateError',
+      Object.assign(new TypeError('fetch failed'), {
+        cause: new AggregateError([Object.assign(new Error('y'), { code: 'EHOSTUNREACH' })]),
+      }),
+      'EHOSTUNREACH',
+    ],
+    [
+      'nc03 fetch failure without a code',
+      Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') }),
+      'FETCH_FAILED',
+    ],
+    [
+      'nc04 a socket error thrown as is',
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      'ECONNRESET',
+    ],
     ['nc05 a bug is not a network failure', new RangeError('oops'), undefined],
-    ['nc06 a body cut off half-way (undici)', Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), 'UND_ERR_SOCKET'],
+    [
+      'nc06 a body cut off half-way (undici)',
+      Object.assign(new TypeError('terminated'), {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      }),
+      'UND_ERR_SOCKET',
+    ],
     ['nc07 a body cut off without a code', new TypeError('terminated'), 'TERMINATED'],
-    ['nc08 undici socket error thrown as is', Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }), 'UND_ERR_SOCKET'],
+    [
+      'nc08 undici socket error thrown as is',
+      Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }),
+      'UND_ERR_SOCKET',
+    ],
   ])('%s', (_name, error, expected) => {
     expect(networkCode(error)).toBe(expected);
   });
@@ -74,9 +102,21 @@ describe('networkCode', () => {
 
 describe('nextLink', () => {
   test.each([
-    ['ln01 distribution 3 tags page', '</v2/acme/blur/tags/list?last=b&n=2>; rel="next"', '/v2/acme/blur/tags/list?last=b&n=2'],
-    ['ln02 unquoted rel, absolute URL', '<https://r.example/v2/a/tags/list?last=x>;rel=next', 'https://r.example/v2/a/tags/list?last=x'],
-    ['ln03 next among other relations', '</first>; rel="first", </v2/a/tags/list?last=q>; rel="next"', '/v2/a/tags/list?last=q'],
+    [
+      'ln01 distribution 3 tags page',
+      '</v2/acme/blur/tags/list?last=b&n=2>; rel="next"',
+      '/v2/acme/blur/tags/list?last=b&n=2',
+    ],
+    [
+      'ln02 unquoted rel, absolute URL',
+      '<https://r.example/v2/a/tags/list?last=x>;rel=next',
+      'https://r.example/v2/a/tags/list?last=x',
+    ],
+    [
+      'ln03 next among other relations',
+      '</first>; rel="first", </v2/a/tags/list?last=q>; rel="next"',
+      '/v2/a/tags/list?last=q',
+    ],
     ['ln04 no next', '</v2/a/tags/list>; rel="prev"', undefined],
     ['ln05 no header', null, undefined],
   ])('%s', (_name, header, expected) => {

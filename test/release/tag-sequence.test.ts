@@ -23,23 +23,53 @@ describe('the end-to-end release sequence', () => {
     const watched = ['1', '1.0', '1.1', '2', 'latest'];
 
     expect(repo.publish('v1.0.0').tags.map((t) => t.tag)).toEqual(['1.0.0', '1.0', '1', 'latest']);
-    expect(repo.where(...watched)).toEqual({ '1': '1.0.0', '1.0': '1.0.0', '1.1': undefined, '2': undefined, latest: '1.0.0' });
+    expect(repo.where(...watched)).toEqual({
+      '1': '1.0.0',
+      '1.0': '1.0.0',
+      '1.1': undefined,
+      '2': undefined,
+      latest: '1.0.0',
+    });
 
     expect(repo.publish('v1.1.0').tags.map((t) => t.tag)).toEqual(['1.1.0', '1.1', '1', 'latest']);
-    expect(repo.where(...watched)).toEqual({ '1': '1.1.0', '1.0': '1.0.0', '1.1': '1.1.0', '2': undefined, latest: '1.1.0' });
+    expect(repo.where(...watched)).toEqual({
+      '1': '1.1.0',
+      '1.0': '1.0.0',
+      '1.1': '1.1.0',
+      '2': undefined,
+      latest: '1.1.0',
+    });
 
     const hotfix = repo.publish('v1.0.1');
     expect(hotfix.tags.map((t) => t.tag)).toEqual(['1.0.1', '1.0']);
     expect(hotfix.skipped.map((s) => s.tag)).toEqual(['1', 'latest']);
-    expect(repo.where(...watched)).toEqual({ '1': '1.1.0', '1.0': '1.0.1', '1.1': '1.1.0', '2': undefined, latest: '1.1.0' });
+    expect(repo.where(...watched)).toEqual({
+      '1': '1.1.0',
+      '1.0': '1.0.1',
+      '1.1': '1.1.0',
+      '2': undefined,
+      latest: '1.1.0',
+    });
 
     const rc = repo.publish('v2.0.0-rc.1');
     expect(rc.tags.map((t) => t.tag)).toEqual(['2.0.0-rc.1']);
     expect(rc.skipped.map((s) => s.tag)).toEqual(['2.0', '2', 'latest']);
-    expect(repo.where(...watched)).toEqual({ '1': '1.1.0', '1.0': '1.0.1', '1.1': '1.1.0', '2': undefined, latest: '1.1.0' });
+    expect(repo.where(...watched)).toEqual({
+      '1': '1.1.0',
+      '1.0': '1.0.1',
+      '1.1': '1.1.0',
+      '2': undefined,
+      latest: '1.1.0',
+    });
 
     expect(repo.publish('v2.0.0').tags.map((t) => t.tag)).toEqual(['2.0.0', '2.0', '2', 'latest']);
-    expect(repo.where(...watched)).toEqual({ '1': '1.1.0', '1.0': '1.0.1', '1.1': '1.1.0', '2': '2.0.0', latest: '2.0.0' });
+    expect(repo.where(...watched)).toEqual({
+      '1': '1.1.0',
+      '1.0': '1.0.1',
+      '1.1': '1.1.0',
+      '2': '2.0.0',
+      latest: '2.0.0',
+    });
   });
 });
 
@@ -52,7 +82,20 @@ function lcg(seed: number): () => number {
   };
 }
 
-const POOL = ['0.9.0', '0.9.1', '1.0.0', '1.0.1', '1.1.0', '1.1.1-rc.1', '1.1.1', '2.0.0-rc.1', '2.0.0-rc.2', '2.0.0', '2.0.1', '3.0.0-beta.1'];
+const POOL = [
+  '0.9.0',
+  '0.9.1',
+  '1.0.0',
+  '1.0.1',
+  '1.1.0',
+  '1.1.1-rc.1',
+  '1.1.1',
+  '2.0.0-rc.1',
+  '2.0.0-rc.2',
+  '2.0.0',
+  '2.0.1',
+  '3.0.0-beta.1',
+];
 
 describe('forward only, over many publish orders', () => {
   it('after any order (with re-publishes) every floating tag holds the newest version it covers, and never moved back', () => {
@@ -71,9 +114,15 @@ describe('forward only, over many publish orders', () => {
           if (kind === 'version' || kind === 'sha') continue;
           const was = before.get(tag);
           // The just-before-the-move re-check agrees with the plan on every tag the plan moves.
-          const check = checkFloatingMove(tag, was === undefined ? { state: 'absent' } : { state: 'present', versionLabel: was }, version, options);
+          const check = checkFloatingMove(
+            tag,
+            was === undefined ? { state: 'absent' } : { state: 'present', versionLabel: was },
+            version,
+            options,
+          );
           expect(check.verdict, `${published.join(' ')}: ${tag}`).toBe('forward');
-          if (was !== undefined) expect(semver.gte(version, was), `${tag} moved back from ${was} to ${version}`).toBe(true);
+          if (was !== undefined)
+            expect(semver.gte(version, was), `${tag} moved back from ${was} to ${version}`).toBe(true);
         }
         for (const [tag, at] of repo.tags) {
           const expected = newestCovered(tag, published);

@@ -21,8 +21,14 @@ describe('parseVersion accepts', () => {
 
   it('splits the parts and keeps build metadata out of the tag but in full', () => {
     expect(parseVersion('refs/tags/v1.3.0-rc.1+build.5')).toEqual({
-      version: '1.3.0-rc.1', full: '1.3.0-rc.1+build.5', major: 1, minor: 3, patch: 0,
-      prerelease: ['rc', 1], build: ['build', '5'], isPrerelease: true,
+      version: '1.3.0-rc.1',
+      full: '1.3.0-rc.1+build.5',
+      major: 1,
+      minor: 3,
+      patch: 0,
+      prerelease: ['rc', 1],
+      build: ['build', '5'],
+      isPrerelease: true,
     });
     expect(parseVersion('1.2.3')).toMatchObject({ full: '1.2.3', prerelease: [], build: [], isPrerelease: false });
   });
@@ -34,7 +40,10 @@ describe('parseVersion rejects', () => {
     ['1.2', `"1.2" is not a semantic version: ${expected} (all three numbers are required, e.g. 1.2.0)`],
     ['1', `"1" is not a semantic version: ${expected} (all three numbers are required, e.g. 1.2.0)`],
     ['latest', `"latest" is not a semantic version: ${expected}`],
-    ['refs/heads/main', `"refs/heads/main" is not a semantic version: ${expected} (that is a branch; publish from a tag such as refs/tags/v1.2.3)`],
+    [
+      'refs/heads/main',
+      `"refs/heads/main" is not a semantic version: ${expected} (that is a branch; publish from a tag such as refs/tags/v1.2.3)`,
+    ],
     ['v1.2.3.4', `"v1.2.3.4" is not a semantic version: ${expected} (a version has three numbers, not four)`],
     ['', `"" is not a semantic version: ${expected} (the value is empty)`],
     [' 1.2.3', `" 1.2.3" is not a semantic version: ${expected} (it contains whitespace)`],
@@ -59,18 +68,25 @@ describe('parseVersion rejects', () => {
     }
     expect(thrown).toBeInstanceOf(ModuleError);
     const error = thrown as ModuleError;
-    expect({ code: error.code, kind: error.kind, message: error.message, exitCode: error.exitCode })
-      .toEqual({ code: 'version-invalid', kind: 'usage', message, exitCode: 2 });
+    expect({ code: error.code, kind: error.kind, message: error.message, exitCode: error.exitCode }).toEqual({
+      code: 'version-invalid',
+      kind: 'usage',
+      message,
+      exitCode: 2,
+    });
     expect(error.hint).toMatch(/v1\.2\.3/);
     expect(tryParseVersion(input)).toBeUndefined();
   });
 });
 
 describe('Docker tag syntax', () => {
-  it.each(['latest', '1.2.3', '1.2.3-gpu', 'sha-abc1234', '_private', 'A_b.c-d', 'x'.repeat(128)])('accepts %s', (tag) => {
-    expect(isDockerTag(tag)).toBe(true);
-    expect(assertDockerTag(tag)).toBe(tag);
-  });
+  it.each(['latest', '1.2.3', '1.2.3-gpu', 'sha-abc1234', '_private', 'A_b.c-d', 'x'.repeat(128)])(
+    'accepts %s',
+    (tag) => {
+      expect(isDockerTag(tag)).toBe(true);
+      expect(assertDockerTag(tag)).toBe(tag);
+    },
+  );
 
   it.each([
     ['', 'tag "" is not a valid Docker tag: it is empty'],
@@ -79,7 +95,10 @@ describe('Docker tag syntax', () => {
     ['1.2.3+build', 'tag "1.2.3+build" is not a valid Docker tag: "+" is not allowed'],
     ['a/b', 'tag "a/b" is not a valid Docker tag: "/" is not allowed'],
     ['a:b', 'tag "a:b" is not a valid Docker tag: ":" is not allowed'],
-    ['x'.repeat(129), `tag "${'x'.repeat(129)}" is not a valid Docker tag: it is 129 characters long, the limit is 128`],
+    [
+      'x'.repeat(129),
+      `tag "${'x'.repeat(129)}" is not a valid Docker tag: it is 129 characters long, the limit is 128`,
+    ],
   ])('rejects %j', (tag, message) => {
     expect(isDockerTag(tag)).toBe(false);
     expect(() => assertDockerTag(tag)).toThrow(message);
@@ -87,6 +106,8 @@ describe('Docker tag syntax', () => {
   });
 
   it('names where the tag came from', () => {
-    expect(() => assertDockerTag('bad tag', 'extra tag')).toThrow('extra tag "bad tag" is not a valid Docker tag: " " is not allowed');
+    expect(() => assertDockerTag('bad tag', 'extra tag')).toThrow(
+      'extra tag "bad tag" is not a valid Docker tag: " " is not allowed',
+    );
   });
 });

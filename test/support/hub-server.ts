@@ -92,7 +92,10 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
   const limit = options.rateLimit ?? 1000;
   const state: HubServerState = {
     users: new Map((options.users ?? []).map((user) => [user.username, user])),
-    organizations: new Set([...(options.organizations ?? []), ...(options.users ?? []).flatMap((u) => u.organizations ?? [])]),
+    organizations: new Set([
+      ...(options.organizations ?? []),
+      ...(options.users ?? []).flatMap((u) => u.organizations ?? []),
+    ]),
     repositories: new Map(),
     tokens: new Map(),
     requests: [],
@@ -133,10 +136,14 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     source: null,
   });
   const tooLong = (body: Record<string, unknown>): Answer | undefined => {
-    for (const [field, max] of [['description', 100], ['full_description', 25_000]] as const) {
+    for (const [field, max] of [
+      ['description', 100],
+      ['full_description', 25_000],
+    ] as const) {
       const value = body[field];
       if (value !== undefined && typeof value !== 'string') return invalid(field, 'must be a string');
-      if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > max) return invalid(field, `must be at most ${max} bytes`);
+      if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > max)
+        return invalid(field, `must be at most ${max} bytes`);
     }
     return undefined;
   };
@@ -144,7 +151,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
   function handle(method: string, path: string, body: Record<string, unknown>, user: string | undefined): Answer {
     if (method === 'POST' && path === '/v2/auth/token') {
       const { identifier, secret } = body;
-      if (typeof identifier !== 'string' || typeof secret !== 'string') return invalid('identifier', 'identifier and secret are required');
+      if (typeof identifier !== 'string' || typeof secret !== 'string')
+        return invalid('identifier', 'identifier and secret are required');
       if (!state.users.get(identifier)?.secrets.includes(secret)) return { status: 401, body: ERROR.unauthorized };
       const token = `hubtok-${randomBytes(16).toString('hex')}`;
       state.tokens.set(token, identifier);
@@ -163,7 +171,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       if (!namespaceExists(namespace)) return { status: 404, body: ERROR.notFound };
       if (!mayWrite(user, namespace)) return { status: 403, body: ERROR.forbidden };
       const { name, is_private: isPrivate = false } = body;
-      if (typeof name !== 'string' || name.length < 2 || name.length > 255 || !NAME.test(name)) return invalid('name', 'invalid repository name');
+      if (typeof name !== 'string' || name.length < 2 || name.length > 255 || !NAME.test(name))
+        return invalid('name', 'invalid repository name');
       if (body.namespace !== namespace) return invalid('namespace', 'must match the namespace in the path');
       if (typeof isPrivate !== 'boolean') return invalid('is_private', 'must be a boolean');
       const long = tooLong(body);
@@ -185,7 +194,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       if (user === undefined) return { status: 401, body: ERROR.unauthorized };
       const repo = state.repositories.get(`${namespace}/${match[2]}`);
       if (!repo) return { status: 404, body: ERROR.notFound };
-      if (!mayWrite(user, namespace)) return { status: repo.isPrivate ? 404 : 403, body: repo.isPrivate ? ERROR.notFound : ERROR.forbidden };
+      if (!mayWrite(user, namespace))
+        return { status: repo.isPrivate ? 404 : 403, body: repo.isPrivate ? ERROR.notFound : ERROR.forbidden };
       if (match[3]) {
         if (typeof body.is_private !== 'boolean') return invalid('is_private', 'must be a boolean');
         repo.isPrivate = body.is_private;
@@ -212,7 +222,13 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     } catch {
       body = { unparsable: true };
     }
-    const logged: HubServerRequest = { method, path, body: 'secret' in body ? { ...body, secret: '***' } : body, status: 0, user: undefined };
+    const logged: HubServerRequest = {
+      method,
+      path,
+      body: 'secret' in body ? { ...body, secret: '***' } : body,
+      status: 0,
+      user: undefined,
+    };
     state.requests.push(logged);
 
     if (now() - period.start >= 60_000) period = { start: now(), used: 0 };
@@ -233,14 +249,22 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     const fault = faultIndex >= 0 ? state.faults.splice(faultIndex, 1)[0] : undefined;
     const failure = (f: HubFault): Answer => ({
       status: f.status,
-      body: f.status === 429 ? { detail: 'Rate limit exceeded', error: false } : { errinfo: null, message: 'internal error' },
+      body:
+        f.status === 429
+          ? { detail: 'Rate limit exceeded', error: false }
+          : { errinfo: null, message: 'internal error' },
       headers: {
         ...(f.retryAfter === undefined ? {} : { 'X-Retry-After': String(f.retryAfter) }),
         ...(f.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(f.retryAfterSeconds) }),
       },
     });
     if (fault && !fault.afterHandling) answer = failure(fault);
-    else if (period.used > limit) answer = { status: 429, body: { detail: 'Rate limit exceeded', error: false }, headers: { 'X-Retry-After': String(reset) } };
+    else if (period.used > limit)
+      answer = {
+        status: 429,
+        body: { detail: 'Rate limit exceeded', error: false },
+        headers: { 'X-Retry-After': String(reset) },
+      };
     else if (auth !== undefined && user === undefined) answer = { status: 401, body: ERROR.unauthorized };
     else answer = handle(method, path, body, user);
     if (fault?.afterHandling) answer = failure(fault);

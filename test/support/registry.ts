@@ -47,7 +47,9 @@ function run(command: string, args: string[], input: string): Promise<void> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (${code}): ${stderr}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed (${code}): ${stderr}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -72,7 +74,14 @@ function configYaml(dir: string, port: number, options: StartRegistryOptions): s
     lines.push('auth:', '  htpasswd:', '    realm: mmk-test', `    path: ${join(dir, 'htpasswd')}`);
   } else if (options.token) {
     const t = options.token;
-    lines.push('auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.rootCertBundle}`);
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${t.realm}`,
+      `    service: ${t.service}`,
+      `    issuer: ${t.issuer}`,
+      `    rootcertbundle: ${t.rootCertBundle}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -45,10 +45,11 @@ export async function startCuttableProxy(target: string, cutWhen?: (chunk: Buffe
       for (const socket of sockets) socket.destroy();
       sockets.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      proxy.cut();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.cut();
+        server.close(() => resolve());
+      }),
   };
   return proxy;
 }

@@ -15,10 +15,15 @@ interface InitFlags {
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
-    .description('Create a module repository: Dockerfile, entry script, a Python module, Makefile, CI workflow and README.')
+    .description(
+      'Create a module repository: Dockerfile, entry script, a Python module, Makefile, CI workflow and README.',
+    )
     .argument('<dir>', 'folder to create the module in (new or empty)')
     .option('--name <name>', 'module name, the last part of the image name (default: the folder name)')
-    .option('--namespace <namespace>', 'Docker Hub user or organisation, or registry/path such as ghcr.io/acme (default: a placeholder)')
+    .option(
+      '--namespace <namespace>',
+      'Docker Hub user or organisation, or registry/path such as ghcr.io/acme (default: a placeholder)',
+    )
     .addOption(new Option('--language <language>', 'language of the module code').choices(LANGUAGES).default('python'))
     .option('--force', 'write into a non-empty folder, replacing files of the same names')
     .option('--json', 'print what was written as JSON')
@@ -45,7 +50,10 @@ Examples:
       }
       const style = styleFor(ctx.stdout);
       const lines = [style.bold(`Created the mercure module ${report.image} in ${report.dir} (${report.language})`)];
-      for (const file of report.files) lines.push(`  ${style.green(file.action === 'created' ? '+' : '~')} ${file.path}${file.action === 'replaced' ? style.dim(' (replaced)') : ''}`);
+      for (const file of report.files)
+        lines.push(
+          `  ${style.green(file.action === 'created' ? '+' : '~')} ${file.path}${file.action === 'replaced' ? style.dim(' (replaced)') : ''}`,
+        );
       lines.push('', 'Next:');
       for (const step of nextSteps(report)) lines.push(step.startsWith('#') ? style.yellow(`  ${step}`) : `  ${step}`);
       ctx.stdout.write(`${lines.join('\n')}\n`);

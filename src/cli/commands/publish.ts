@@ -6,7 +6,19 @@ import { release } from '../../pipeline/release.js';
 import { cliCredentials } from '../credentials.js';
 import type { CliContext } from '../main.js';
 import { collectBuildArg } from '../options.js';
-import { addLoginOptions, addRepositoryOptions, addSmokeOptions, addTagOptions, repositoryOptions, smokeOptions, tagOptions, type LoginFlags, type RepositoryFlags, type SmokeFlags, type TagFlags } from './shared-options.js';
+import {
+  addLoginOptions,
+  addRepositoryOptions,
+  addSmokeOptions,
+  addTagOptions,
+  repositoryOptions,
+  smokeOptions,
+  tagOptions,
+  type LoginFlags,
+  type RepositoryFlags,
+  type SmokeFlags,
+  type TagFlags,
+} from './shared-options.js';
 import { renderPublish, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
@@ -28,16 +40,38 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build output')
     .addHelpText('after', '\nExample:\n  $ mercure-module build . --image acme/blur --version 1.2.3')
-    .action(async (dir: string, opts: { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; target?: string; platform?: string; cache: boolean; json?: boolean; verbose?: boolean }) => {
-      const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
-      const built = await buildModule({
-        dir, image: opts.image, version: opts.version, buildArgs: opts.buildArg, labels: opts.label, noCache: !opts.cache, logger,
-        ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
-        ...(opts.target ? { target: opts.target } : {}),
-        ...(opts.platform ? { platform: opts.platform } : {}),
-      });
-      ctx.stdout.write(opts.json ? `${JSON.stringify(built, null, 2)}\n` : `${built.reference} ${built.imageId}\n`);
-    });
+    .action(
+      async (
+        dir: string,
+        opts: {
+          image: string;
+          version: string;
+          dockerfile?: string;
+          buildArg: Record<string, string>;
+          label: Record<string, string>;
+          target?: string;
+          platform?: string;
+          cache: boolean;
+          json?: boolean;
+          verbose?: boolean;
+        },
+      ) => {
+        const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
+        const built = await buildModule({
+          dir,
+          image: opts.image,
+          version: opts.version,
+          buildArgs: opts.buildArg,
+          labels: opts.label,
+          noCache: !opts.cache,
+          logger,
+          ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+          ...(opts.target ? { target: opts.target } : {}),
+          ...(opts.platform ? { platform: opts.platform } : {}),
+        });
+        ctx.stdout.write(opts.json ? `${JSON.stringify(built, null, 2)}\n` : `${built.reference} ${built.imageId}\n`);
+      },
+    );
 
   const publishCommand = program
     .command('publish')
@@ -51,20 +85,44 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show push progress');
   addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand)))
-    .addHelpText('after', '\nExamples:\n  $ mercure-module publish --image acme/blur --version 1.2.3 --dry-run\n  $ echo "$TOKEN" | mercure-module publish --image acme/blur --version 1.2.3 --username acme --password-stdin')
-    .action(async (opts: TagFlags & LoginFlags & RepositoryFlags & { image: string; version: string; source?: string; dryRun?: boolean; force?: boolean; skipValidate?: boolean; json?: boolean; verbose?: boolean }) => {
-      const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
-      const credentials = await cliCredentials(opts);
-      const result = await publish({
-        image: opts.image, version: opts.version, tagOptions: tagOptions(opts), logger, signal: ctx.signal,
-        dryRun: opts.dryRun === true, force: opts.force === true, skipValidate: opts.skipValidate === true,
-        repository: await repositoryOptions(opts),
-        ...(opts.source ? { source: opts.source } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
-      });
-      writePublish(ctx, result, opts.json === true);
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mercure-module publish --image acme/blur --version 1.2.3 --dry-run\n  $ echo "$TOKEN" | mercure-module publish --image acme/blur --version 1.2.3 --username acme --password-stdin',
+    )
+    .action(
+      async (
+        opts: TagFlags &
+          LoginFlags &
+          RepositoryFlags & {
+            image: string;
+            version: string;
+            source?: string;
+            dryRun?: boolean;
+            force?: boolean;
+            skipValidate?: boolean;
+            json?: boolean;
+            verbose?: boolean;
+          },
+      ) => {
+        const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
+        const credentials = await cliCredentials(opts);
+        const result = await publish({
+          image: opts.image,
+          version: opts.version,
+          tagOptions: tagOptions(opts),
+          logger,
+          signal: ctx.signal,
+          dryRun: opts.dryRun === true,
+          force: opts.force === true,
+          skipValidate: opts.skipValidate === true,
+          repository: await repositoryOptions(opts),
+          ...(opts.source ? { source: opts.source } : {}),
+          ...(credentials ? { credentials } : {}),
+          ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
+        });
+        writePublish(ctx, result, opts.json === true);
+      },
+    );
 
   const releaseCommand = program
     .command('release')
@@ -81,28 +139,58 @@ export function registerPublishing(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build and push output');
   addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand)))
-    .addHelpText('after', '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3')
-    .action(async (dir: string, opts: TagFlags & SmokeFlags & LoginFlags & RepositoryFlags & { image: string; version: string; dockerfile?: string; buildArg: Record<string, string>; label: Record<string, string>; dryRun?: boolean; force?: boolean; json?: boolean; verbose?: boolean }) => {
-      const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
-      const credentials = await cliCredentials(opts);
-      const report = await release({
-        dir, image: opts.image, version: opts.version, buildArgs: opts.buildArg, labels: opts.label, ...smokeOptions(opts),
-        tagOptions: tagOptions(opts), dryRun: opts.dryRun === true, force: opts.force === true, logger, signal: ctx.signal,
-        repository: await repositoryOptions(opts),
-        ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
-      });
-      if (opts.json) {
-        ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      } else {
-        const style = styleFor(ctx.stdout);
-        ctx.stdout.write(`${renderValidation(report.validation, style)}\n`);
-        if (report.publish) ctx.stdout.write(`\n${renderPublish(report.publish, style)}\n`);
-        else ctx.stdout.write(`${style.red('nothing was published: validation failed')}\n`);
-      }
-      ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3',
+    )
+    .action(
+      async (
+        dir: string,
+        opts: TagFlags &
+          SmokeFlags &
+          LoginFlags &
+          RepositoryFlags & {
+            image: string;
+            version: string;
+            dockerfile?: string;
+            buildArg: Record<string, string>;
+            label: Record<string, string>;
+            dryRun?: boolean;
+            force?: boolean;
+            json?: boolean;
+            verbose?: boolean;
+          },
+      ) => {
+        const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
+        const credentials = await cliCredentials(opts);
+        const report = await release({
+          dir,
+          image: opts.image,
+          version: opts.version,
+          buildArgs: opts.buildArg,
+          labels: opts.label,
+          ...smokeOptions(opts),
+          tagOptions: tagOptions(opts),
+          dryRun: opts.dryRun === true,
+          force: opts.force === true,
+          logger,
+          signal: ctx.signal,
+          repository: await repositoryOptions(opts),
+          ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+          ...(credentials ? { credentials } : {}),
+          ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
+        });
+        if (opts.json) {
+          ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          const style = styleFor(ctx.stdout);
+          ctx.stdout.write(`${renderValidation(report.validation, style)}\n`);
+          if (report.publish) ctx.stdout.write(`\n${renderPublish(report.publish, style)}\n`);
+          else ctx.stdout.write(`${style.red('nothing was published: validation failed')}\n`);
+        }
+        ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
+      },
+    );
 }
 
 function writePublish(ctx: CliContext, result: PublishResult, json: boolean): void {

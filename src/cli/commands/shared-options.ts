@@ -64,11 +64,14 @@ export function addLoginOptions(command: Command): Command {
     .option('--registry-url <url>', 'registry API base URL, when not derived from the image name');
 }
 
-
 /** Adds the repository flags (Docker Hub visibility and texts, set before the first push). */
 export function addRepositoryOptions(command: Command): Command {
   return command
-    .option('--visibility <visibility>', 'private or public: on Docker Hub the repository is created so before the first push', parseVisibility)
+    .option(
+      '--visibility <visibility>',
+      'private or public: on Docker Hub the repository is created so before the first push',
+      parseVisibility,
+    )
     .option('--change-visibility', "change an existing repository's visibility instead of refusing")
     .option('--description <text>', 'Docker Hub short description (100 bytes)')
     .option('--readme <file>', 'Docker Hub full description from a Markdown file (25,000 bytes)');
@@ -92,7 +95,8 @@ export async function repositoryOptions(opts: RepositoryFlags): Promise<Reposito
 }
 
 function parseVisibility(value: string): 'private' | 'public' {
-  if (value !== 'private' && value !== 'public') throw new ModuleError('bad-visibility', `--visibility must be "private" or "public", got "${value}"`);
+  if (value !== 'private' && value !== 'public')
+    throw new ModuleError('bad-visibility', `--visibility must be "private" or "public", got "${value}"`);
   return value;
 }
 
@@ -110,7 +114,10 @@ export interface SmokeFlags {
 export function addSmokeOptions(command: Command): Command {
   return command
     .option('--timeout <seconds>', 'kill the module after this many seconds (default 600)', parseSeconds)
-    .option('--fixtures <dir>', 'input: a mercure case folder, or a folder of DICOM files (default: a synthetic CT series)')
+    .option(
+      '--fixtures <dir>',
+      'input: a mercure case folder, or a folder of DICOM files (default: a synthetic CT series)',
+    )
     .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
     .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
     .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')

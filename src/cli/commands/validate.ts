@@ -46,9 +46,19 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {});
   addSmokeOptions(command)
     .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
-    .option('--matrix-source <dir>', 'add your own anonymised cases to the matrix: one subfolder per variant (implies --matrix)')
-    .option('--long-series <n>', 'slices of the long-series variant (default 300)', parseCount('--long-series', MAX_SLICES))
-    .option('--scope <file>', "the module's declared scope (default: DIR/mercure-module.json); variants outside it are skipped")
+    .option(
+      '--matrix-source <dir>',
+      'add your own anonymised cases to the matrix: one subfolder per variant (implies --matrix)',
+    )
+    .option(
+      '--long-series <n>',
+      'slices of the long-series variant (default 300)',
+      parseCount('--long-series', MAX_SLICES),
+    )
+    .option(
+      '--scope <file>',
+      "the module's declared scope (default: DIR/mercure-module.json); variants outside it are skipped",
+    )
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show build output')
     .addHelpText(
@@ -74,11 +84,16 @@ Examples:
         signal: ctx.signal,
       };
       if (opts.matrix === undefined && opts.matrixSource === undefined) {
-        for (const [flag, set] of [['--long-series', opts.longSeries], ['--scope', opts.scope]] as const) {
+        for (const [flag, set] of [
+          ['--long-series', opts.longSeries],
+          ['--scope', opts.scope],
+        ] as const) {
           if (set !== undefined) throw new ModuleError('bad-option', `${flag} applies to the matrix: add --matrix`);
         }
         const report = await validate(options);
-        ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`);
+        ctx.stdout.write(
+          opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`,
+        );
         ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
         return;
       }
@@ -89,7 +104,9 @@ Examples:
         ...(opts.longSeries !== undefined ? { longSeriesSlices: opts.longSeries } : {}),
         ...(opts.scope ? { scopeFile: opts.scope } : {}),
       });
-      ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderMatrix(report, styleFor(ctx.stdout))}\n`);
+      ctx.stdout.write(
+        opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderMatrix(report, styleFor(ctx.stdout))}\n`,
+      );
       ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
     });
 }

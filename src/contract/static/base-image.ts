@@ -21,15 +21,25 @@ export function baseNoCatFindings(input: StaticInput): Finding[] {
   const root = chain[0];
   const removal = catRemoval(chain);
   if (removal !== undefined) {
-    return [finding('base-no-cat', `\`${removal.text}\` deletes cat from the image: mercure's startup probe \`cat /etc/monai/app.json\` fails and the module never runs`, { file: input.dockerfile.file, line: removal.line })];
+    return [
+      finding(
+        'base-no-cat',
+        `\`${removal.text}\` deletes cat from the image: mercure's startup probe \`cat /etc/monai/app.json\` fails and the module never runs`,
+        { file: input.dockerfile.file, line: removal.line },
+      ),
+    ];
   }
   if (root === undefined || root.image === '' || !baseLacksCat(root.image)) return [];
   const via = chain.length > 1 ? ` (the final stage builds on it through ${describeChain(chain)})` : '';
   return [
-    finding('base-no-cat', `The final image is based on ${shown(root)}${via}, which has no \`cat\`: mercure's startup probe \`cat /etc/monai/app.json\` fails and the module never runs`, {
-      file: input.dockerfile.file,
-      line: root.line,
-    }),
+    finding(
+      'base-no-cat',
+      `The final image is based on ${shown(root)}${via}, which has no \`cat\`: mercure's startup probe \`cat /etc/monai/app.json\` fails and the module never runs`,
+      {
+        file: input.dockerfile.file,
+        line: root.line,
+      },
+    ),
   ];
 }
 
@@ -57,10 +67,14 @@ function catRemoval(chain: readonly Stage[]): { line: number; text: string } | u
   for (const stage of chain) {
     for (const step of stage.steps) {
       if (step.kind !== 'run') continue;
-      const commands = step.script !== undefined ? parseShell(step.script, step.line) : [{ words: step.argv ?? [], redirects: [], line: step.line }];
+      const commands =
+        step.script !== undefined
+          ? parseShell(step.script, step.line)
+          : [{ words: step.argv ?? [], redirects: [], line: step.line }];
       for (const command of commands) {
         const { program, args } = invocationOf(command);
-        if (program === 'rm' && args.some((a) => /^\/(usr\/)?bin\/cat$/.test(a))) return { line: step.line, text: command.words.join(' ') };
+        if (program === 'rm' && args.some((a) => /^\/(usr\/)?bin\/cat$/.test(a)))
+          return { line: step.line, text: command.words.join(' ') };
       }
     }
   }

@@ -36,7 +36,20 @@ const OPTIONS_WITH_VALUE = new Set(['-X', '-W', '-r', '--require', '-o']);
 const INLINE_CODE = new Set(['-c', '-e', '--eval', '-p', '--print', '-m']);
 const SHELL_INLINE = new Set(['-c']);
 // Shell builtins that commonly come before the real program in `sh -c "cd /app && ./run.sh"`.
-const SETUP_BUILTINS = new Set(['cd', 'set', 'export', 'echo', 'printf', 'umask', 'ulimit', 'trap', 'true', ':', 'shopt', 'unset']);
+const SETUP_BUILTINS = new Set([
+  'cd',
+  'set',
+  'export',
+  'echo',
+  'printf',
+  'umask',
+  'ulimit',
+  'trap',
+  'true',
+  ':',
+  'shopt',
+  'unset',
+]);
 
 /**
  * What the final stage chain runs: Docker's rule is that a stage's ENTRYPOINT resets a CMD it
@@ -49,7 +62,11 @@ export function imageCommand(chain: readonly Stage[]): ImageCommand | undefined 
     let cmdHere = false;
     for (const step of stage.steps) {
       if (step.kind === 'entrypoint') {
-        entrypoint = { argv: step.argv, line: step.line, ...(step.shellText !== undefined ? { text: step.shellText } : {}) };
+        entrypoint = {
+          argv: step.argv,
+          line: step.line,
+          ...(step.shellText !== undefined ? { text: step.shellText } : {}),
+        };
         if (!cmdHere) cmd = undefined;
       } else if (step.kind === 'cmd') {
         cmd = { argv: step.argv, line: step.line, ...(step.shellText !== undefined ? { text: step.shellText } : {}) };
@@ -98,7 +115,9 @@ export function scriptTarget(script: string, workdir: string, env: Variables): C
     if (SETUP_BUILTINS.has(invocation.program)) continue;
     if (invocation.program === 'source' || invocation.program === '.') {
       const file = invocation.args[0];
-      return file === undefined ? undefined : { written: file, path: posix.resolve(cwd, file), direct: false, interpreter: 'sh', cwd };
+      return file === undefined
+        ? undefined
+        : { written: file, path: posix.resolve(cwd, file), direct: false, interpreter: 'sh', cwd };
     }
     return commandTarget(words, cwd, env);
   }

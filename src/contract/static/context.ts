@@ -22,14 +22,22 @@ export function copySourceFindings(input: StaticInput): Finding[] {
         const match = matchSource(source, input.files.entries);
         if (match.matched.length === 0) {
           findings.push(
-            finding('copy-source-missing', `${step.keyword} ${source} (line ${step.line}): ${match.glob ? 'the pattern matches nothing' : 'no such file or folder'} in the build context`, {
-              file: input.dockerfile.file,
-              line: step.line,
-            }),
+            finding(
+              'copy-source-missing',
+              `${step.keyword} ${source} (line ${step.line}): ${match.glob ? 'the pattern matches nothing' : 'no such file or folder'} in the build context`,
+              {
+                file: input.dockerfile.file,
+                line: step.line,
+              },
+            ),
           );
           continue;
         }
-        const reason = exclusion(match.matched.map((e) => e.path), filesBelow(match, input.files.entries).map((e) => e.path), input.ignore);
+        const reason = exclusion(
+          match.matched.map((e) => e.path),
+          filesBelow(match, input.files.entries).map((e) => e.path),
+          input.ignore,
+        );
         if (reason === undefined) continue;
         const group = excluded.get(reason.line) ?? { pattern: reason.pattern, items: [] };
         group.items.push(`${step.keyword} ${source} (line ${step.line})`);
@@ -39,17 +47,25 @@ export function copySourceFindings(input: StaticInput): Finding[] {
   }
   for (const [line, group] of excluded) {
     findings.push(
-      finding('dockerignore-excludes-copied', `\`${group.pattern}\` excludes from the build context what the Dockerfile copies: ${group.items.join(', ')}; the build fails there`, {
-        file: input.ignore.file ?? '.dockerignore',
-        line,
-      }),
+      finding(
+        'dockerignore-excludes-copied',
+        `\`${group.pattern}\` excludes from the build context what the Dockerfile copies: ${group.items.join(', ')}; the build fails there`,
+        {
+          file: input.ignore.file ?? '.dockerignore',
+          line,
+        },
+      ),
     );
   }
   return findings;
 }
 
 /** The pattern that makes a source copy nothing: every matched path (and every file below them) is ignored. */
-function exclusion(matched: string[], files: string[], ignore: DockerIgnore): { line: number; pattern: string } | undefined {
+function exclusion(
+  matched: string[],
+  files: string[],
+  ignore: DockerIgnore,
+): { line: number; pattern: string } | undefined {
   if (ignore.file === undefined) return undefined;
   // A folder with some files still sent is fine (that is what .dockerignore is for); an entirely ignored one is not.
   const paths = files.length > 0 ? files : matched;
@@ -66,7 +82,10 @@ function exclusion(matched: string[], files: string[], ignore: DockerIgnore): { 
 export function contextSizeFindings(files: ModuleFiles, ignore: DockerIgnore, limit: number): Finding[] {
   if (ignore.file !== undefined || files.totalBytes <= limit) return [];
   return [
-    finding('context-large-no-dockerignore', `The build context is ${mebibytes(files.totalBytes)} (over ${mebibytes(limit)}) and there is no .dockerignore, so every build sends all of it to the engine`),
+    finding(
+      'context-large-no-dockerignore',
+      `The build context is ${mebibytes(files.totalBytes)} (over ${mebibytes(limit)}) and there is no .dockerignore, so every build sends all of it to the engine`,
+    ),
   ];
 }
 

@@ -41,7 +41,9 @@ export function filesBelow(match: SourceMatch, entries: ReadonlyMap<string, Cont
   const files: ContextEntry[] = [];
   for (const entry of match.matched) {
     if (entry.kind !== 'dir') files.push(entry);
-    else for (const inner of entries.values()) if (inner.kind !== 'dir' && isBelow(inner.path, entry.path)) files.push(inner);
+    else
+      for (const inner of entries.values())
+        if (inner.kind !== 'dir' && isBelow(inner.path, entry.path)) files.push(inner);
   }
   return files;
 }

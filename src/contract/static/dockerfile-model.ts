@@ -16,7 +16,11 @@ export interface DockerfileModel {
 const KEYWORDS = new Set<string>(Object.values(Keyword));
 
 /** Parses a Dockerfile with dockerfile-ast and resolves ARG/ENV (buildArgs override ARG defaults). */
-export function readDockerfile(text: string, file: string, buildArgs: Readonly<Record<string, string>> = {}): DockerfileModel {
+export function readDockerfile(
+  text: string,
+  file: string,
+  buildArgs: Readonly<Record<string, string>> = {},
+): DockerfileModel {
   const parsed = DockerfileParser.parse(text);
   const model: DockerfileModel = { file, stages: [], problems: [] };
   const globals = new Map<string, string>();
@@ -45,7 +49,11 @@ export function readDockerfile(text: string, file: string, buildArgs: Readonly<R
     }
   }
   // Without any FROM, "X before the first FROM" for every line would only repeat the one problem.
-  if (model.stages.length === 0) model.problems = [...model.problems.filter((p) => !p.message.endsWith('before the first FROM')), { line: 1, message: 'No FROM instruction' }];
+  if (model.stages.length === 0)
+    model.problems = [
+      ...model.problems.filter((p) => !p.message.endsWith('before the first FROM')),
+      { line: 1, message: 'No FROM instruction' },
+    ];
   return model;
 }
 
@@ -68,12 +76,7 @@ export function findStage(model: DockerfileModel, ref: string, before: number): 
   return model.stages.find((s) => s.index < before && (s.name === lower || String(s.index) === ref));
 }
 
-function openStage(
-  from: From,
-  line: number,
-  model: DockerfileModel,
-  globals: Variables,
-): Stage {
+function openStage(from: From, line: number, model: DockerfileModel, globals: Variables): Stage {
   const args = from.getArguments().map((a) => a.getValue());
   const raw = args[0] ?? '';
   // Only global ARGs (before the first FROM) are visible in FROM.
@@ -84,7 +87,10 @@ function openStage(
   if (raw === '') model.problems.push({ line, message: 'FROM names no image' });
   else if (image === '') {
     const names = expanded.unresolved.join(', ');
-    model.problems.push({ line, message: `FROM ${raw} resolves to an empty image name (no value for ${names}); give the ARG a default or pass a build arg` });
+    model.problems.push({
+      line,
+      message: `FROM ${raw} resolves to an empty image name (no value for ${names}); give the ARG a default or pass a build arg`,
+    });
   }
   if (name !== undefined && model.stages.some((s) => s.name === name)) {
     model.problems.push({ line, message: `Duplicate stage name ${name}` });
@@ -120,7 +126,8 @@ function declareArgs(
     const name = eq < 0 ? word : word.slice(0, eq);
     const given = Object.hasOwn(buildArgs, name) ? buildArgs[name] : undefined;
     // `ARG NAME` inside a stage re-imports the global default; a build arg beats both.
-    const fallback = eq < 0 ? (isGlobal ? undefined : globals.get(name)) : expandVariables(unquote(word.slice(eq + 1)), into).value;
+    const fallback =
+      eq < 0 ? (isGlobal ? undefined : globals.get(name)) : expandVariables(unquote(word.slice(eq + 1)), into).value;
     const value = given ?? fallback;
     if (value !== undefined) into.set(name, value);
   }

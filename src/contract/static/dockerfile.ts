@@ -5,7 +5,9 @@ import type { StaticInput } from './options.js';
 
 /** dockerfile-syntax: what `docker build` would reject before running a single step. */
 export function syntaxFindings(model: DockerfileModel): Finding[] {
-  return model.problems.map((p) => finding('dockerfile-syntax', `${p.message} (line ${p.line})`, { file: model.file, line: p.line }));
+  return model.problems.map((p) =>
+    finding('dockerfile-syntax', `${p.message} (line ${p.line})`, { file: model.file, line: p.line }),
+  );
 }
 
 /**
@@ -18,12 +20,19 @@ export function commandFindings(input: StaticInput): Finding[] {
   if (last === undefined || imageCommand(chain) !== undefined) return [];
   const root = chain[0]!;
   const base = root.image === '' ? root.rawImage : root.image;
-  const fallback = base === 'scratch' ? 'nothing at all' : `${base}'s own default command (a shell or an interpreter prompt), not your module`;
+  const fallback =
+    base === 'scratch'
+      ? 'nothing at all'
+      : `${base}'s own default command (a shell or an interpreter prompt), not your module`;
   return [
-    finding('no-command', `The final stage (FROM ${last.rawImage}) sets no CMD or ENTRYPOINT; mercure starts the image without a command, so it would run ${fallback}`, {
-      file: input.dockerfile.file,
-      line: last.line,
-    }),
+    finding(
+      'no-command',
+      `The final stage (FROM ${last.rawImage}) sets no CMD or ENTRYPOINT; mercure starts the image without a command, so it would run ${fallback}`,
+      {
+        file: input.dockerfile.file,
+        line: last.line,
+      },
+    ),
   ];
 }
 
@@ -34,9 +43,13 @@ export function userFindings(input: StaticInput): Finding[] {
   const last = users.at(-1);
   if (last === undefined || !/^(root|0)(:.*)?$/.test(last.user)) return [];
   return [
-    finding('user-root', `USER ${last.user} makes root the image's default user; mercure runs modules as its own non-root uid unless they are configured with requires_root`, {
-      file: input.dockerfile.file,
-      line: last.line,
-    }),
+    finding(
+      'user-root',
+      `USER ${last.user} makes root the image's default user; mercure runs modules as its own non-root uid unless they are configured with requires_root`,
+      {
+        file: input.dockerfile.file,
+        line: last.line,
+      },
+    ),
   ];
 }

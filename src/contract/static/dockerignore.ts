@@ -36,7 +36,11 @@ export async function loadDockerIgnore(files: ModuleFiles, dockerfile: string): 
 }
 
 /** Builds the matcher from the ignore file's text; `alwaysSent` paths are never excluded. */
-export function parseDockerIgnore(text: string, file: string | undefined, alwaysSent: readonly string[] = []): DockerIgnore {
+export function parseDockerIgnore(
+  text: string,
+  file: string | undefined,
+  alwaysSent: readonly string[] = [],
+): DockerIgnore {
   const lines: PatternLine[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const trimmed = raw.trim();
@@ -54,7 +58,8 @@ export function parseDockerIgnore(text: string, file: string | undefined, always
       // Docker lets the last matching pattern decide; name that one so the user knows which line to change.
       for (let i = lines.length - 1; i >= 0; i -= 1) {
         const candidate = lines[i]!;
-        if (!candidate.negated && candidate.matcher.ignores(path)) return { line: candidate.line, pattern: candidate.pattern };
+        if (!candidate.negated && candidate.matcher.ignores(path))
+          return { line: candidate.line, pattern: candidate.pattern };
       }
       return { line: 1, pattern: '' };
     },

@@ -19,7 +19,13 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
   if (provenance === undefined) {
     if (!entry.looksLikeModuleFile) return [];
     const where = entry.imagePath ?? `a folder of PATH (a name without '/' is looked up there, not in WORKDIR)`;
-    return [finding('entry-missing', `The image's command names ${target.written}, but no COPY or ADD puts a file at ${where}`, { file: dockerfile, line: entry.command.line })];
+    return [
+      finding(
+        'entry-missing',
+        `The image's command names ${target.written}, but no COPY or ADD puts a file at ${where}`,
+        { file: dockerfile, line: entry.command.line },
+      ),
+    ];
   }
   // A COPY that names a missing file is reported as copy-source-missing; inline or remote files are not ours to read.
   if (provenance.kind !== 'context') return [];
@@ -29,10 +35,14 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
     // A COPY naming the file itself is reported by the context check; here a folder COPY would have brought it.
     if (provenance.literal) return [];
     return [
-      finding('dockerignore-excludes-copied', `\`${excluded.pattern}\` keeps the entry script ${file} out of the build context, so the image has no ${entry.imagePath ?? target.written}`, {
-        file: input.ignore.file ?? '.dockerignore',
-        line: excluded.line,
-      }),
+      finding(
+        'dockerignore-excludes-copied',
+        `\`${excluded.pattern}\` keeps the entry script ${file} out of the build context, so the image has no ${entry.imagePath ?? target.written}`,
+        {
+          file: input.ignore.file ?? '.dockerignore',
+          line: excluded.line,
+        },
+      ),
     ];
   }
   // A symlink or an oversized file: we cannot see what the image will run, so we do not guess.
@@ -47,25 +57,45 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
     const ok = input.options.requiresRoot ? (mode.mode & needed) !== 0 : (mode.mode & needed) === needed;
     if (!ok) {
       findings.push(
-        finding('entry-not-executable', `The image's command (Dockerfile line ${entry.command.line}) runs ${file} directly, but the file has mode ${formatMode(mode.mode)} in the image (${mode.origin}); mercure's unprivileged uid cannot execute it`, { file, hint: hintFor('entry-not-executable', file) }),
+        finding(
+          'entry-not-executable',
+          `The image's command (Dockerfile line ${entry.command.line}) runs ${file} directly, but the file has mode ${formatMode(mode.mode)} in the image (${mode.origin}); mercure's unprivileged uid cannot execute it`,
+          { file, hint: hintFor('entry-not-executable', file) },
+        ),
       );
     }
     if (!binary && !text.startsWith('#!')) {
-      findings.push(finding('entry-no-shebang', `${file} is exec'd directly by the image's command (Dockerfile line ${entry.command.line}) but does not start with #!, so the kernel cannot run it ("exec format error")`, { file, line: 1 }));
+      findings.push(
+        finding(
+          'entry-no-shebang',
+          `${file} is exec'd directly by the image's command (Dockerfile line ${entry.command.line}) but does not start with #!, so the kernel cannot run it ("exec format error")`,
+          { file, line: 1 },
+        ),
+      );
     }
   }
   if (!binary && (target.direct || SHELL.test(target.interpreter ?? ''))) {
     const cr = text.indexOf('\r\n');
     if (cr >= 0) {
       const line = text.slice(0, cr).split('\n').length;
-      findings.push(finding('entry-crlf', `${file} has Windows (CRLF) line endings from line ${line}; the shell reads the \\r as part of each command${line === 1 ? ' and the shebang interpreter name' : ''}`, { file, line, hint: hintFor('entry-crlf', file) }));
+      findings.push(
+        finding(
+          'entry-crlf',
+          `${file} has Windows (CRLF) line endings from line ${line}; the shell reads the \\r as part of each command${line === 1 ? ' and the shebang interpreter name' : ''}`,
+          { file, line, hint: hintFor('entry-crlf', file) },
+        ),
+      );
     }
   }
   return findings;
 }
 
 /** The file's mode in the final image: git's (or the disk's) mode, then COPY --chmod, then every later RUN chmod. */
-export function modeInImage(input: StaticInput, contextPath: string, hops: readonly CopyHop[]): { mode: number; origin: string } {
+export function modeInImage(
+  input: StaticInput,
+  contextPath: string,
+  hops: readonly CopyHop[],
+): { mode: number; origin: string } {
   const recorded = input.files.modeOf(contextPath);
   let mode = recorded?.mode ?? 0o644;
   let origin =

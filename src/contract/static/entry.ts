@@ -65,5 +65,7 @@ function isModulePath(target: CommandTarget, chain: readonly Stage[]): boolean {
   if (!target.written.startsWith('/') || SCRIPT_EXTENSION.test(target.path)) return true;
   const last = chain.at(-1);
   if (last !== undefined && last.workdir !== '/' && target.path.startsWith(`${last.workdir}/`)) return true;
-  return chain.some((stage) => stage.steps.some((s) => s.kind === 'copy' && s.destIsDir && s.dest !== '/' && target.path.startsWith(`${s.dest}/`)));
+  return chain.some((stage) =>
+    stage.steps.some((s) => s.kind === 'copy' && s.destIsDir && s.dest !== '/' && target.path.startsWith(`${s.dest}/`)),
+  );
 }

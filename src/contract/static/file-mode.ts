@@ -49,7 +49,10 @@ function whoMask(who: string): number {
 
 /** Every chmod a RUN step performs, following `cd` inside the script for relative targets. */
 export function chmodCalls(step: RunStep): ChmodCall[] {
-  const commands = step.script !== undefined ? parseShell(step.script, step.line) : [{ words: step.argv ?? [], redirects: [], line: step.line }];
+  const commands =
+    step.script !== undefined
+      ? parseShell(step.script, step.line)
+      : [{ words: step.argv ?? [], redirects: [], line: step.line }];
   const calls: ChmodCall[] = [];
   let cwd = step.workdir;
   for (const command of commands) {

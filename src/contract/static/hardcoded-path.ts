@@ -25,7 +25,8 @@ export async function hardcodedPathFindings(input: StaticInput, entry: Entry | u
       for (const source of step.sources) {
         if (isRemoteSource(source)) continue;
         for (const file of filesBelow(matchSource(source, input.files.entries), input.files.entries)) {
-          if ((HASH_COMMENT.test(file.path) || SLASH_COMMENT.test(file.path)) && !VENDORED.test(file.path)) files.add(file.path);
+          if ((HASH_COMMENT.test(file.path) || SLASH_COMMENT.test(file.path)) && !VENDORED.test(file.path))
+            files.add(file.path);
         }
       }
     }
@@ -43,7 +44,13 @@ export async function hardcodedPathFindings(input: StaticInput, entry: Entry | u
       const paths = [...new Set([...line.matchAll(MOUNT_PATH)].map((m) => m[0]))];
       if (paths.length === 0) return;
       const variables = paths.map((p) => (p.endsWith('data') ? '$MERCURE_IN_DIR' : '$MERCURE_OUT_DIR'));
-      findings.push(finding('hardcoded-path', `${file} hard-codes ${paths.join(' and ')}; read ${variables.join(' and ')} instead`, { file, line: index + 1 }));
+      findings.push(
+        finding(
+          'hardcoded-path',
+          `${file} hard-codes ${paths.join(' and ')}; read ${variables.join(' and ')} instead`,
+          { file, line: index + 1 },
+        ),
+      );
     });
   }
   return findings;

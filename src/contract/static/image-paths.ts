@@ -28,7 +28,12 @@ export type Provenance =
  * Traces an absolute path of the image built by `chain` back through COPY/ADD (latest first, as a
  * later COPY overwrites) and COPY --from=stage, to a file of the build context. Undefined: no COPY brings it.
  */
-export function traceImagePath(model: DockerfileModel, chain: Stage[], path: string, entries: ReadonlyMap<string, ContextEntry>): Provenance | undefined {
+export function traceImagePath(
+  model: DockerfileModel,
+  chain: Stage[],
+  path: string,
+  entries: ReadonlyMap<string, ContextEntry>,
+): Provenance | undefined {
   for (let s = chain.length - 1; s >= 0; s -= 1) {
     const stage = chain[s]!;
     for (let k = stage.steps.length - 1; k >= 0; k -= 1) {
@@ -49,7 +54,12 @@ function traceCopy(
   path: string,
   entries: ReadonlyMap<string, ContextEntry>,
 ): Provenance | undefined {
-  const rel = path === step.dest ? '' : path.startsWith(`${step.dest === '/' ? '' : step.dest}/`) ? path.slice(step.dest.length + (step.dest === '/' ? 0 : 1)) : undefined;
+  const rel =
+    path === step.dest
+      ? ''
+      : path.startsWith(`${step.dest === '/' ? '' : step.dest}/`)
+        ? path.slice(step.dest.length + (step.dest === '/' ? 0 : 1))
+        : undefined;
   if (rel === undefined) return undefined;
   const hop = (hopPath: string): CopyHop => ({ chain, step, path: hopPath });
   if (step.heredoc) return rel === '' || !rel.includes('/') ? { kind: 'elsewhere', step } : undefined;
@@ -63,7 +73,8 @@ function traceCopy(
       const from = findStage(model, step.from, stage.index);
       if (from === undefined) return rel === '' || step.destIsDir ? { kind: 'elsewhere', step } : undefined;
       const origin = posix.resolve('/', source);
-      const candidates = rel === '' ? [origin] : [posix.join(origin, rel), ...(posix.basename(origin) === rel ? [origin] : [])];
+      const candidates =
+        rel === '' ? [origin] : [posix.join(origin, rel), ...(posix.basename(origin) === rel ? [origin] : [])];
       for (const candidate of candidates) {
         const inner = traceImagePath(model, stageChain(from), candidate, entries);
         if (inner?.kind === 'context') return { ...inner, hops: [...inner.hops, hop(path)] };
@@ -74,7 +85,8 @@ function traceCopy(
     const match = matchSource(source, entries);
     for (const entry of match.matched) {
       const contextPath = contextPathFor(entry, rel, step.destIsDir, entries);
-      if (contextPath !== undefined) return { kind: 'context', contextPath, literal: !match.glob && entry.kind !== 'dir', hops: [hop(path)] };
+      if (contextPath !== undefined)
+        return { kind: 'context', contextPath, literal: !match.glob && entry.kind !== 'dir', hops: [hop(path)] };
     }
     // A named file that is not in the context would land exactly here.
     const named = cleanSource(source);
@@ -86,7 +98,12 @@ function traceCopy(
 }
 
 /** The context path that ends up at `rel` below the destination, when this source brings it. */
-function contextPathFor(entry: ContextEntry, rel: string, destIsDir: boolean, entries: ReadonlyMap<string, ContextEntry>): string | undefined {
+function contextPathFor(
+  entry: ContextEntry,
+  rel: string,
+  destIsDir: boolean,
+  entries: ReadonlyMap<string, ContextEntry>,
+): string | undefined {
   if (entry.kind === 'dir') {
     // A folder's contents (not the folder itself) are copied into the destination.
     if (rel === '') return undefined;

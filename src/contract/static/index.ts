@@ -28,7 +28,9 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
   const resolved = resolveOptions(dir, options);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new ModuleError('no-such-folder', `module folder ${dir} does not exist or is not a folder`, { hint: 'Pass the folder that holds the Dockerfile.' });
+    throw new ModuleError('no-such-folder', `module folder ${dir} does not exist or is not a folder`, {
+      hint: 'Pass the folder that holds the Dockerfile.',
+    });
   }
   const files = await readModuleFiles(dir);
   const ignore = await loadDockerIgnore(files, resolved.dockerfile);
@@ -40,10 +42,12 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
   // disk; but a Dockerfile *link* out of the module folder is refused, not read and quoted.
   const outside = await linksOutside(dir, resolved.dockerfile);
   if (outside) {
-    findings.push(finding('no-dockerfile', `${resolved.dockerfile} is a symbolic link to ${outside}, outside the module folder`, {
-      file: resolved.dockerfile,
-      hint: 'Put the real Dockerfile in the module folder (a link out of it is not part of what you publish).',
-    }));
+    findings.push(
+      finding('no-dockerfile', `${resolved.dockerfile} is a symbolic link to ${outside}, outside the module folder`, {
+        file: resolved.dockerfile,
+        hint: 'Put the real Dockerfile in the module folder (a link out of it is not part of what you publish).',
+      }),
+    );
     return sortFindings(findings);
   }
   const text = await readFile(resolve(dir, resolved.dockerfile), 'utf8').catch(() => undefined);

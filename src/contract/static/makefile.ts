@@ -26,7 +26,11 @@ export async function makefileFindings(files: ModuleFiles, image: string | undef
   return makefileTags(text)
     .filter((t) => canonicalRepository(t.tag) !== wanted)
     .map((t) =>
-      finding('makefile-image-mismatch', `${file} builds ${t.tag}, but the module is configured as ${image}: the repositories differ`, { file, line: t.line }),
+      finding(
+        'makefile-image-mismatch',
+        `${file} builds ${t.tag}, but the module is configured as ${image}: the repositories differ`,
+        { file, line: t.line },
+      ),
     );
 }
 

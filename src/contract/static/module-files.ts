@@ -56,7 +56,7 @@ export async function readModuleFiles(dir: string): Promise<ModuleFiles> {
       if (recorded === '100755' || recorded === '100644') {
         const mode = recorded === '100755' ? 0o755 : 0o644;
         const result: FileMode = { mode, source: 'git' };
-        if ((entry.mode & 0o111) !== 0 !== (mode === 0o755)) result.diskMode = entry.mode;
+        if (((entry.mode & 0o111) !== 0) !== (mode === 0o755)) result.diskMode = entry.mode;
         return result;
       }
       return { mode: entry.mode, source: 'disk' };
@@ -90,7 +90,11 @@ async function walk(root: string, prefix: string, into: Map<string, ContextEntry
 
 /** `git ls-files --stage` in dir: path (relative to dir) -> mode, or undefined outside a work tree. */
 async function readGitModes(dir: string): Promise<Map<string, string> | undefined> {
-  const result = await execa('git', ['ls-files', '--stage', '-z'], { cwd: dir, reject: false, stripFinalNewline: false });
+  const result = await execa('git', ['ls-files', '--stage', '-z'], {
+    cwd: dir,
+    reject: false,
+    stripFinalNewline: false,
+  });
   if (result.failed || typeof result.stdout !== 'string') return undefined;
   const modes = new Map<string, string>();
   for (const record of result.stdout.split('\0')) {

@@ -45,14 +45,21 @@ export const DEFAULT_LARGE_CONTEXT_BYTES = 50 * 1024 * 1024;
 export function resolveOptions(dir: string, options: StaticCheckOptions): ResolvedOptions {
   const large = options.largeContextBytes ?? DEFAULT_LARGE_CONTEXT_BYTES;
   if (typeof large !== 'number' || !Number.isFinite(large) || large < 0) {
-    throw new ModuleError('bad-option', `largeContextBytes must be a non-negative number of bytes, got ${String(large)}`);
+    throw new ModuleError(
+      'bad-option',
+      `largeContextBytes must be a non-negative number of bytes, got ${String(large)}`,
+    );
   }
   // Findings name files relative to the module folder, with '/' on every platform.
-  const dockerfile = relative(dir, resolve(dir, options.dockerfile ?? 'Dockerfile')).split(sep).join('/');
-  if (dockerfile === '') throw new ModuleError('bad-option', `dockerfile must name a file, got ${JSON.stringify(options.dockerfile)}`);
+  const dockerfile = relative(dir, resolve(dir, options.dockerfile ?? 'Dockerfile'))
+    .split(sep)
+    .join('/');
+  if (dockerfile === '')
+    throw new ModuleError('bad-option', `dockerfile must name a file, got ${JSON.stringify(options.dockerfile)}`);
   const buildArgs = options.buildArgs ?? {};
   for (const [name, value] of Object.entries(buildArgs)) {
-    if (typeof value !== 'string') throw new ModuleError('bad-option', `build arg ${name} must be a string, got ${typeof value}`);
+    if (typeof value !== 'string')
+      throw new ModuleError('bad-option', `build arg ${name} must be a string, got ${typeof value}`);
   }
   const image = options.image?.trim();
   return {

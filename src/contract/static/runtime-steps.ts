@@ -30,12 +30,29 @@ export async function runtimeStepFindings(input: StaticInput, entry: Entry | und
     for (const command of parseShell(script.text, script.firstLine)) {
       const words = command.words.map((w) => expandVariables(w, entry.env).value);
       const expanded: SimpleCommand = { ...command, words };
-      const where = { file: script.file, line: script.file === input.dockerfile.file ? entry.command.line : command.line };
+      const where = {
+        file: script.file,
+        line: script.file === input.dockerfile.file ? entry.command.line : command.line,
+      };
       const shown = command.words.join(' ').slice(0, 120);
       const root = input.options.requiresRoot ? undefined : rootOnlyReason(expanded);
-      if (root !== undefined) findings.push(finding('root-only-step', `\`${shown}\` runs at container start and ${root}; mercure runs the module as an unprivileged uid`, where));
+      if (root !== undefined)
+        findings.push(
+          finding(
+            'root-only-step',
+            `\`${shown}\` runs at container start and ${root}; mercure runs the module as an unprivileged uid`,
+            where,
+          ),
+        );
       const network = input.options.network ? undefined : networkReason(invocationOf(expanded));
-      if (network !== undefined) findings.push(finding('runtime-network', `\`${shown}\` ${network} at container start; mercure 0.4.1 runs modules with network "none"`, where));
+      if (network !== undefined)
+        findings.push(
+          finding(
+            'runtime-network',
+            `\`${shown}\` ${network} at container start; mercure 0.4.1 runs modules with network "none"`,
+            where,
+          ),
+        );
     }
   }
   return findings;
@@ -52,7 +69,9 @@ async function runTimeScripts(input: StaticInput, entry: Entry): Promise<RunTime
   const first = entry.provenance?.kind === 'context' ? entry.provenance.contextPath : undefined;
   if (first === undefined || input.ignore.excludedBy(first) !== undefined) return scripts;
   const seen = new Set<string>();
-  const queue: { file: string; cwd: string; shell: boolean }[] = [{ file: first, cwd: entry.target?.cwd ?? '/', shell: isShellEntry(entry) }];
+  const queue: { file: string; cwd: string; shell: boolean }[] = [
+    { file: first, cwd: entry.target?.cwd ?? '/', shell: isShellEntry(entry) },
+  ];
   const chain = finalChain(input.dockerfile);
   while (queue.length > 0) {
     const next = queue.shift()!;
@@ -65,8 +84,14 @@ async function runTimeScripts(input: StaticInput, entry: Entry): Promise<RunTime
     for (const command of parseShell(text)) {
       const called = calledScript(invocationOf(command));
       if (called === undefined) continue;
-      const traced = traceImagePath(input.dockerfile, chain, posix.resolve(next.cwd, expandVariables(called, entry.env).value), input.files.entries);
-      if (traced?.kind === 'context') queue.push({ file: traced.contextPath, cwd: next.cwd, shell: /\.(sh|bash)$/.test(traced.contextPath) });
+      const traced = traceImagePath(
+        input.dockerfile,
+        chain,
+        posix.resolve(next.cwd, expandVariables(called, entry.env).value),
+        input.files.entries,
+      );
+      if (traced?.kind === 'context')
+        queue.push({ file: traced.contextPath, cwd: next.cwd, shell: /\.(sh|bash)$/.test(traced.contextPath) });
     }
   }
   return scripts;

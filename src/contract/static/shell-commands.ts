@@ -17,7 +17,22 @@ const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'unti
 // Words after which nothing on this "command" is itself run (for x in ...; case ...).
 const NOT_A_COMMAND = new Set(['for', 'case', 'select', 'function', '}', 'fi', 'done', 'esac', ';;']);
 // Programs that run their arguments as another command.
-const WRAPPERS = new Set(['exec', 'command', 'builtin', 'nohup', 'sudo', 'su-exec', 'gosu', 'env', 'nice', 'timeout', 'stdbuf', 'tini', 'dumb-init', 'xargs']);
+const WRAPPERS = new Set([
+  'exec',
+  'command',
+  'builtin',
+  'nohup',
+  'sudo',
+  'su-exec',
+  'gosu',
+  'env',
+  'nice',
+  'timeout',
+  'stdbuf',
+  'tini',
+  'dumb-init',
+  'xargs',
+]);
 
 /** Peels `A=1 exec sudo -E env B=2 apt-get install x` down to apt-get with its arguments. */
 export function invocationOf(command: SimpleCommand): Invocation {

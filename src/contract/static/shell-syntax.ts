@@ -31,7 +31,8 @@ export function parseShell(script: string, firstLine = 1): SimpleCommand[] {
     if (word === undefined) return;
     if (pendingOp === undefined) words.push(word);
     else {
-      if (pendingOp.startsWith('<<') && pendingOp !== '<<<') heredocs.push({ delimiter: word, stripTabs: pendingOp === '<<-' });
+      if (pendingOp.startsWith('<<') && pendingOp !== '<<<')
+        heredocs.push({ delimiter: word, stripTabs: pendingOp === '<<-' });
       redirects.push({ op: pendingOp, target: word });
       pendingOp = undefined;
     }
@@ -164,7 +165,8 @@ function findClose(script: string, open: number): number {
   for (let i = open; i < script.length; i += 1) {
     const ch = script[i]!;
     if (ch === '\\') i += 1;
-    else if (ch === "'" && opening === '(') i = Math.max(i, script.indexOf("'", i + 1) < 0 ? script.length : script.indexOf("'", i + 1));
+    else if (ch === "'" && opening === '(')
+      i = Math.max(i, script.indexOf("'", i + 1) < 0 ? script.length : script.indexOf("'", i + 1));
     else if (ch === opening) depth += 1;
     else if (ch === closing && --depth === 0) return i;
   }

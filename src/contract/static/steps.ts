@@ -78,7 +78,13 @@ export type Step = CopyStep | RunStep | CommandStep | UserStep;
 const GLOB = /[*?[]/;
 
 /** Appends the typed step for one instruction to the stage; returns a problem `docker build` would report. */
-export function addStep(stage: Stage, keyword: string, instruction: Instruction, line: number, exec: string[] | undefined): string | undefined {
+export function addStep(
+  stage: Stage,
+  keyword: string,
+  instruction: Instruction,
+  line: number,
+  exec: string[] | undefined,
+): string | undefined {
   const workdir = stage.workdir;
   const expand = (word: string) => expandVariables(word, stage.vars);
   switch (keyword) {
@@ -93,7 +99,12 @@ export function addStep(stage: Stage, keyword: string, instruction: Instruction,
       stage.shell = exec;
       return undefined;
     case 'USER':
-      stage.steps.push({ kind: 'user', line, workdir, user: expand((instruction.getArgumentsContent() ?? '').trim()).value });
+      stage.steps.push({
+        kind: 'user',
+        line,
+        workdir,
+        user: expand((instruction.getArgumentsContent() ?? '').trim()).value,
+      });
       return undefined;
     case 'RUN':
       stage.steps.push(runStep(exec, instruction, line, workdir));
@@ -102,7 +113,10 @@ export function addStep(stage: Stage, keyword: string, instruction: Instruction,
     case 'ENTRYPOINT': {
       const kind = keyword === 'CMD' ? 'cmd' : 'entrypoint';
       const text = (instruction.getArgumentsContent() ?? '').trim();
-      const step: CommandStep = exec !== undefined ? { kind, line, workdir, argv: exec } : { kind, line, workdir, argv: text === '' ? [] : [...stage.shell, text], shellText: text };
+      const step: CommandStep =
+        exec !== undefined
+          ? { kind, line, workdir, argv: exec }
+          : { kind, line, workdir, argv: text === '' ? [] : [...stage.shell, text], shellText: text };
       stage.steps.push(step);
       return undefined;
     }
@@ -118,11 +132,18 @@ function runStep(exec: string[] | undefined, instruction: Instruction, line: num
   if (exec === undefined) return { kind: 'run', line, workdir, script: instruction.getArgumentsContent() ?? '' };
   // ["sh", "-c", "script"] is a shell script in exec clothing.
   const [program = '', flag, script] = exec;
-  if (/(^|\/)(ba|da|z|k|a)?sh$/.test(program) && flag === '-c' && script !== undefined) return { kind: 'run', line, workdir, script };
+  if (/(^|\/)(ba|da|z|k|a)?sh$/.test(program) && flag === '-c' && script !== undefined)
+    return { kind: 'run', line, workdir, script };
   return { kind: 'run', line, workdir, argv: exec };
 }
 
-function copyStep(stage: Stage, keyword: 'COPY' | 'ADD', instruction: Copy, line: number, exec: string[] | undefined): string | undefined {
+function copyStep(
+  stage: Stage,
+  keyword: 'COPY' | 'ADD',
+  instruction: Copy,
+  line: number,
+  exec: string[] | undefined,
+): string | undefined {
   const words = exec ?? instruction.getArguments().map((a) => a.getValue());
   const heredoc = words.some((w) => w.startsWith('<<'));
   if (!heredoc && words.length < 2) return `${keyword} needs a source and a destination`;

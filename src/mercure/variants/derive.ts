@@ -25,14 +25,24 @@ export function editOne(file: Uint8Array, edits: Edits): Uint8Array {
  * sorting by position or instance number works as on a real acquisition.
  */
 export function replicate(file: Uint8Array, count: number, seed: string): Uint8Array[] {
-  const h = parseDicomHeader(file, ['ImagePositionPatient', 'ImageOrientationPatient', 'SliceThickness', 'SpacingBetweenSlices', 'SliceLocation']);
+  const h = parseDicomHeader(file, [
+    'ImagePositionPatient',
+    'ImageOrientationPatient',
+    'SliceThickness',
+    'SpacingBetweenSlices',
+    'SliceLocation',
+  ]);
   const position = numbers(h['ImagePositionPatient']);
   const normal = sliceNormal(numbers(h['ImageOrientationPatient']));
   const step = Number(h['SpacingBetweenSlices'] || h['SliceThickness'] || 1) || 1;
   const location = Number(h['SliceLocation']);
   return Array.from({ length: count }, (_, i) => {
-    const edits: Record<string, Edits[string]> = { SOPInstanceUID: dicomUid(seed, 'instance', i), InstanceNumber: String(i + 1) };
-    if (position.length === 3) edits['ImagePositionPatient'] = position.map((p, axis) => ds(p + i * step * (normal[axis] ?? 0)));
+    const edits: Record<string, Edits[string]> = {
+      SOPInstanceUID: dicomUid(seed, 'instance', i),
+      InstanceNumber: String(i + 1),
+    };
+    if (position.length === 3)
+      edits['ImagePositionPatient'] = position.map((p, axis) => ds(p + i * step * (normal[axis] ?? 0)));
     if (h['SliceLocation'] !== undefined && Number.isFinite(location)) edits['SliceLocation'] = ds(location + i * step);
     return editOne(file, edits);
   });
@@ -40,8 +50,16 @@ export function replicate(file: Uint8Array, count: number, seed: string): Uint8A
 
 /** The patient and study attributes a series takes over when it is moved into another study. */
 export const STUDY_KEYWORDS = [
-  'StudyInstanceUID', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'StudyDescription',
-  'PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex',
+  'StudyInstanceUID',
+  'StudyDate',
+  'StudyTime',
+  'StudyID',
+  'AccessionNumber',
+  'StudyDescription',
+  'PatientName',
+  'PatientID',
+  'PatientBirthDate',
+  'PatientSex',
 ] as const;
 
 /** Moves files into the study (and patient) of `anchor`, as if all had been acquired in it. */
@@ -50,15 +68,26 @@ export function intoStudy(anchor: Uint8Array, files: readonly Uint8Array[]): Uin
   const edits: Record<string, string> = {};
   // Only ASCII values are carried over: the moved files keep their own character set.
   // eslint-disable-next-line no-control-regex
-  for (const keyword of STUDY_KEYWORDS) if (/^[\u0000-\u007f]*$/.test(study[keyword] ?? '\u0080')) edits[keyword] = study[keyword] ?? '';
+  for (const keyword of STUDY_KEYWORDS)
+    if (/^[\u0000-\u007f]*$/.test(study[keyword] ?? '\u0080')) edits[keyword] = study[keyword] ?? '';
   return editAll(files, edits);
 }
 
 /** Puts files from several real series into one new series (UID, number, description, instance numbers). */
-export function asOneSeries(files: readonly Uint8Array[], seed: string, seriesNumber: string, description: string): Uint8Array[] {
+export function asOneSeries(
+  files: readonly Uint8Array[],
+  seed: string,
+  seriesNumber: string,
+  description: string,
+): Uint8Array[] {
   const seriesUid = dicomUid(seed, 'series');
   return files.map((file, i) =>
-    editOne(file, { SeriesInstanceUID: seriesUid, SeriesNumber: seriesNumber, SeriesDescription: description, InstanceNumber: String(i + 1) }),
+    editOne(file, {
+      SeriesInstanceUID: seriesUid,
+      SeriesNumber: seriesNumber,
+      SeriesDescription: description,
+      InstanceNumber: String(i + 1),
+    }),
   );
 }
 
@@ -67,11 +96,19 @@ export function asPart10(dataset: Uint8Array, transferSyntaxUid: string): Uint8A
   // The meta header repeats the dataset's SOP class and instance: wrap once to read them, then fill them in.
   const draft = wrapPart10(dataset, { transferSyntaxUid, sopClassUid: '1.2', sopInstanceUid: '1.2' });
   const h = parseDicomHeader(draft, ['SOPClassUID', 'SOPInstanceUID']);
-  return editDicom(draft, {}, { MediaStorageSOPClassUID: h['SOPClassUID'] ?? '', MediaStorageSOPInstanceUID: h['SOPInstanceUID'] ?? '' });
+  return editDicom(
+    draft,
+    {},
+    { MediaStorageSOPClassUID: h['SOPClassUID'] ?? '', MediaStorageSOPInstanceUID: h['SOPInstanceUID'] ?? '' },
+  );
 }
 
 function numbers(text: string | undefined): number[] {
-  return (text ?? '').split('\\').filter((s) => s.trim() !== '').map(Number).filter(Number.isFinite);
+  return (text ?? '')
+    .split('\\')
+    .filter((s) => s.trim() !== '')
+    .map(Number)
+    .filter(Number.isFinite);
 }
 
 /** The cross product of the row and column direction cosines; +z when the image has no orientation. */

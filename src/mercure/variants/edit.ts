@@ -45,21 +45,34 @@ const META_GROUP_LENGTH = 0x00020000;
 
 /** The dataset encoding a transfer syntax implies; deflated files are refused (their dataset is zlib data). */
 export function encodingOf(transferSyntaxUid: string): Encoding {
-  if (transferSyntaxUid === DEFLATED) throw new DicomReadError('deflated transfer syntax: cannot edit a zlib-compressed dataset in place');
+  if (transferSyntaxUid === DEFLATED)
+    throw new DicomReadError('deflated transfer syntax: cannot edit a zlib-compressed dataset in place');
   return { explicit: transferSyntaxUid !== IMPLICIT_LE, little: transferSyntaxUid !== EXPLICIT_BE };
 }
 
 /** Applies `edits` to the dataset and `metaEdits` to the file meta group of a Part 10 file. */
 export function editDicom(file: Uint8Array, edits: Edits, metaEdits: Edits = {}): Uint8Array {
   const parsed = parsePart10(file);
-  const charset = textOf(file, parsed.dataset.find((s) => s.tag === 0x00080005));
+  const charset = textOf(
+    file,
+    parsed.dataset.find((s) => s.tag === 0x00080005),
+  );
   const dataset = applyEdits(file, parsed.dataset, edits, parsed.encoding, charset);
-  const metaBody = applyEdits(file, parsed.meta.filter((s) => s.tag !== META_GROUP_LENGTH), metaEdits, { explicit: true, little: true }, '');
+  const metaBody = applyEdits(
+    file,
+    parsed.meta.filter((s) => s.tag !== META_GROUP_LENGTH),
+    metaEdits,
+    { explicit: true, little: true },
+    '',
+  );
   return concat([file.subarray(0, 132), metaGroupLength(metaBody), metaBody, dataset]);
 }
 
 /** Gives a bare dataset (no preamble, no meta, as some archives store them) the Part 10 header storescp writes. */
-export function wrapPart10(dataset: Uint8Array, meta: { transferSyntaxUid: string; sopClassUid: string; sopInstanceUid: string }): Uint8Array {
+export function wrapPart10(
+  dataset: Uint8Array,
+  meta: { transferSyntaxUid: string; sopClassUid: string; sopInstanceUid: string },
+): Uint8Array {
   const le = { explicit: true, little: true };
   const body = concat([
     element(0x00020001, 'OB', new Uint8Array([0, 1]), le),
@@ -85,7 +98,10 @@ function parsePart10(file: Uint8Array): { meta: Span[]; dataset: Span[]; encodin
     meta.push(span);
     pos = span.end;
   }
-  const ts = textOf(file, meta.find((s) => s.tag === 0x00020010)).replace(/\0/g, '');
+  const ts = textOf(
+    file,
+    meta.find((s) => s.tag === 0x00020010),
+  ).replace(/\0/g, '');
   const encoding = encodingOf(ts);
   const dataset: Span[] = [];
   while (pos + 8 <= file.length) {
@@ -116,7 +132,8 @@ function readElement(file: Uint8Array, view: DataView, pos: number, enc: Encodin
     valueStart = pos + 8;
   }
   if (length !== UNDEFINED) {
-    if (valueStart + length > file.length) throw new DicomReadError(`element ${hex(tag)} at byte ${pos} runs past the end of the file`);
+    if (valueStart + length > file.length)
+      throw new DicomReadError(`element ${hex(tag)} at byte ${pos} runs past the end of the file`);
     return { tag, ...(vr ? { vr } : {}), start: pos, end: valueStart + length };
   }
   // An undefined-length UN holds implicit little endian data (PS3.5 6.2.2).
@@ -183,7 +200,10 @@ function dictionaryVr(keyword: string): string {
   return vr.slice(0, 2);
 }
 
-const BINARY: Record<string, { size: number; write: (view: DataView, at: number, n: number, little: boolean) => void }> = {
+const BINARY: Record<
+  string,
+  { size: number; write: (view: DataView, at: number, n: number, little: boolean) => void }
+> = {
   US: { size: 2, write: (v, at, n, l) => v.setUint16(at, n, l) },
   SS: { size: 2, write: (v, at, n, l) => v.setInt16(at, n, l) },
   UL: { size: 4, write: (v, at, n, l) => v.setUint32(at, n, l) },
@@ -232,7 +252,8 @@ function element(tag: number, vr: string, value: Uint8Array, enc: Encoding): Uin
     out[4] = vr.charCodeAt(0);
     out[5] = vr.charCodeAt(1);
     if (long) view.setUint32(8, value.length, enc.little);
-    else if (value.length > 0xffff) throw new DicomReadError(`a ${vr} value of ${value.length} bytes does not fit a 16-bit length`);
+    else if (value.length > 0xffff)
+      throw new DicomReadError(`a ${vr} value of ${value.length} bytes does not fit a 16-bit length`);
     else view.setUint16(6, value.length, enc.little);
   }
   out.set(value, headerLength);
@@ -249,7 +270,9 @@ function metaGroupLength(body: Uint8Array): Uint8Array {
 function textOf(file: Uint8Array, span: Span | undefined): string {
   if (!span) return '';
   const headerLength = span.vr && LONG_VRS.has(span.vr) ? 12 : 8;
-  return Buffer.from(file.subarray(span.start + headerLength, span.end)).toString('latin1').trim();
+  return Buffer.from(file.subarray(span.start + headerLength, span.end))
+    .toString('latin1')
+    .trim();
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -12,7 +12,9 @@ const CT_AXIAL = ['2062', '2392', '2693', '3023', '3353'].map((f) => `test_files
 /** The scout series of the same real CT study. */
 const CT_SCOUT = ['6293', '6924'].map((f) => `test_files/dicomdirtests/98892001/CT2N/${f}`);
 /** A real MR angiography series (7 projections) of the same patient, from another study. */
-const MR_ANGIO = ['4467', '4528', '4558', '4588', '4618', '4648', '4678'].map((f) => `test_files/dicomdirtests/98892003/MR700/${f}`);
+const MR_ANGIO = ['4467', '4528', '4558', '4588', '4618', '4648', '4678'].map(
+  (f) => `test_files/dicomdirtests/98892003/MR700/${f}`,
+);
 /** Three real CR images (12 bits stored in 16) of a cervical spine, one series each. */
 const CR_SPINE = ['CR1/6154', 'CR2/6247', 'CR3/6278'].map((f) => `test_files/dicomdirtests/77654033/${f}`);
 
@@ -32,7 +34,11 @@ export function ctSeries(edits: Edits = {}): (samples: SampleSource) => Promise<
  * One real image stacked into a series of three; `description` is set when the sample has no
  * SeriesDescription, so that only the variant meant to lack it does.
  */
-export function stacked(file: string, seed: string, description?: string): (samples: SampleSource) => Promise<Uint8Array[][]> {
+export function stacked(
+  file: string,
+  seed: string,
+  description?: string,
+): (samples: SampleSource) => Promise<Uint8Array[][]> {
   return async (samples) => {
     const series = replicate(await samples.read(file), STACK, seed);
     return [description === undefined ? series : editAll(series, { SeriesDescription: description })];
@@ -74,7 +80,8 @@ export async function rtStudy(samples: SampleSource): Promise<Uint8Array[][]> {
   const axial = await readAll(samples, CT_AXIAL);
   const anchor = axial[0] as Uint8Array;
   const struct = asPart10(await samples.read('test_files/rtstruct.dcm'), '1.2.840.10008.1.2');
-  const rt = (file: Uint8Array, description: string) => intoStudy(anchor, editAll([file], { SeriesDescription: description }));
+  const rt = (file: Uint8Array, description: string) =>
+    intoStudy(anchor, editAll([file], { SeriesDescription: description }));
   return [
     axial,
     rt(struct, 'RT structure set'),

@@ -58,9 +58,13 @@ export async function findSamples(explicit?: string, env: NodeJS.ProcessEnv = pr
     const root = await pydicomData(python);
     if (root && (await hasTestFiles(root))) return sampleSource(root);
   }
-  throw new ModuleError('dicom-samples-missing', 'the matrix needs pydicom\'s real DICOM sample files, and no pydicom install was found', {
-    hint: `Install them (\`apt-get install python3-pydicom\` or \`pip install "pydicom<3"\`), or set ${SAMPLES_ENV} to a copy of pydicom's data folder.`,
-  });
+  throw new ModuleError(
+    'dicom-samples-missing',
+    "the matrix needs pydicom's real DICOM sample files, and no pydicom install was found",
+    {
+      hint: `Install them (\`apt-get install python3-pydicom\` or \`pip install "pydicom<3"\`), or set ${SAMPLES_ENV} to a copy of pydicom's data folder.`,
+    },
+  );
 }
 
 async function hasTestFiles(root: string): Promise<boolean> {
@@ -69,7 +73,11 @@ async function hasTestFiles(root: string): Promise<boolean> {
 
 async function pydicomData(python: string): Promise<string | undefined> {
   try {
-    const { stdout } = await promisify(execFile)(python, ['-c', 'import os, pydicom; print(os.path.dirname(pydicom.__file__))'], { timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(
+      python,
+      ['-c', 'import os, pydicom; print(os.path.dirname(pydicom.__file__))'],
+      { timeout: 20_000 },
+    );
     return path.join(stdout.trim(), 'data');
   } catch {
     // No such interpreter, or no pydicom in it.

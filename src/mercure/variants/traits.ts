@@ -19,7 +19,11 @@ export interface FolderTraits {
 }
 
 /** The transfer syntaxes with pixel data as is (not compressed). */
-export const UNCOMPRESSED_TRANSFER_SYNTAXES: readonly string[] = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'];
+export const UNCOMPRESSED_TRANSFER_SYNTAXES: readonly string[] = [
+  '1.2.840.10008.1.2',
+  '1.2.840.10008.1.2.1',
+  '1.2.840.10008.1.2.2',
+];
 
 // RT objects are images only formally (an RT dose grid has pixels); image modules cannot use them.
 const RT_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.481\./;
@@ -31,7 +35,9 @@ export async function folderTraits(dir: string): Promise<FolderTraits> {
   const headers: Awaited<ReturnType<typeof readDicomHeader>>[] = [];
   // A few at a time: a user's case may hold thousands of files, more than a process may open at once.
   for (let i = 0; i < names.length; i += 16) {
-    headers.push(...(await Promise.all(names.slice(i, i + 16).map((n) => readDicomHeader(path.join(dir, n), KEYWORDS)))));
+    headers.push(
+      ...(await Promise.all(names.slice(i, i + 16).map((n) => readDicomHeader(path.join(dir, n), KEYWORDS)))),
+    );
   }
   const set = (key: (typeof KEYWORDS)[number]) => [...new Set(headers.map((h) => h[key] ?? ''))].sort();
   return {

@@ -14,7 +14,11 @@ import type { BuiltinVariant, UserVariant, VariantContext } from './variant.js';
 export type VariantCaseOptions = Omit<CaseOptions, 'level'>;
 
 /** Writes a built-in variant into `options.dir` (new or empty) as a mercure input folder. */
-export async function writeVariant(variant: BuiltinVariant, options: VariantCaseOptions, ctx: VariantContext): Promise<InputFolder> {
+export async function writeVariant(
+  variant: BuiltinVariant,
+  options: VariantCaseOptions,
+  ctx: VariantContext,
+): Promise<InputFolder> {
   return writeInputFolder({ ...options, level: variant.level, series: await variant.build(ctx) });
 }
 
@@ -26,11 +30,18 @@ export async function writeVariant(variant: BuiltinVariant, options: VariantCase
 export async function userVariants(root: string): Promise<UserVariant[]> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new ModuleError('no-such-folder', `--matrix-source ${root} is not a folder`, { hint: 'Give a folder with one subfolder of anonymised DICOM files per variant.' });
+    throw new ModuleError('no-such-folder', `--matrix-source ${root} is not a folder`, {
+      hint: 'Give a folder with one subfolder of anonymised DICOM files per variant.',
+    });
   }
-  const folders = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   if (folders.length === 0) {
-    throw new ModuleError('matrix-source-empty', `--matrix-source ${root} has no subfolders`, { hint: 'Put each variant (a folder of DICOM files of one series or one study) in its own subfolder.' });
+    throw new ModuleError('matrix-source-empty', `--matrix-source ${root} has no subfolders`, {
+      hint: 'Put each variant (a folder of DICOM files of one series or one study) in its own subfolder.',
+    });
   }
   const variants: UserVariant[] = [];
   for (const name of folders) {

@@ -6,7 +6,10 @@ const commandOf = (text: string) => imageCommand(finalChain(readDockerfile(text,
 
 describe('imageCommand: what the final image runs with no arguments', () => {
   it('inherits CMD from an earlier stage it is built FROM', () => {
-    expect(commandOf('FROM a:1 AS runtime\nCMD ["./run.sh"]\nFROM runtime\nRUN true\n')).toMatchObject({ argv: ['./run.sh'], line: 2 });
+    expect(commandOf('FROM a:1 AS runtime\nCMD ["./run.sh"]\nFROM runtime\nRUN true\n')).toMatchObject({
+      argv: ['./run.sh'],
+      line: 2,
+    });
   });
 
   it('drops an inherited CMD when the stage sets its own ENTRYPOINT, but not one set in the same stage', () => {
@@ -31,10 +34,16 @@ describe('commandTarget: the file a command runs', () => {
     [['/bin/sh', '-c', './docker-entrypoint.sh'], { path: '/app/docker-entrypoint.sh', direct: true }],
     [['bash', 'run.sh'], { path: '/app/run.sh', direct: false, interpreter: 'bash' }],
     [['/bin/bash', '-e', '-o', 'pipefail', 'run.sh'], { path: '/app/run.sh', direct: false, interpreter: 'bash' }],
-    [['python3', '-u', 'main.py', '--in', '/tmp/data'], { path: '/app/main.py', direct: false, interpreter: 'python3' }],
+    [
+      ['python3', '-u', 'main.py', '--in', '/tmp/data'],
+      { path: '/app/main.py', direct: false, interpreter: 'python3' },
+    ],
     [['/usr/bin/env', 'python3', 'main.py'], { path: '/app/main.py', direct: false, interpreter: 'python3' }],
     [['tini', '--', './run.sh'], { path: '/app/run.sh', direct: true }],
-    [['/bin/sh', '-c', 'cd /opt/m && exec ./run.sh "$MERCURE_IN_DIR"'], { path: '/opt/m/run.sh', direct: true, cwd: '/opt/m' }],
+    [
+      ['/bin/sh', '-c', 'cd /opt/m && exec ./run.sh "$MERCURE_IN_DIR"'],
+      { path: '/opt/m/run.sh', direct: true, cwd: '/opt/m' },
+    ],
     [['/bin/sh', '-c', 'set -e; $APP/run.sh'], { path: '/srv/run.sh', direct: true }],
     [['/bin/sh', '-c', '. ./env.sh'], { path: '/app/env.sh', direct: false, interpreter: 'sh' }],
     [['docker-entrypoint.sh'], { path: '', written: 'docker-entrypoint.sh', direct: true }],
@@ -42,7 +51,12 @@ describe('commandTarget: the file a command runs', () => {
     expect(commandTarget(argv, '/app', env)).toMatchObject(expected);
   });
 
-  it.each([[['python3', '-m', 'blur']], [['python3', '-c', 'print(1)']], [['bash']], [['/bin/sh', '-c', 'echo hi; true']]])('%j runs no file of the module', (argv) => {
+  it.each([
+    [['python3', '-m', 'blur']],
+    [['python3', '-c', 'print(1)']],
+    [['bash']],
+    [['/bin/sh', '-c', 'echo hi; true']],
+  ])('%j runs no file of the module', (argv) => {
     const target = commandTarget(argv, '/app', env);
     expect(target === undefined || target.path === '').toBe(true);
   });

@@ -5,15 +5,21 @@ import { canonicalRepository, parseImageRef } from '../../../src/contract/static
 import type { ContextEntry } from '../../../src/contract/static/module-files.js';
 
 const entries = new Map<string, ContextEntry>(
-  ['run.sh', 'blur.py', 'src', 'src/a.py', 'src/pkg', 'src/pkg/b.py', 'data', 'data/keep.txt', 'data/x.dcm'].map((path) => [
-    path,
-    { path, kind: path.includes('.') ? 'file' : 'dir', size: 1, mode: 0o644 },
-  ]),
+  ['run.sh', 'blur.py', 'src', 'src/a.py', 'src/pkg', 'src/pkg/b.py', 'data', 'data/keep.txt', 'data/x.dcm'].map(
+    (path) => [path, { path, kind: path.includes('.') ? 'file' : 'dir', size: 1, mode: 0o644 }],
+  ),
 );
 
 describe('COPY sources', () => {
   it('cleans sources the way the builder does', () => {
-    expect(['./run.sh', '/run.sh', 'src/', '.', './', 'src/../blur.py'].map(cleanSource)).toEqual(['run.sh', 'run.sh', 'src', '.', '.', 'blur.py']);
+    expect(['./run.sh', '/run.sh', 'src/', '.', './', 'src/../blur.py'].map(cleanSource)).toEqual([
+      'run.sh',
+      'run.sh',
+      'src',
+      '.',
+      '.',
+      'blur.py',
+    ]);
   });
 
   it.each([
@@ -33,7 +39,11 @@ describe('COPY sources', () => {
 });
 
 describe('.dockerignore (Docker semantics via @balena/dockerignore)', () => {
-  const ignore = parseDockerIgnore('# comment\n.git\n*.md\ndata\n!data/keep.txt\nDockerfile\n\n**/*.pyc\n', '.dockerignore', ['Dockerfile', '.dockerignore']);
+  const ignore = parseDockerIgnore(
+    '# comment\n.git\n*.md\ndata\n!data/keep.txt\nDockerfile\n\n**/*.pyc\n',
+    '.dockerignore',
+    ['Dockerfile', '.dockerignore'],
+  );
 
   it('names the line that excludes a path', () => {
     expect(ignore.excludedBy('README.md')).toEqual({ line: 3, pattern: '*.md' });

@@ -24,11 +24,14 @@ describe('expandVariables', () => {
 });
 
 describe('readDockerfile: ARG substitution', () => {
-  const text = 'ARG BASE_IMAGE=python:3.12-slim-bookworm\nARG TAG\nFROM ${BASE_IMAGE}\nARG BASE_IMAGE\nWORKDIR /opt/${BASE_IMAGE}\nCMD ["x"]\n';
+  const text =
+    'ARG BASE_IMAGE=python:3.12-slim-bookworm\nARG TAG\nFROM ${BASE_IMAGE}\nARG BASE_IMAGE\nWORKDIR /opt/${BASE_IMAGE}\nCMD ["x"]\n';
 
   it('uses the ARG default in FROM, and a build arg over it', () => {
     expect(readDockerfile(text, 'Dockerfile').stages[0]?.image).toBe('python:3.12-slim-bookworm');
-    expect(readDockerfile(text, 'Dockerfile', { BASE_IMAGE: 'registry:5000/py:1' }).stages[0]?.image).toBe('registry:5000/py:1');
+    expect(readDockerfile(text, 'Dockerfile', { BASE_IMAGE: 'registry:5000/py:1' }).stages[0]?.image).toBe(
+      'registry:5000/py:1',
+    );
   });
 
   it('re-imports a global ARG declared again inside the stage, and not otherwise', () => {
@@ -40,7 +43,9 @@ describe('readDockerfile: ARG substitution', () => {
 
   it('reports a FROM whose ARG has no value as a syntax problem', () => {
     const model = readDockerfile('ARG BASE\nFROM $BASE\nCMD ["x"]\n', 'Dockerfile');
-    expect(model.problems).toEqual([{ line: 2, message: expect.stringMatching(/FROM \$BASE resolves to an empty image name \(no value for BASE\)/) }]);
+    expect(model.problems).toEqual([
+      { line: 2, message: expect.stringMatching(/FROM \$BASE resolves to an empty image name \(no value for BASE\)/) },
+    ]);
   });
 });
 
@@ -70,13 +75,26 @@ describe('readDockerfile: stages and WORKDIR', () => {
   it('resolves COPY destinations against the WORKDIR at that line, with flags', () => {
     const copy = model.stages[0]?.steps[0];
     expect(copy).toMatchObject({ kind: 'copy', sources: ['run.sh'], dest: '/srv/app/sub', destIsDir: true, line: 5 });
-    expect(model.stages[1]?.steps[0]).toMatchObject({ kind: 'copy', from: 'base', chmod: '755', dest: '/srv/app/other/bin', destIsDir: true });
+    expect(model.stages[1]?.steps[0]).toMatchObject({
+      kind: 'copy',
+      from: 'base',
+      chmod: '755',
+      dest: '/srv/app/other/bin',
+      destIsDir: true,
+    });
   });
 
   it('wraps shell-form CMD in the SHELL and keeps exec form as JSON', () => {
-    expect(model.stages[1]?.steps[1]).toMatchObject({ kind: 'cmd', argv: ['/bin/sh', '-c', './bin/run.sh'], shellText: './bin/run.sh' });
-    const custom = readDockerfile('FROM a:1\nSHELL ["/bin/bash", "-lc"]\nCMD run.sh\nENTRYPOINT ["tini", "--"]\n', 'Dockerfile');
-    expect(custom.stages[0]?.steps.map((s) => s.kind === 'cmd' || s.kind === 'entrypoint' ? s.argv : [])).toEqual([
+    expect(model.stages[1]?.steps[1]).toMatchObject({
+      kind: 'cmd',
+      argv: ['/bin/sh', '-c', './bin/run.sh'],
+      shellText: './bin/run.sh',
+    });
+    const custom = readDockerfile(
+      'FROM a:1\nSHELL ["/bin/bash", "-lc"]\nCMD run.sh\nENTRYPOINT ["tini", "--"]\n',
+      'Dockerfile',
+    );
+    expect(custom.stages[0]?.steps.map((s) => (s.kind === 'cmd' || s.kind === 'entrypoint' ? s.argv : []))).toEqual([
       ['/bin/bash', '-lc', 'run.sh'],
       ['tini', '--'],
     ]);

@@ -3,7 +3,8 @@ import { makefileTags } from '../../../src/contract/static/makefile.js';
 
 describe('makefileTags', () => {
   it('expands variables used in docker build -t', () => {
-    const text = 'REGISTRY ?= registry:5000\nNAME = acme/blur\nVERSION := 1.2.3\nIMAGE = $(REGISTRY)/${NAME}\n\nbuild:\n\tdocker build . -t $(IMAGE):$(VERSION) --tag=$(IMAGE):latest\n';
+    const text =
+      'REGISTRY ?= registry:5000\nNAME = acme/blur\nVERSION := 1.2.3\nIMAGE = $(REGISTRY)/${NAME}\n\nbuild:\n\tdocker build . -t $(IMAGE):$(VERSION) --tag=$(IMAGE):latest\n';
     expect(makefileTags(text)).toEqual([
       { tag: 'registry:5000/acme/blur:1.2.3', line: 7 },
       { tag: 'registry:5000/acme/blur:latest', line: 7 },
@@ -11,8 +12,12 @@ describe('makefileTags', () => {
   });
 
   it('keeps the first ?= and lets = override it', () => {
-    expect(makefileTags('IMAGE ?= a/b\nIMAGE ?= c/d\nbuild:\n\tdocker build -t $(IMAGE) .\n').map((t) => t.tag)).toEqual(['a/b']);
-    expect(makefileTags('IMAGE ?= a/b\nIMAGE = c/d\nbuild:\n\tdocker build -t $(IMAGE) .\n').map((t) => t.tag)).toEqual(['c/d']);
+    expect(
+      makefileTags('IMAGE ?= a/b\nIMAGE ?= c/d\nbuild:\n\tdocker build -t $(IMAGE) .\n').map((t) => t.tag),
+    ).toEqual(['a/b']);
+    expect(makefileTags('IMAGE ?= a/b\nIMAGE = c/d\nbuild:\n\tdocker build -t $(IMAGE) .\n').map((t) => t.tag)).toEqual(
+      ['c/d'],
+    );
   });
 
   it('follows continuation lines and buildx, and reports the line the command starts on', () => {

@@ -30,7 +30,8 @@ export class ModuleBuilder {
 
   /** Makes dir a git repository with everything committed as it is on disk. */
   async commit(dir: string): Promise<void> {
-    const git = (...args: string[]) => execa('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd: dir });
+    const git = (...args: string[]) =>
+      execa('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd: dir });
     await git('init', '-q');
     await git('add', '-A');
     await git('commit', '-q', '-m', 'module');
@@ -48,5 +49,11 @@ export function dockerfile(...lines: string[]): string {
 
 /** The example's entry script with extra lines before its exec. */
 export function entryScript(...lines: string[]): string {
-  return ['#!/usr/bin/env bash', 'set -Eeo pipefail', ...lines, 'exec python3 /app/blur.py "$MERCURE_IN_DIR" "$MERCURE_OUT_DIR"', ''].join('\n');
+  return [
+    '#!/usr/bin/env bash',
+    'set -Eeo pipefail',
+    ...lines,
+    'exec python3 /app/blur.py "$MERCURE_IN_DIR" "$MERCURE_OUT_DIR"',
+    '',
+  ].join('\n');
 }

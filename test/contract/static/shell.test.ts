@@ -7,7 +7,14 @@ const words = (script: string) => parseShell(script).map((c) => c.words);
 
 describe('parseShell', () => {
   it('splits on ; && || | and newlines, removing quotes', () => {
-    expect(words(`set -e; echo "a b" 'c d' && x=1 run || false | cat\nnext`)).toEqual([['set', '-e'], ['echo', 'a b', 'c d'], ['x=1', 'run'], ['false'], ['cat'], ['next']]);
+    expect(words(`set -e; echo "a b" 'c d' && x=1 run || false | cat\nnext`)).toEqual([
+      ['set', '-e'],
+      ['echo', 'a b', 'c d'],
+      ['x=1', 'run'],
+      ['false'],
+      ['cat'],
+      ['next'],
+    ]);
   });
 
   it('skips comments and keeps # inside words and quotes', () => {
@@ -38,14 +45,26 @@ describe('parseShell', () => {
   });
 
   it('also returns the commands inside $(...) and backticks', () => {
-    expect(words('x="$(curl -s http://h)" y=`wget q`; echo $((1+2))')).toEqual([['curl', '-s', 'http://h'], ['wget', 'q'], ['x=$(curl -s http://h)', 'y=`wget q`'], ['echo', '$((1+2))']]);
+    expect(words('x="$(curl -s http://h)" y=`wget q`; echo $((1+2))')).toEqual([
+      ['curl', '-s', 'http://h'],
+      ['wget', 'q'],
+      ['x=$(curl -s http://h)', 'y=`wget q`'],
+      ['echo', '$((1+2))'],
+    ]);
   });
 });
 
 describe('invocationOf', () => {
   it('peels assignments, reserved words and wrappers', () => {
-    const [command] = parseShell('if DEBIAN_FRONTEND=noninteractive sudo -u root env A=1 /usr/bin/apt-get install -y x');
-    expect(invocationOf(command!)).toEqual({ program: 'apt-get', path: '/usr/bin/apt-get', args: ['install', '-y', 'x'], via: ['sudo', 'env'] });
+    const [command] = parseShell(
+      'if DEBIAN_FRONTEND=noninteractive sudo -u root env A=1 /usr/bin/apt-get install -y x',
+    );
+    expect(invocationOf(command!)).toEqual({
+      program: 'apt-get',
+      path: '/usr/bin/apt-get',
+      args: ['install', '-y', 'x'],
+      via: ['sudo', 'env'],
+    });
   });
 
   it('runs nothing for loop headers', () => {
@@ -72,15 +91,37 @@ describe('run-time rules', () => {
     expect(root(script)).toMatch(reason);
   });
 
-  it.each(['mkdir -p /tmp/work', 'cp a "$MERCURE_OUT_DIR"/', 'echo x > /var/tmp/cache', 'apt-cache policy', 'cp /etc/hosts /tmp/h', 'python3 blur.py 2>/dev/null'])('%s does not', (script) => {
+  it.each([
+    'mkdir -p /tmp/work',
+    'cp a "$MERCURE_OUT_DIR"/',
+    'echo x > /var/tmp/cache',
+    'apt-cache policy',
+    'cp /etc/hosts /tmp/h',
+    'python3 blur.py 2>/dev/null',
+  ])('%s does not', (script) => {
     expect(root(script)).toBeUndefined();
   });
 
-  it.each(['pip install x', 'pip3 install -r r.txt', 'python3 -m pip install x', 'npm ci', 'yarn', 'conda install -y numpy', 'curl -fsSL https://x', 'wget -q u', 'git clone https://g', 'uv pip install x', 'apt-get install -y x'])('%s uses the network', (script) => {
+  it.each([
+    'pip install x',
+    'pip3 install -r r.txt',
+    'python3 -m pip install x',
+    'npm ci',
+    'yarn',
+    'conda install -y numpy',
+    'curl -fsSL https://x',
+    'wget -q u',
+    'git clone https://g',
+    'uv pip install x',
+    'apt-get install -y x',
+  ])('%s uses the network', (script) => {
     expect(net(script)).toBeDefined();
   });
 
-  it.each(['pip list', 'python3 -m pip freeze', 'git status', 'npm run start', 'python3 blur.py'])('%s does not', (script) => {
-    expect(net(script)).toBeUndefined();
-  });
+  it.each(['pip list', 'python3 -m pip freeze', 'git status', 'npm run start', 'python3 blur.py'])(
+    '%s does not',
+    (script) => {
+      expect(net(script)).toBeUndefined();
+    },
+  );
 });

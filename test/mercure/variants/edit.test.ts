@@ -48,11 +48,24 @@ describe('editDicom', () => {
   it.each(FILES)('%s: sets, replaces and deletes elements and keeps everything else', async (_encoding, file) => {
     const original = await samples.read(file);
     const before = await pydicomView(original);
-    const edited = editDicom(original, { SeriesDescription: 'EDITED ODD', SeriesNumber: null }, { MediaStorageSOPInstanceUID: '1.2.3.4' });
+    const edited = editDicom(
+      original,
+      { SeriesDescription: 'EDITED ODD', SeriesNumber: null },
+      { MediaStorageSOPInstanceUID: '1.2.3.4' },
+    );
     const after = await pydicomView(edited);
-    expect(after).toMatchObject({ sd: 'EDITED ODD', sn: null, sop: before['sop'], ts: before['ts'], pixels: before['pixels'], meta_sop: '1.2.3.4' });
+    expect(after).toMatchObject({
+      sd: 'EDITED ODD',
+      sn: null,
+      sop: before['sop'],
+      ts: before['ts'],
+      pixels: before['pixels'],
+      meta_sop: '1.2.3.4',
+    });
     // One element added (SeriesDescription, where missing) or replaced, one removed.
-    expect(Number(after['n'])).toBe(Number(before['n']) + (before['sd'] === null ? 1 : 0) - (before['sn'] === null ? 0 : 1));
+    expect(Number(after['n'])).toBe(
+      Number(before['n']) + (before['sd'] === null ? 1 : 0) - (before['sn'] === null ? 0 : 1),
+    );
     expect(readDicom(edited).dataset['SeriesDescription']).toBe('EDITED ODD');
   });
 
@@ -75,7 +88,15 @@ describe('editDicom', () => {
 describe('series from real files', () => {
   it('stacks one real image into a series: new instance UIDs (meta too), instance numbers, positions along the normal', async () => {
     const files = replicate(await samples.read('test_files/CT_small.dcm'), 3, 'test-seed');
-    const headers = files.map((f) => parseDicomHeader(f, ['SOPInstanceUID', 'MediaStorageSOPInstanceUID', 'InstanceNumber', 'ImagePositionPatient', 'SeriesInstanceUID']));
+    const headers = files.map((f) =>
+      parseDicomHeader(f, [
+        'SOPInstanceUID',
+        'MediaStorageSOPInstanceUID',
+        'InstanceNumber',
+        'ImagePositionPatient',
+        'SeriesInstanceUID',
+      ]),
+    );
     expect(new Set(headers.map((h) => h['SOPInstanceUID'])).size).toBe(3);
     for (const h of headers) expect(h['MediaStorageSOPInstanceUID']).toBe(h['SOPInstanceUID']);
     expect(headers.map((h) => h['InstanceNumber'])).toEqual(['1', '2', '3']);
@@ -87,7 +108,14 @@ describe('series from real files', () => {
 
   it('gives a bare dataset the Part 10 header storescp writes', async () => {
     const file = asPart10(await samples.read('test_files/rtstruct.dcm'), '1.2.840.10008.1.2');
-    const h = parseDicomHeader(file, ['SOPClassUID', 'SOPInstanceUID', 'MediaStorageSOPClassUID', 'MediaStorageSOPInstanceUID', 'TransferSyntaxUID', 'Modality']);
+    const h = parseDicomHeader(file, [
+      'SOPClassUID',
+      'SOPInstanceUID',
+      'MediaStorageSOPClassUID',
+      'MediaStorageSOPInstanceUID',
+      'TransferSyntaxUID',
+      'Modality',
+    ]);
     expect(h['Modality']).toBe('RTSTRUCT');
     expect(h['MediaStorageSOPClassUID']).toBe(h['SOPClassUID']);
     expect(h['MediaStorageSOPInstanceUID']).toBe(h['SOPInstanceUID']);
@@ -95,7 +123,7 @@ describe('series from real files', () => {
   });
 });
 
-describe('the user\'s own variants (--matrix-source)', () => {
+describe("the user's own variants (--matrix-source)", () => {
   it('makes one variant per subfolder, at study level when it holds several series', async () => {
     const source = path.join(root, 'source');
     const ct = path.join(source, 'ct-one-series', 'nested');

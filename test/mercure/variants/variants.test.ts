@@ -7,7 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicom } from '../../../src/mercure/dicom.js';
 import { readInputFolder, type InputListing } from '../../../src/mercure/input-listing.js';
-import { VARIANTS, findSamples, folderTraits, variantsOf, writeVariant, type FolderTraits, type VariantContext } from '../../../src/mercure/variants/index.js';
+import {
+  VARIANTS,
+  findSamples,
+  folderTraits,
+  variantsOf,
+  writeVariant,
+  type FolderTraits,
+  type VariantContext,
+} from '../../../src/mercure/variants/index.js';
 import { runCli } from '../../cli/run-cli.js';
 import { runPython } from '../python.js';
 
@@ -22,7 +30,11 @@ beforeAll(async () => {
   ctx = { samples: await findSamples(), now: NOW, longSeriesSlices: 40 };
   for (const variant of VARIANTS) {
     const dir = path.join(root, variant.name);
-    await writeVariant(variant, { dir, moduleName: 'blur', dockerTag: 'acme/blur:1', settings: { radius: 2 }, now: NOW, taskId: 'task-0001' }, ctx);
+    await writeVariant(
+      variant,
+      { dir, moduleName: 'blur', dockerTag: 'acme/blur:1', settings: { radius: 2 }, now: NOW, taskId: 'task-0001' },
+      ctx,
+    );
     listings.set(variant.name, await readInputFolder(dir));
     traits.set(variant.name, await folderTraits(dir));
   }
@@ -38,13 +50,28 @@ describe('the registry', () => {
   it('has unique names, a description and what each exercises, and a quick tier of six', () => {
     expect(new Set(VARIANTS.map((v) => v.name)).size).toBe(VARIANTS.length);
     for (const v of VARIANTS) expect(v.description.length * v.exercises.length, v.name).toBeGreaterThan(0);
-    expect(variantsOf('quick').map((v) => v.name)).toEqual(['missing-series-description', 'big-endian', 'compressed-jpeg2000', 'multiframe-enhanced-ct', 'rgb', 'study-mixed']);
+    expect(variantsOf('quick').map((v) => v.name)).toEqual([
+      'missing-series-description',
+      'big-endian',
+      'compressed-jpeg2000',
+      'multiframe-enhanced-ct',
+      'rgb',
+      'study-mixed',
+    ]);
     expect(variantsOf('full')).toHaveLength(VARIANTS.length);
   });
 
   it('builds from real files first: synthetic only where pydicom ships no file', () => {
     const synthetic = VARIANTS.filter((v) => v.source === 'synthetic').map((v) => v.name);
-    expect(synthetic.sort()).toEqual(['long-series', 'multiframe-enhanced-ct', 'odd-matrix', 'pixels-12bit-signed', 'pixels-16bit-unsigned', 'pixels-8bit-signed', 'pixels-8bit-unsigned']);
+    expect(synthetic.sort()).toEqual([
+      'long-series',
+      'multiframe-enhanced-ct',
+      'odd-matrix',
+      'pixels-12bit-signed',
+      'pixels-16bit-unsigned',
+      'pixels-8bit-signed',
+      'pixels-8bit-unsigned',
+    ]);
   });
 });
 
@@ -86,13 +113,20 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('variant %s', (name, va
     const descriptions = listing(name).files.map((f) => f.header['SeriesDescription']);
     if (name === 'missing-series-description') expect(descriptions.every((d) => d === undefined)).toBe(true);
     else if (name === 'empty-values') expect(descriptions.every((d) => d === '')).toBe(true);
-    else expect(descriptions.every((d) => d !== undefined && d.trim() !== ''), String(descriptions)).toBe(true);
+    else
+      expect(
+        descriptions.every((d) => d !== undefined && d.trim() !== ''),
+        String(descriptions),
+      ).toBe(true);
   });
 });
 
 /** What each variant must hold, by what its files say (named rows, as in docker/metadata-action's tests). */
 const PROPERTIES: [name: string, expected: Partial<FolderTraits>, extra?: (l: InputListing) => void][] = [
-  ['pixels-16bit-signed', { modalities: ['CT'], transferSyntaxes: [T.explicit], multiframe: false, color: false, nonImage: false }],
+  [
+    'pixels-16bit-signed',
+    { modalities: ['CT'], transferSyntaxes: [T.explicit], multiframe: false, color: false, nonImage: false },
+  ],
   ['big-endian', { transferSyntaxes: [T.bigEndian] }],
   ['implicit-vr', { transferSyntaxes: [T.implicit] }],
   ['compressed-rle', { transferSyntaxes: ['1.2.840.10008.1.2.5'] }],
@@ -102,7 +136,11 @@ const PROPERTIES: [name: string, expected: Partial<FolderTraits>, extra?: (l: In
   ['compressed-jpeg-lossy', { transferSyntaxes: ['1.2.840.10008.1.2.4.51'] }],
   ['compressed-jpeg-baseline', { transferSyntaxes: ['1.2.840.10008.1.2.4.50'], color: true }],
   ['compressed-jpeg-lossless', { transferSyntaxes: ['1.2.840.10008.1.2.4.70'], color: true }],
-  ['multiframe-enhanced-ct', { multiframe: true, modalities: ['CT'] }, (l) => expect(l.files[0]?.header['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.2.1')],
+  [
+    'multiframe-enhanced-ct',
+    { multiframe: true, modalities: ['CT'] },
+    (l) => expect(l.files[0]?.header['SOPClassUID']).toBe('1.2.840.10008.5.1.4.1.1.2.1'),
+  ],
   ['multiframe-rgb-rle', { multiframe: true, color: true }],
   ['rgb', { color: true, multiframe: false }],
   ['ybr-full-422', { color: true }],
@@ -112,11 +150,41 @@ const PROPERTIES: [name: string, expected: Partial<FolderTraits>, extra?: (l: In
   ['one-slice', {}, (l) => expect(l.files).toHaveLength(1)],
   ['long-series', {}, (l) => expect(l.files).toHaveLength(40)],
   ['odd-matrix', {}, (l) => expect([l.files[0]?.header['Rows'], l.files[0]?.header['Columns']]).toEqual(['67', '131'])],
-  ['missing-series-number', {}, (l) => expect(l.files.every((f) => f.header['SeriesNumber'] === undefined && f.tags?.['SeriesNumber'] === '')).toBe(true)],
-  ['missing-slice-thickness', {}, (l) => expect(l.files.every((f) => f.header['SliceThickness'] === undefined)).toBe(true)],
-  ['missing-patient-data', {}, (l) => expect(l.files.every((f) => f.header['PatientName'] === undefined && f.header['PatientID'] === undefined)).toBe(true)],
-  ['missing-series-description', {}, (l) => expect(l.files.every((f) => f.tags?.['SeriesDescription'] === '')).toBe(true)],
-  ['non-ascii-latin1', {}, (l) => expect([l.files[0]?.tags?.['PatientName'], l.files[0]?.tags?.['SpecificCharacterSet']]).toEqual(['Äneas^Rüdiger', 'ISO_IR 100'])],
+  [
+    'missing-series-number',
+    {},
+    (l) =>
+      expect(l.files.every((f) => f.header['SeriesNumber'] === undefined && f.tags?.['SeriesNumber'] === '')).toBe(
+        true,
+      ),
+  ],
+  [
+    'missing-slice-thickness',
+    {},
+    (l) => expect(l.files.every((f) => f.header['SliceThickness'] === undefined)).toBe(true),
+  ],
+  [
+    'missing-patient-data',
+    {},
+    (l) =>
+      expect(l.files.every((f) => f.header['PatientName'] === undefined && f.header['PatientID'] === undefined)).toBe(
+        true,
+      ),
+  ],
+  [
+    'missing-series-description',
+    {},
+    (l) => expect(l.files.every((f) => f.tags?.['SeriesDescription'] === '')).toBe(true),
+  ],
+  [
+    'non-ascii-latin1',
+    {},
+    (l) =>
+      expect([l.files[0]?.tags?.['PatientName'], l.files[0]?.tags?.['SpecificCharacterSet']]).toEqual([
+        'Äneas^Rüdiger',
+        'ISO_IR 100',
+      ]),
+  ],
   ['non-ascii-utf8', {}, (l) => expect(l.files[0]?.tags?.['SeriesDescription']).toBe('头颅 平扫')],
   ['non-ascii-cyrillic', {}, (l) => expect(l.files[0]?.tags?.['SpecificCharacterSet']).toBe('ISO_IR 144')],
 ];
@@ -128,7 +196,14 @@ describe('what each variant holds', () => {
   });
 
   it('holds the pixel format it is named after (read by pydicom)', () => {
-    const dirs = ['pixels-8bit-unsigned', 'pixels-8bit-signed', 'pixels-12bit-unsigned', 'pixels-12bit-signed', 'pixels-16bit-unsigned', 'pixels-16bit-signed'];
+    const dirs = [
+      'pixels-8bit-unsigned',
+      'pixels-8bit-signed',
+      'pixels-12bit-unsigned',
+      'pixels-12bit-signed',
+      'pixels-16bit-unsigned',
+      'pixels-16bit-signed',
+    ];
     const out = runPython(
       `import glob, json, sys, pydicom
 res = {}
