@@ -42,6 +42,47 @@ if ! engine_answers; then
   engine_answers || { echo "setup: dockerd did not come up; see /var/log/mmk-dockerd.log" >&2; exit 1; }
 fi
 
+# --- docker buildx (BuildKit through the Docker CLI) -----------------------------------------------
+# Debian 12 has no buildx package; Debian 13's docker-buildx plugin runs against Debian 12's Engine
+# 20.10. Only that one .deb is fetched, through a private apt state (its own source list, lists and
+# cache in a temp folder), so this machine's sources stay as they were and nothing else upgrades.
+buildx_works() { docker buildx version >/dev/null 2>&1; }
+install_buildx() {
+  local plugins=/usr/libexec/docker/cli-plugins
+  if apt-cache policy docker-buildx 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-buildx >/dev/null
+    return
+  fi
+  local mirror tmp
+  # The mirror this machine already uses for its own release (no host is written here).
+  mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+    awk -v rel="$(. /etc/os-release && echo "$VERSION_CODENAME")" '$2 == rel { print $1; exit }')
+  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in this machine's apt sources for buildx" >&2; return 1; }
+  tmp=$(mktemp -d)
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" RETURN
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror} trixie main" >"$tmp/sources.list"
+  local apt=(apt-get -qq -o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o APT::Sandbox::User=root)
+  "${apt[@]}" update >/dev/null
+  (cd "$tmp" && "${apt[@]}" download docker-buildx >/dev/null)
+  dpkg-deb -x "$tmp"/docker-buildx_*.deb "$tmp/deb"
+  local binary="$tmp/deb/usr/libexec/docker/cli-plugins/docker-buildx"
+  # Without root, the user's own plugin folder, which the Docker CLI also searches.
+  as_root install -D -m 0755 "$binary" "$plugins/docker-buildx" 2>/dev/null ||
+    install -D -m 0755 "$binary" "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx"
+}
+if command -v docker >/dev/null && ! buildx_works; then
+  if command -v apt-get >/dev/null; then
+    say "installing the docker buildx plugin"
+    install_buildx
+    buildx_works || { echo "setup: docker buildx still does not run after installing it" >&2; exit 1; }
+  else
+    echo "setup: docker buildx is missing: install it (builds then fall back to the Engine's legacy builder)" >&2
+  fi
+fi
+
 # --- Node dependencies ----------------------------------------------------------------------------
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing Node dependencies"
