@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { buildImage } from '../src/engine/build.js';
 import { findSamples, variantsOf, writeVariant } from '../src/mercure/variants/index.js';
-import { prepareCase } from '../src/pipeline/case.js';
+import { prepareCase } from '../src/pipeline/validation/case.js';
 import { runMatrix } from '../src/pipeline/matrix.js';
 import { median, sideBySide } from './lib.js';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { buildImage } from '../src/engine/build.js';
-import { prepareCase } from '../src/pipeline/case.js';
+import { prepareCase } from '../src/pipeline/validation/case.js';
 import { validate } from '../src/pipeline/validate.js';
 import { sideBySide } from './lib.js';
 

@@ -4,7 +4,7 @@ import { release } from '../pipeline/release.js';
 import { status, type ModuleStatus } from '../pipeline/status.js';
 import { validate, type ValidationReport } from '../pipeline/validate.js';
 import { parseVersion, type TagPlanOptions } from '../release/index.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 import type { ActionCommand, ActionInputs } from './inputs.js';
 import { runPromote } from './promote.js';
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * The library's Logger on a GitHub runner: info and warnings in the log, debug lines only with

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { ModuleError } from '../errors.js';
-import { CREDENTIAL_ENV, resolveCredentials } from '../pipeline/credentials.js';
+import { CREDENTIAL_ENV, resolveCredentials } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
 import { parseReference } from '../registry/reference.js';
 import { parseVersion } from '../release/version.js';

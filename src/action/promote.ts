@@ -1,7 +1,7 @@
 import { ModuleError } from '../errors.js';
 import { promote } from '../pipeline/promote.js';
-import { smokeRevalidator } from '../pipeline/revalidate.js';
-import type { Logger } from '../report/logger.js';
+import { smokeRevalidator } from '../pipeline/validation/revalidate.js';
+import type { Logger } from '../logger.js';
 import type { ActionOutcome } from './commands.js';
 import type { ActionInputs } from './inputs.js';
 import { escapeHtml } from './summary.js';

@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import { resolveCredentials } from '../pipeline/credentials.js';
+import { resolveCredentials } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
 
 /** Reads a password piped on stdin (`--password-stdin`), so that it never sits on a command line. */

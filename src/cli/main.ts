@@ -4,20 +4,16 @@ import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
 import { registerInit } from './commands/init.js';
-import { registerRegistryCommands } from './commands/promote.js';
-import { registerPublishing } from './commands/publish.js';
+import { registerBuild } from './commands/build.js';
+import { registerPromote } from './commands/promote.js';
+import { registerPublish } from './commands/publish.js';
+import { registerRegistryEntry } from './commands/registry-entry.js';
+import { registerRelease } from './commands/release.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
-
-/** What every command gets: the abort signal for SIGINT/SIGTERM and where to write. */
-export interface CliContext {
-  signal: AbortSignal;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  /** Set by a command to the process exit code it wants. */
-  exitCode: number;
-}
+import type { CliContext } from './context.js';
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(
@@ -47,8 +43,12 @@ export async function main(
   registerCheck(program, ctx);
   registerFixtures(program, ctx);
   registerValidate(program, ctx);
-  registerPublishing(program, ctx);
-  registerRegistryCommands(program, ctx);
+  registerBuild(program, ctx);
+  registerPublish(program, ctx);
+  registerRelease(program, ctx);
+  registerPromote(program, ctx);
+  registerStatus(program, ctx);
+  registerRegistryEntry(program, ctx);
   registerInit(program, ctx);
 
   try {

@@ -1,4 +1,4 @@
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 import { styleFor } from '../report/style.js';
 
 /** Progress and diagnostics on stderr, so that stdout carries only the report (or --json). */

@@ -11,7 +11,7 @@ import {
   type Invocation,
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { finding, type Finding } from './finding.js';
 import { diagnoseFailure } from './diagnosis.js';
 import { checkOutput, snapshotFolder, compareSnapshots, type OutputFile } from './output.js';

@@ -1,7 +1,7 @@
 import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../registry/transport.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import {
   ensureRepository,
   type EnsureRepositoryOutcome,

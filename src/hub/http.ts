@@ -1,4 +1,4 @@
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 import { displayUrl, networkCode, type RetryPolicy } from '../registry/transport.js';
 import { hubRateLimited, hubUnreachable } from './failures.js';
 import { readRateLimit, retryAt, type HubRateLimit } from './rate-limit.js';

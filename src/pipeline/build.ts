@@ -6,8 +6,8 @@ import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { parseReference, formatReference } from '../registry/reference.js';
 import { ociLabels, parseVersion } from '../release/index.js';
-import { silentLogger, type Logger } from '../report/logger.js';
-import { readGitInfo } from './git-info.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { readGitInfo } from './image/git-info.js';
 
 /** Options of `mercure-module build`. */
 export interface BuildOptions {

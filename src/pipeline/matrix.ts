@@ -18,15 +18,15 @@ import {
   type VariantInfo,
   type VariantTier,
 } from '../mercure/variants/index.js';
-import { silentLogger, type Logger } from '../report/logger.js';
-import { prepareCase } from './case.js';
-import { loadModuleScope, outOfScope, type ModuleScope } from './module-scope.js';
-import { buildForValidation, resolveImage, staticChecks } from './module-image.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { prepareCase } from './validation/case.js';
+import { loadModuleScope, outOfScope, type ModuleScope } from './matrix/module-scope.js';
+import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
 import type { ValidateOptions } from './validate.js';
-import { groupCauses, type FailureCause } from './matrix-causes.js';
+import { groupCauses, type FailureCause } from './matrix/causes.js';
 
-export type { FailureCause } from './matrix-causes.js';
-import { recordValidation, stateDir } from './validation-record.js';
+export type { FailureCause } from './matrix/causes.js';
+import { recordValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `validate --matrix`: those of validate (--fixtures and --level shape the baseline case), plus the matrix's. */
 export interface MatrixOptions extends ValidateOptions {

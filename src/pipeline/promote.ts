@@ -5,9 +5,9 @@ import { copyImage, type BlobCounts } from '../registry/copy.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
 import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js';
 import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { runnableImage, tagNotFound } from './status.js';
-import { moveTagsForward, type PublishedTag } from './tag-mover.js';
+import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 
 /** One side of a promotion: a login and an API URL override, both optional. */
 export interface PromoteSide {

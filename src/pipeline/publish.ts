@@ -8,10 +8,10 @@ import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js'
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
-import { silentLogger, type Logger } from '../report/logger.js';
-import { moveTagsForward, type PublishedTag } from './tag-mover.js';
-import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './repository.js';
-import { findValidation, stateDir } from './validation-record.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
+import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
+import { findValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `mercure-module publish`. */
 export interface PublishOptions {
@@ -43,7 +43,7 @@ export interface PublishOptions {
   fetch?: typeof fetch;
 }
 
-export type { PublishedTag } from './tag-mover.js';
+export type { PublishedTag } from './tags/tag-mover.js';
 
 export interface PublishResult {
   image: string;

@@ -1,9 +1,9 @@
 import { inputForMessage, ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
-import { registryClientFor } from './registry-access.js';
+import { registryClientFor } from './access/registry-access.js';
 import { DOCKER_HUB, parseReference } from '../registry/reference.js';
 import { compareVersions, tryParseVersion } from '../release/version.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * One entry of mercure-imaging/modules-registry's `modules.json` (the "Browse" list in mercure's

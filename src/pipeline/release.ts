@@ -1,6 +1,6 @@
 import { ModuleError } from '../errors.js';
 import { parseReference, registryBaseUrl } from '../registry/reference.js';
-import { silentLogger } from '../report/logger.js';
+import { silentLogger } from '../logger.js';
 import { buildModule, type BuildOptions, type BuildReport } from './build.js';
 import { publish, type PublishOptions, type PublishResult } from './publish.js';
 import { validate, type ValidateOptions, type ValidationReport } from './validate.js';

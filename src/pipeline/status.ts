@@ -4,8 +4,8 @@ import { RegistryClient, type ImageConfig, type StoredManifest } from '../regist
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference } from '../registry/reference.js';
 import { tryParseVersion } from '../release/version.js';
-import type { Logger } from '../report/logger.js';
-import { registryClientFor } from './registry-access.js';
+import type { Logger } from '../logger.js';
+import { registryClientFor } from './access/registry-access.js';
 import { orderTags } from './registry-entry.js';
 
 /** The platform a mercure server runs modules on (mercure ships for linux/amd64). */

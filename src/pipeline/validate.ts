@@ -5,10 +5,10 @@ import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
-import { silentLogger, type Logger } from '../report/logger.js';
-import { prepareCase, type CaseSource } from './case.js';
-import { buildForValidation, resolveImage, staticChecks } from './module-image.js';
-import { recordValidation, stateDir } from './validation-record.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { prepareCase, type CaseSource } from './validation/case.js';
+import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
+import { recordValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
 export interface ValidateOptions {

@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { RegistryAuth, type Credentials } from './auth.js';
 import { registryBaseUrl } from './reference.js';
 import { registryError } from './response-error.js';

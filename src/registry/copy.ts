@@ -1,5 +1,5 @@
 import { ModuleError, isModuleError } from '../errors.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import type { RegistryClient, StoredManifest } from './client.js';
 import { BlobStream, limiter } from './blob-stream.js';
 import { MediaType, isIndex, parseManifest, type Descriptor } from './manifest.js';

@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../logger.js';
 import { markTransient } from './transient.js';
 
 /** What went wrong with one try of a request, for a retry policy to judge. */

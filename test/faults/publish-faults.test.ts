@@ -5,7 +5,7 @@
 // floating tag moved; a failed run is then run again without faults and must complete.
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { publish } from '../../src/pipeline/publish.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { emptyTally, judge, readState, type Tally } from './outcomes.js';
 import { seededRandom, tinyModule, untagPushed } from './support.js';

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { pushTag } from '../../src/engine/push.js';
 import { publish } from '../../src/pipeline/publish.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { tagsAt, tinyModule, untagPushed } from './support.js';
 

@@ -2,7 +2,7 @@
 // every floating tag must end on the highest version entitled to it, whatever the interleaving.
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { publish, type PublishOptions } from '../../src/pipeline/publish.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { expectedFloating, floatingTagsOf, seededRandom, tagsAt, tinyModule, untagPushed } from './support.js';
 
 const host = inject('registryHost');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { HubClient, type HubClientOptions } from '../../src/hub/client.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import type { HubServer, HubServerRequest } from '../support/hub-server.js';
 
 /** A secret shaped like a personal access token, different each run. */

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HubClient } from '../../src/hub/client.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { startHubServer, type HubServer } from '../support/hub-server.js';
 import { failure, fakeSecret, fakeTime, hubClient, lines, requestsSince } from './hub-fixture.js';
 

@@ -5,7 +5,7 @@ import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { promote, type PromoteOptions } from '../../src/pipeline/promote.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { referrersTag } from '../../src/registry/copy.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { pushImage, tinyImage } from '../registry/image-fixture.js';
 import { pushIndex, pushReferrer } from '../registry/index-fixture.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { publish } from '../../src/pipeline/publish.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { buildModule, FIXTURE_MODULES } from '../support/images.js';
 import { startHubServer, type HubServer } from '../support/hub-server.js';
 import { startCuttableProxy, type CuttableProxy } from '../support/tcp-proxy.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../src/pipeline/validate.js';
-import { findValidation } from '../../src/pipeline/validation-record.js';
+import { findValidation } from '../../src/pipeline/validation/validation-record.js';
 import { baseArgs, EXAMPLE_MODULE, FIXTURE_MODULES } from '../support/images.js';
 
 let stateDir: string;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isModuleError, type ModuleError } from '../../src/errors.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushImage, tinyImage } from './image-fixture.js';

@@ -3,7 +3,7 @@
 // waiting to retry. Each against a real registry, with the fault injected in the fetch.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { copyImage } from '../../src/registry/copy.js';
 import { sha256Digest } from '../../src/registry/manifest.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isModuleError, type ModuleError } from '../../src/errors.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
 import { defaultRetryPolicy } from '../../src/registry/transport.js';

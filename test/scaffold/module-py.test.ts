@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareCase } from '../../src/pipeline/case.js';
+import { prepareCase } from '../../src/pipeline/validation/case.js';
 import { initModule } from '../../src/scaffold/init.js';
 import { pydicomPython, runPython } from '../mercure/python.js';
 

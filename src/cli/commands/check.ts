@@ -3,7 +3,7 @@ import { checkModule } from '../../contract/static/index.js';
 import { hasErrors, sortFindings } from '../../contract/finding.js';
 import { ModuleError, ExitCode } from '../../errors.js';
 import { stat } from 'node:fs/promises';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { collectBuildArg } from '../options.js';
 import { renderFindings } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ModuleError } from '../../errors.js';
-import { prepareCase } from '../../pipeline/case.js';
+import { prepareCase } from '../../pipeline/validation/case.js';
 import { readInputFolder } from '../../mercure/input-listing.js';
 import {
   DEFAULT_LONG_SERIES_SLICES,
@@ -9,7 +9,7 @@ import {
   findVariant,
   writeVariant,
 } from '../../mercure/variants/index.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { parseCount, parseLevel, parseSettings, MAX_MATRIX, MAX_SLICES } from '../options.js';
 
 interface FixtureFlags {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { initModule, LANGUAGES, nextSteps } from '../../scaffold/index.js';
 import { styleFor } from '../../report/style.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 
 interface InitFlags {
   name?: string;

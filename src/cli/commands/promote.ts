@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../../pipeline/credentials.js';
+import { resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../../pipeline/access/credentials.js';
 import { promote } from '../../pipeline/promote.js';
-import { registryEntryFromRegistry } from '../../pipeline/registry-entry.js';
-import { smokeRevalidator } from '../../pipeline/revalidate.js';
-import { status } from '../../pipeline/status.js';
+import { smokeRevalidator } from '../../pipeline/validation/revalidate.js';
 import { cliCredentials } from '../credentials.js';
-import type { CliContext } from '../main.js';
-import { collectList, parseCount } from '../options.js';
-import { renderPromote, renderStatus, renderValidation } from '../../report/render.js';
+import type { CliContext } from '../context.js';
+import { parseCount } from '../options.js';
+import { renderPromote, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import {
@@ -33,8 +31,8 @@ interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags {
   verbose?: boolean;
 }
 
-/** `promote`, `status` and `registry-entry`: what happens after an image is in a registry. */
-export function registerRegistryCommands(program: Command, ctx: CliContext): void {
+/** `promote`: copy a tested image to a release repository (same digest), then tag it forward. */
+export function registerPromote(program: Command, ctx: CliContext): void {
   const promoteCommand = program
     .command('promote')
     .description(
@@ -91,83 +89,4 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
       });
       ctx.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPromote(result, style)}\n`);
     });
-
-  program
-    .command('status')
-    .description(
-      'What a mercure server configured with IMAGE:TAG gets at its next hourly pull, and whether it is an update.',
-    )
-    .argument('<image>', 'the docker_tag as configured in mercure, e.g. acme/blur:1')
-    .option('--installed <digest>', 'the digest or image ID the server runs now')
-    .option(
-      '--username <user>',
-      'registry user for a private repository (password: --password-stdin or $MERCURE_REGISTRY_PASSWORD)',
-    )
-    .option('--password-stdin', 'read the password or access token from stdin')
-    .option('--registry-url <url>', 'registry API base URL, when not derived from the name')
-    .option('--json', 'print the status as JSON')
-    .addHelpText('after', '\nExample:\n  $ mercure-module status acme/blur:1 --installed sha256:4f1c...')
-    .action(async (image: string, opts: LoginFlags & { installed?: string; json?: boolean }) => {
-      const credentials = await cliCredentials(opts);
-      const result = await status(image, {
-        ...(opts.installed ? { installed: opts.installed } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
-      });
-      ctx.stdout.write(
-        opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderStatus(result, styleFor(ctx.stdout))}\n`,
-      );
-    });
-
-  program
-    .command('registry-entry')
-    .description(
-      "Print the module's entry for mercure's module registry (modules.json) from the tags actually published.",
-    )
-    .requiredOption('--image <repository>', 'the published repository, e.g. acme/blur')
-    .requiredOption('--name <name>', 'module name (letters, digits, _ and -)')
-    .requiredOption('--description <text>', 'one-line description')
-    .requiredOption('--github-url <url>', "the module's GitHub repository")
-    .option(
-      '--tag <tag>',
-      'a tag to offer (repeatable; default: latest, major, minor and release tags)',
-      collectList,
-      [],
-    )
-    .option('--monai', 'the module is a MONAI application package')
-    .option('--status <status>', 'e.g. stable, beta')
-    .option('--username <user>', 'registry user for a private repository')
-    .option('--password-stdin', 'read the password or access token from stdin')
-    .option('--registry-url <url>', 'registry API base URL')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ mercure-module registry-entry --image acme/blur --name blur --description "Smooths a series" \\\n      --github-url https://github.com/acme/mercure-blur --status stable',
-    )
-    .action(
-      async (
-        opts: LoginFlags & {
-          image: string;
-          name: string;
-          description: string;
-          githubUrl: string;
-          tag: string[];
-          monai?: boolean;
-          status?: string;
-        },
-      ) => {
-        const credentials = await cliCredentials(opts);
-        const entry = await registryEntryFromRegistry({
-          image: opts.image,
-          name: opts.name,
-          description: opts.description,
-          githubUrl: opts.githubUrl,
-          ...(opts.tag.length > 0 ? { supported: opts.tag } : {}),
-          ...(opts.monai ? { isMonaiModule: true } : {}),
-          ...(opts.status ? { status: opts.status } : {}),
-          ...(credentials ? { credentials } : {}),
-          ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
-        });
-        ctx.stdout.write(`${JSON.stringify(entry, null, 2)}\n`);
-      },
-    );
 }

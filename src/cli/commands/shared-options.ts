@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { RepositoryOptions } from '../../pipeline/repository.js';
+import type { RepositoryOptions } from '../../pipeline/access/repository.js';
 import type { TagPlanOptions } from '../../release/index.js';
 import { ModuleError } from '../../errors.js';
 import { collectList, parseLevel, parseSeconds, parseSettings } from '../options.js';

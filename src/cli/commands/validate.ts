@@ -4,7 +4,7 @@ import { ModuleError } from '../../errors.js';
 import type { VariantTier } from '../../mercure/variants/index.js';
 import { runMatrix } from '../../pipeline/matrix.js';
 import { validate, type ValidateOptions } from '../../pipeline/validate.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { collectBuildArg, parseCount, MAX_SLICES } from '../options.js';
 import { addSmokeOptions, smokeOptions, type SmokeFlags } from './shared-options.js';
 import { renderMatrix, renderValidation } from '../../report/render.js';

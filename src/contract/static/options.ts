@@ -1,8 +1,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { ModuleError } from '../../errors.js';
-import type { DockerfileModel } from './dockerfile-model.js';
-import type { DockerIgnore } from './dockerignore.js';
-import type { ModuleFiles } from './module-files.js';
+import type { DockerfileModel } from './model/dockerfile-model.js';
+import type { DockerIgnore } from './model/dockerignore.js';
+import type { ModuleFiles } from './model/module-files.js';
 
 /** How the module will be built and configured in mercure; the static checks judge it against this. */
 export interface StaticCheckOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandTarget, imageCommand } from '../../../src/contract/static/command.js';
-import { finalChain, readDockerfile } from '../../../src/contract/static/dockerfile-model.js';
+import { commandTarget, imageCommand } from '../../../src/contract/static/model/command.js';
+import { finalChain, readDockerfile } from '../../../src/contract/static/model/dockerfile-model.js';
 
 const commandOf = (text: string) => imageCommand(finalChain(readDockerfile(text, 'Dockerfile')));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cleanSource, globToRegExp, matchSource } from '../../../src/contract/static/copy-sources.js';
-import { parseDockerIgnore } from '../../../src/contract/static/dockerignore.js';
-import { canonicalRepository, parseImageRef } from '../../../src/contract/static/image-ref.js';
-import type { ContextEntry } from '../../../src/contract/static/module-files.js';
+import { cleanSource, globToRegExp, matchSource } from '../../../src/contract/static/model/copy-sources.js';
+import { parseDockerIgnore } from '../../../src/contract/static/model/dockerignore.js';
+import { canonicalRepository, parseImageRef } from '../../../src/contract/static/model/image-ref.js';
+import type { ContextEntry } from '../../../src/contract/static/model/module-files.js';
 
 const entries = new Map<string, ContextEntry>(
   ['run.sh', 'blur.py', 'src', 'src/a.py', 'src/pkg', 'src/pkg/b.py', 'data', 'data/keep.txt', 'data/x.dcm'].map(

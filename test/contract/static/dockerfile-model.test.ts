@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finalChain, readDockerfile } from '../../../src/contract/static/dockerfile-model.js';
-import { expandVariables } from '../../../src/contract/static/variables.js';
+import { finalChain, readDockerfile } from '../../../src/contract/static/model/dockerfile-model.js';
+import { expandVariables } from '../../../src/contract/static/model/variables.js';
 
 describe('expandVariables', () => {
   const vars = new Map([

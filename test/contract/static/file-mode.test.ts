@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyChmod, chmodCalls, chmodTouches } from '../../../src/contract/static/file-mode.js';
-import type { RunStep } from '../../../src/contract/static/steps.js';
+import { applyChmod, chmodCalls, chmodTouches } from '../../../src/contract/static/model/file-mode.js';
+import type { RunStep } from '../../../src/contract/static/model/steps.js';
 
 describe('applyChmod', () => {
   it.each([

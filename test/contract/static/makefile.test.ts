@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makefileTags } from '../../../src/contract/static/makefile.js';
+import { makefileTags } from '../../../src/contract/static/rules/makefile.js';
 
 describe('makefileTags', () => {
   it('expands variables used in docker build -t', () => {

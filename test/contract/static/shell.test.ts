@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { invocationOf } from '../../../src/contract/static/shell-commands.js';
-import { parseShell } from '../../../src/contract/static/shell-syntax.js';
-import { networkReason, rootOnlyReason } from '../../../src/contract/static/runtime-rules.js';
+import { invocationOf } from '../../../src/contract/static/model/shell-commands.js';
+import { parseShell } from '../../../src/contract/static/model/shell-syntax.js';
+import { networkReason, rootOnlyReason } from '../../../src/contract/static/rules/runtime-rules.js';
 
 const words = (script: string) => parseShell(script).map((c) => c.words);
 

@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
-import { finding, type Finding } from '../contract/finding.js';
-import { checkModule } from '../contract/static/index.js';
-import { BuildFailure, buildImage } from '../engine/build.js';
-import { statusOf } from '../engine/connect.js';
-import { ModuleError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
+import { finding, type Finding } from '../../contract/finding.js';
+import { checkModule } from '../../contract/static/index.js';
+import { BuildFailure, buildImage } from '../../engine/build.js';
+import { statusOf } from '../../engine/connect.js';
+import { ModuleError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 
 /** What validate and the matrix both need to check and build a module folder. */
 export interface ModuleImageOptions {

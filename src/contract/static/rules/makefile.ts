@@ -1,8 +1,8 @@
-import { finding, type Finding } from '../finding.js';
-import { canonicalRepository } from './image-ref.js';
-import type { ModuleFiles } from './module-files.js';
-import { invocationOf } from './shell-commands.js';
-import { parseShell } from './shell-syntax.js';
+import { finding, type Finding } from '../../finding.js';
+import { canonicalRepository } from '../model/image-ref.js';
+import type { ModuleFiles } from '../model/module-files.js';
+import { invocationOf } from '../model/shell-commands.js';
+import { parseShell } from '../model/shell-syntax.js';
 
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 const ASSIGNMENT = /^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|::=|:=|\+=|!=|=)\s*(.*)$/;

@@ -1,5 +1,5 @@
-import { invocationOf, subcommand, type Invocation } from './shell-commands.js';
-import type { SimpleCommand } from './shell-syntax.js';
+import { invocationOf, subcommand, type Invocation } from '../model/shell-commands.js';
+import type { SimpleCommand } from '../model/shell-syntax.js';
 
 // Package managers and the subcommands that change the system.
 const PACKAGE_CHANGES: Record<string, RegExp> = {

@@ -1,7 +1,7 @@
 // The two reads around each floating-tag move that keep it forward-only when several publishes
 // of one module run at once: the re-check just before the PUT, and the settle just after it.
-import { ModuleError } from '../errors.js';
-import type { RegistryClient, StoredManifest } from '../registry/client.js';
+import { ModuleError } from '../../errors.js';
+import type { RegistryClient, StoredManifest } from '../../registry/client.js';
 import {
   affix,
   checkFloatingMove,
@@ -16,9 +16,9 @@ import {
   type MoveCheck,
   type ReleaseVersion,
   type TagPlanOptions,
-} from '../release/index.js';
-import type { Logger } from '../report/logger.js';
-import { runnableImage } from './status.js';
+} from '../../release/index.js';
+import type { Logger } from '../../logger.js';
+import { runnableImage } from '../status.js';
 
 /** The image being published and where: what the guards need to judge a floating tag. */
 export interface GuardContext {

@@ -3,7 +3,7 @@
  * module's log with what differs between variants (UIDs, paths, numbers) taken out, so that one
  * bug that breaks six variants reads as one cause with six names.
  */
-import type { VariantOutcome } from './matrix.js';
+import type { VariantOutcome } from '../matrix.js';
 
 /** Failing variants that failed the same way: the finding code and the first error line of the log, normalised. */
 export interface FailureCause {

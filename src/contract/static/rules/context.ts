@@ -1,10 +1,10 @@
-import { finding, type Finding } from '../finding.js';
-import { filesBelow, isRemoteSource, matchSource } from './copy-sources.js';
-import { findStage, finalChain, stageChain, type DockerfileModel } from './dockerfile-model.js';
-import type { ModuleFiles } from './module-files.js';
-import type { StaticInput } from './options.js';
-import type { DockerIgnore } from './dockerignore.js';
-import type { Stage } from './steps.js';
+import { finding, type Finding } from '../../finding.js';
+import { filesBelow, isRemoteSource, matchSource } from '../model/copy-sources.js';
+import { findStage, finalChain, stageChain, type DockerfileModel } from '../model/dockerfile-model.js';
+import type { ModuleFiles } from '../model/module-files.js';
+import type { StaticInput } from '../options.js';
+import type { DockerIgnore } from '../model/dockerignore.js';
+import type { Stage } from '../model/steps.js';
 
 /**
  * copy-source-missing and dockerignore-excludes-copied for every COPY/ADD of the stages the final

@@ -1,9 +1,9 @@
-import { FINDING_CATALOGUE } from '../codes.js';
-import { finding, type Finding } from '../finding.js';
-import type { Entry } from './entry.js';
-import { applyChmod, chmodCalls, chmodTouches, formatMode } from './file-mode.js';
-import type { CopyHop } from './image-paths.js';
-import type { StaticInput } from './options.js';
+import { FINDING_CATALOGUE } from '../../codes.js';
+import { finding, type Finding } from '../../finding.js';
+import type { Entry } from '../model/entry.js';
+import { applyChmod, chmodCalls, chmodTouches, formatMode } from '../model/file-mode.js';
+import type { CopyHop } from '../model/image-paths.js';
+import type { StaticInput } from '../options.js';
 
 const SHELL = /^(sh|bash|dash|ash|zsh|ksh|mksh)$/;
 

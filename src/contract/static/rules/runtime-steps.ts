@@ -1,12 +1,12 @@
-import { finding, type Finding } from '../finding.js';
-import type { Entry } from './entry.js';
+import { finding, type Finding } from '../../finding.js';
+import type { Entry } from '../model/entry.js';
 import { rootOnlyReason, networkReason } from './runtime-rules.js';
-import { finalChain } from './dockerfile-model.js';
-import { traceImagePath } from './image-paths.js';
-import type { StaticInput } from './options.js';
-import { invocationOf } from './shell-commands.js';
-import { parseShell, type SimpleCommand } from './shell-syntax.js';
-import { expandVariables } from './variables.js';
+import { finalChain } from '../model/dockerfile-model.js';
+import { traceImagePath } from '../model/image-paths.js';
+import type { StaticInput } from '../options.js';
+import { invocationOf } from '../model/shell-commands.js';
+import { parseShell, type SimpleCommand } from '../model/shell-syntax.js';
+import { expandVariables } from '../model/variables.js';
 import { posix } from 'node:path';
 
 const SHELL = /^(sh|bash|dash|ash|zsh|ksh|mksh)$/;

@@ -1,10 +1,10 @@
-import { finding, type Finding } from '../finding.js';
-import { finalChain } from './dockerfile-model.js';
-import { canonicalRepository, parseImageRef } from './image-ref.js';
-import type { StaticInput } from './options.js';
-import { invocationOf } from './shell-commands.js';
-import { parseShell } from './shell-syntax.js';
-import type { Stage } from './steps.js';
+import { finding, type Finding } from '../../finding.js';
+import { finalChain } from '../model/dockerfile-model.js';
+import { canonicalRepository, parseImageRef } from '../model/image-ref.js';
+import type { StaticInput } from '../options.js';
+import { invocationOf } from '../model/shell-commands.js';
+import { parseShell } from '../model/shell-syntax.js';
+import type { Stage } from '../model/steps.js';
 
 /** True for bases that ship no `cat`: scratch, distroless (except :debug, which has busybox), chainguard/static. */
 export function baseLacksCat(image: string): boolean {

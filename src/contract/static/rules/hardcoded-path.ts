@@ -1,8 +1,8 @@
-import { finding, type Finding } from '../finding.js';
-import { filesBelow, isRemoteSource, matchSource } from './copy-sources.js';
-import { finalChain } from './dockerfile-model.js';
-import type { Entry } from './entry.js';
-import type { StaticInput } from './options.js';
+import { finding, type Finding } from '../../finding.js';
+import { filesBelow, isRemoteSource, matchSource } from '../model/copy-sources.js';
+import { finalChain } from '../model/dockerfile-model.js';
+import type { Entry } from '../model/entry.js';
+import type { StaticInput } from '../options.js';
 
 // Source files worth reading, and how each marks a whole-line comment.
 const HASH_COMMENT = /\.(py|sh|bash|r|rb|pl|jl)$/i;

@@ -1,7 +1,7 @@
-import { finding, type Finding } from '../finding.js';
-import { imageCommand } from './command.js';
-import { finalChain, type DockerfileModel } from './dockerfile-model.js';
-import type { StaticInput } from './options.js';
+import { finding, type Finding } from '../../finding.js';
+import { imageCommand } from '../model/command.js';
+import { finalChain, type DockerfileModel } from '../model/dockerfile-model.js';
+import type { StaticInput } from '../options.js';
 
 /** dockerfile-syntax: what `docker build` would reject before running a single step. */
 export function syntaxFindings(model: DockerfileModel): Finding[] {

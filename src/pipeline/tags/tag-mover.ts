@@ -1,5 +1,5 @@
-import { ModuleError, isModuleError } from '../errors.js';
-import type { RegistryClient, StoredManifest } from '../registry/client.js';
+import { ModuleError, isModuleError } from '../../errors.js';
+import type { RegistryClient, StoredManifest } from '../../registry/client.js';
 import {
   compareVersions,
   parseVersion,
@@ -8,8 +8,8 @@ import {
   type SkippedTag,
   type TagPlan,
   type TagPlanOptions,
-} from '../release/index.js';
-import type { Logger } from '../report/logger.js';
+} from '../../release/index.js';
+import type { Logger } from '../../logger.js';
 import { labelledVersion, recheckMove, settleFloating, type GuardContext } from './tag-guard.js';
 
 /** One tag after publishing, read back from the registry. */

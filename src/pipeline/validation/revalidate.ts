@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
-import { connectEngine } from '../engine/connect.js';
-import { pullImage } from '../engine/pull.js';
-import type { Credentials } from '../registry/auth.js';
-import { parseReference } from '../registry/reference.js';
-import { silentLogger, type Logger } from '../report/logger.js';
-import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+import { connectEngine } from '../../engine/connect.js';
+import { pullImage } from '../../engine/pull.js';
+import type { Credentials } from '../../registry/auth.js';
+import { parseReference } from '../../registry/reference.js';
+import { silentLogger, type Logger } from '../../logger.js';
+import { validate, type ValidateOptions, type ValidationReport } from '../validate.js';
 
 /** How to re-run the smoke run on a registry image before promoting it. */
 export type RevalidateOptions = Pick<

@@ -18,8 +18,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModuleError } from '../errors.js';
-import { UNCOMPRESSED_TRANSFER_SYNTAXES, type FolderTraits } from '../mercure/variants/traits.js';
+import { ModuleError } from '../../errors.js';
+import { UNCOMPRESSED_TRANSFER_SYNTAXES, type FolderTraits } from '../../mercure/variants/traits.js';
 
 /** The file name of the scope manifest in a module repository. */
 export const SCOPE_FILE = 'mercure-module.json';

@@ -1,10 +1,10 @@
 import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModuleError } from '../errors.js';
-import { TASK_FILE, writeInputFolder } from '../mercure/input-folder.js';
-import { createSyntheticSeries } from '../mercure/synthetic.js';
-import { importDicomFolder } from '../mercure/import-folder.js';
-import { toPythonJson } from '../mercure/python-json.js';
+import { ModuleError } from '../../errors.js';
+import { TASK_FILE, writeInputFolder } from '../../mercure/input-folder.js';
+import { createSyntheticSeries } from '../../mercure/synthetic.js';
+import { importDicomFolder } from '../../mercure/import-folder.js';
+import { toPythonJson } from '../../mercure/python-json.js';
 
 /** Where a smoke run's case comes from, and how mercure would have configured the module. */
 export interface CaseSource {

@@ -1,5 +1,5 @@
-import { ModuleError } from '../errors.js';
-import type { Credentials } from '../registry/auth.js';
+import { ModuleError } from '../../errors.js';
+import type { Credentials } from '../../registry/auth.js';
 
 /** Environment variables read for a registry login when none is passed explicitly. */
 export const CREDENTIAL_ENV = { username: 'MERCURE_REGISTRY_USERNAME', password: 'MERCURE_REGISTRY_PASSWORD' } as const;

@@ -1,9 +1,9 @@
-import { ModuleError } from '../errors.js';
-import { HubClient } from '../hub/client.js';
-import { ensureRepository, type HubVisibility } from '../hub/ensure.js';
-import type { Credentials } from '../registry/auth.js';
-import { DOCKER_HUB, type ImageReference } from '../registry/reference.js';
-import type { Logger } from '../report/logger.js';
+import { ModuleError } from '../../errors.js';
+import { HubClient } from '../../hub/client.js';
+import { ensureRepository, type HubVisibility } from '../../hub/ensure.js';
+import type { Credentials } from '../../registry/auth.js';
+import { DOCKER_HUB, type ImageReference } from '../../registry/reference.js';
+import type { Logger } from '../../logger.js';
 
 /** What publishing asks of the target repository before the first push. */
 export interface RepositoryOptions {

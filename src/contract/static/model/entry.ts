@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { commandTarget, imageCommand, type CommandTarget, type ImageCommand } from './command.js';
 import { finalChain } from './dockerfile-model.js';
 import { traceImagePath, type Provenance } from './image-paths.js';
-import type { StaticInput } from './options.js';
+import type { StaticInput } from '../options.js';
 import type { Stage } from './steps.js';
 
 /** The final image's command and the file it runs, traced back to the build context. */

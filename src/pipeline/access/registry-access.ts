@@ -1,7 +1,7 @@
-import type { Credentials } from '../registry/auth.js';
-import { RegistryClient } from '../registry/client.js';
-import type { ImageReference } from '../registry/reference.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import type { Credentials } from '../../registry/auth.js';
+import { RegistryClient } from '../../registry/client.js';
+import type { ImageReference } from '../../registry/reference.js';
+import { silentLogger, type Logger } from '../../logger.js';
 
 /** How the pipeline reaches a registry: a login, an API URL override, a fetch, a logger. */
 export interface RegistryAccess {

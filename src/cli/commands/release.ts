@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import { release } from '../../pipeline/release.js';
+import { renderPublish, renderValidation } from '../../report/render.js';
+import { styleFor } from '../../report/style.js';
+import type { CliContext } from '../context.js';
+import { cliCredentials } from '../credentials.js';
+import { collectBuildArg } from '../options.js';
+import { TerminalLogger } from '../terminal-logger.js';
+import {
+  addLoginOptions,
+  addRepositoryOptions,
+  addSmokeOptions,
+  addTagOptions,
+  repositoryOptions,
+  smokeOptions,
+  tagOptions,
+  type LoginFlags,
+  type RepositoryFlags,
+  type SmokeFlags,
+  type TagFlags,
+} from './shared-options.js';
+
+/** `release`: build, validate that exact image, and publish it (the whole pipeline). */
+export function registerRelease(program: Command, ctx: CliContext): void {
+  const releaseCommand = program
+    .command('release')
+    .description('Build, validate that exact image, and publish it: the one command release automation calls.')
+    .argument('[dir]', 'module folder', '.')
+    .requiredOption('--image <name>', 'repository, e.g. acme/blur')
+    .requiredOption('--version <version>', 'semantic version, e.g. 1.2.3 or refs/tags/v1.2.3')
+    .option('--dockerfile <path>', 'Dockerfile relative to DIR')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
+    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {});
+  addSmokeOptions(releaseCommand)
+    .option('--dry-run', 'build and validate, print the tag plan, push nothing')
+    .option('--force', 'overwrite an existing version tag that holds another image')
+    .option('--json', 'print the result as JSON')
+    .option('-v, --verbose', 'show build and push output');
+  addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand)))
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3',
+    )
+    .action(
+      async (
+        dir: string,
+        opts: TagFlags &
+          SmokeFlags &
+          LoginFlags &
+          RepositoryFlags & {
+            image: string;
+            version: string;
+            dockerfile?: string;
+            buildArg: Record<string, string>;
+            label: Record<string, string>;
+            dryRun?: boolean;
+            force?: boolean;
+            json?: boolean;
+            verbose?: boolean;
+          },
+      ) => {
+        const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
+        const credentials = await cliCredentials(opts);
+        const report = await release({
+          dir,
+          image: opts.image,
+          version: opts.version,
+          buildArgs: opts.buildArg,
+          labels: opts.label,
+          ...smokeOptions(opts),
+          tagOptions: tagOptions(opts),
+          dryRun: opts.dryRun === true,
+          force: opts.force === true,
+          logger,
+          signal: ctx.signal,
+          repository: await repositoryOptions(opts),
+          ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+          ...(credentials ? { credentials } : {}),
+          ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
+        });
+        if (opts.json) {
+          ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          const style = styleFor(ctx.stdout);
+          ctx.stdout.write(`${renderValidation(report.validation, style)}\n`);
+          if (report.publish) ctx.stdout.write(`\n${renderPublish(report.publish, style)}\n`);
+          else ctx.stdout.write(`${style.red('nothing was published: validation failed')}\n`);
+        }
+        ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
+      },
+    );
+}
