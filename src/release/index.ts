@@ -31,12 +31,6 @@ export {
   type MoveCheck,
   type CurrentTarget,
 } from './floating.js';
-export {
-  planTags,
-  existingVersions,
-  type TagPlan,
-  type PlannedTag,
-  type PlannedTagKind,
-  type SkippedTag,
-} from './tag-plan.js';
+export { existingVersions, otherVariants } from './variant-tags.js';
+export { planTags, type TagPlan, type PlannedTag, type PlannedTagKind, type SkippedTag } from './tag-plan.js';
 export { ociLabels, normaliseSourceUrl, stripCredentials, type OciLabelInput } from './labels.js';

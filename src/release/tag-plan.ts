@@ -1,6 +1,7 @@
 import { covers, floatingCandidates, type FloatingKind } from './floating.js';
-import { affix, normaliseTagOptions, unaffix, type TagPlanOptions, type Variant } from './tag-options.js';
-import { assertDockerTag, compareVersions, parseVersion, tryParseVersion, type ReleaseVersion } from './version.js';
+import { affix, normaliseTagOptions, type TagPlanOptions, type Variant } from './tag-options.js';
+import { existingVersions } from './variant-tags.js';
+import { assertDockerTag, compareVersions, parseVersion, type ReleaseVersion } from './version.js';
 
 /** What a planned tag is: the fixed version, a floating tag, an extra name or the commit. */
 export type PlannedTagKind = 'version' | FloatingKind | 'sha';
@@ -31,7 +32,8 @@ export interface TagPlan {
 /**
  * Plan the tags for publishing `version`, given the tags the repository already holds (as the
  * registry lists them). Floating tags move forward only: one moves when the new version is at
- * least the highest version it covers among `existingTags` of the same variant, so publishing an
+ * least the highest version it covers among `existingTags` of the same variant (another variant's
+ * tags never count, see variant-tags.ts), so publishing an
  * old patch never drags `1` or `latest` back, and re-running the same version moves them again.
  * Throws ModuleError (kind usage) for a bad version or option.
  */
@@ -39,7 +41,7 @@ export function planTags(version: string, existingTags: readonly string[], optio
   const v = parseVersion(version);
   const opts = normaliseTagOptions(options);
   const { variant } = opts;
-  const existing = existingVersions(existingTags, variant);
+  const existing = existingVersions(existingTags, variant, opts.channel);
   const show = (x: ReleaseVersion): string => affix(variant, x.version);
 
   const tags: PlannedTag[] = [{ tag: show(v), kind: 'version', reason: versionReason(v, existing, variant) }];
@@ -81,21 +83,6 @@ export function planTags(version: string, existingTags: readonly string[], optio
   // Affixes and long prereleases can push a name past Docker's 128 characters: fail before any push.
   for (const planned of tags) assertDockerTag(planned.tag, `${planned.kind} tag`);
   return { version: v.version, tags, skipped };
-}
-
-/** Versions among a repository's tags that belong to this variant; floating and other tags are ignored. */
-export function existingVersions(
-  existingTags: readonly string[],
-  variant: Variant = { prefix: '', suffix: '' },
-): ReleaseVersion[] {
-  const versions: ReleaseVersion[] = [];
-  for (const tag of existingTags) {
-    const bare = unaffix(variant, tag);
-    // A `v1.2.3` left by older tooling still counts: reading more versions can only hold tags back.
-    const parsed = bare === undefined || bare.startsWith('refs/') ? undefined : tryParseVersion(bare);
-    if (parsed) versions.push(parsed);
-  }
-  return versions;
 }
 
 function highestOf(versions: readonly ReleaseVersion[]): ReleaseVersion | undefined {

@@ -68,11 +68,11 @@ export async function recheckMove(ctx: GuardContext, tag: string): Promise<MoveC
  */
 export async function settleFloating(ctx: GuardContext, tag: string, kind: FloatingKind): Promise<Settled> {
   const { registry, repository } = ctx;
-  const variant = normaliseTagOptions(ctx.tagOptions).variant;
+  const { variant, channel } = normaliseTagOptions(ctx.tagOptions);
   const ours = parseVersion(ctx.version);
   for (let round = 1; round <= SETTLE_ROUNDS; round++) {
     const newer = highest(
-      existingVersions(await registry.listTags(repository), variant).filter(
+      existingVersions(await registry.listTags(repository), variant, channel).filter(
         (v) => covers(kind, ours, v) && compareVersions(v, ours) > 0,
       ),
     );
