@@ -176,6 +176,7 @@ export class HubClient implements HubRepositories {
       },
       what: `create repository ${namespace}/${name}`,
       namespace,
+      needs: 'write',
       expect: [201],
       notFound: () => hubNamespaceNotFound(namespace, this.#session.username),
     });
@@ -191,6 +192,7 @@ export class HubClient implements HubRepositories {
       body: { is_private: isPrivate },
       what: `make repository ${namespace}/${name} ${isPrivate ? 'private' : 'public'}`,
       namespace,
+      needs: 'admin',
       expect: [200, 204],
       notFound: () => hubRepositoryNotFound(`${namespace}/${name}`),
     });
@@ -211,6 +213,7 @@ export class HubClient implements HubRepositories {
       body,
       what: `update the description of ${namespace}/${name}`,
       namespace,
+      needs: 'admin',
       expect: [200],
       notFound: () => hubRepositoryNotFound(`${namespace}/${name}`),
     });

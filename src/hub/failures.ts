@@ -64,7 +64,7 @@ export function hubLoginRefused(username: string, said: string): ModuleError {
     `Docker Hub refused the login of user ${username}: check the username and the password or access token${saying(said)}`,
     {
       kind: 'environment',
-      hint: 'Use a personal access token with Read & Write scope, or an organisation access token with the organisation name as the user.',
+      hint: 'Use a personal access token: "Read & Write" scope is enough to create a repository and push; setting the description, README or visibility of an existing repository needs "Read, Write, Delete". Or an organisation access token with the organisation name as the user.',
     },
   );
 }
@@ -81,15 +81,35 @@ export function hubUnauthorized(what: string, username: string | undefined): Mod
   });
 }
 
-/** ModuleError 'hub-forbidden': the account may not do `what` in `namespace`. */
-export function hubForbidden(namespace: string, what: string, username: string | undefined, said: string): ModuleError {
+/** What each kind of Hub write needs, in the words of Hub's access token settings. */
+export const HUB_TOKEN_SCOPES = {
+  write:
+    'creating and pushing to a repository needs an access token with at least "Read & Write" scope, and write access to the namespace (your own, or an organisation team with Read & Write or Admin permission)',
+  admin:
+    'changing a repository\'s description or visibility needs an access token with "Read, Write, Delete" scope: a "Read & Write" token gets 403 there; on an organisation\'s repository the user also needs admin rights (an owner, or a team with Admin permission)',
+} as const;
+
+/**
+ * ModuleError 'hub-forbidden' (HTTP 403): the account or its token may not do `call.what`. The
+ * message says which scope and rights such a call needs, since Hub itself only says "permission
+ * denied" or "insufficient scope".
+ */
+export function hubForbidden(
+  call: { namespace: string; what: string; needs?: keyof typeof HUB_TOKEN_SCOPES },
+  username: string | undefined,
+  said: string,
+): ModuleError {
   const who = username === undefined ? 'an anonymous caller' : `user ${username}`;
+  const needs = call.needs ?? 'write';
   return new ModuleError(
     'hub-forbidden',
-    `Docker Hub does not let ${who} ${what} in namespace ${namespace}${saying(said)}`,
+    `Docker Hub answered 403 (forbidden): it does not let ${who} ${call.what} in namespace ${call.namespace}${saying(said)}; ${HUB_TOKEN_SCOPES[needs]}`,
     {
       kind: 'environment',
-      hint: `Check that ${username ?? 'the account'} may write to ${namespace} (an organisation member with write or admin access) and that the access token's scope allows it.`,
+      hint:
+        needs === 'admin'
+          ? `Create a personal access token with "Read, Write, Delete" scope for ${username ?? 'the account'} (Account settings > Personal access tokens) and use it as the password${call.namespace === username ? '' : `, and check that ${username ?? 'the account'} is an admin of ${call.namespace}'s repository`}; or leave the repository's settings as they are (no --description, --readme, --change-visibility).`
+          : `Check that ${username ?? 'the account'} may write to ${call.namespace} (an organisation member with write or admin access) and that the access token has "Read & Write" scope or more.`,
     },
   );
 }

@@ -10,7 +10,8 @@ import {
   hubUnauthorized,
   readHubMessage,
 } from './failures.js';
-import { sendToHub, type HubTransport } from './http.js';
+import { type HubTransport } from './http.js';
+import { sendKeepingMethod } from './redirects.js';
 
 /** Docker Hub's web API. */
 export const DOCKER_HUB_API = 'https://hub.docker.com';
@@ -26,6 +27,8 @@ export interface HubCall {
   what: string;
   /** The namespace the request acts in, for 403 messages. */
   namespace: string;
+  /** What the token and the account must allow, to explain a 403: pushing-level write, or admin (settings). */
+  needs?: 'write' | 'admin';
   /** The statuses that mean success. */
   expect: number[];
   /** What a 404 means here; without it a 404 is returned for the caller to read as "not there". */
@@ -59,7 +62,7 @@ export class HubSession {
     if (this.username === undefined || this.#secret === undefined) throw hubUnauthorized('log in', undefined);
     const url = `${this.baseUrl}/v2/auth/token`;
     const what = `the login of user ${this.username}`;
-    const response = await sendToHub(
+    const response = await sendKeepingMethod(
       this.#transport,
       url,
       {
@@ -108,8 +111,7 @@ export class HubSession {
       await response.body?.cancel().catch(() => {});
       throw hubUnauthorized(call.what, this.username);
     }
-    if (response.status === 403)
-      throw hubForbidden(call.namespace, call.what, this.username, await this.#said(response));
+    if (response.status === 403) throw hubForbidden(call, this.username, await this.#said(response));
     throw await this.#unexpected(response, call.what);
   }
 
@@ -129,7 +131,7 @@ export class HubSession {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(call.body);
     }
-    const response = await sendToHub(this.#transport, url, init, call.what);
+    const response = await sendKeepingMethod(this.#transport, url, init, call.what);
     this.#transport.logger.debug(`hub: ${call.method} ${displayUrl(url)} -> ${response.status}`);
     return response;
   }

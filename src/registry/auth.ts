@@ -161,7 +161,7 @@ export class RegistryAuth {
       `registry ${this.registry} refused the credentials for user ${this.username}: check the username and password/token`,
       {
         kind: 'environment',
-        hint: 'For Docker Hub use a personal or organisation access token with read/write scope.',
+        hint: 'For Docker Hub use a personal access token with "Read & Write" scope ("Read, Write, Delete" to also set a repository\'s description or visibility), or an organisation access token.',
       },
     );
   }

@@ -30,7 +30,7 @@ describe('403: no permission on the namespace', () => {
     expect(error.code).toBe('hub-forbidden');
     expect(error.kind).toBe('environment');
     expect(error.message).toBe(
-      'Docker Hub does not let user mmkbot create repository rival/blur in namespace rival (Hub said: permission denied)',
+      'Docker Hub answered 403 (forbidden): it does not let user mmkbot create repository rival/blur in namespace rival (Hub said: permission denied); creating and pushing to a repository needs an access token with at least "Read & Write" scope, and write access to the namespace (your own, or an organisation team with Read & Write or Admin permission)',
     );
     expect(error.hint).toContain('mmkbot may write to rival');
     expect(server.state.repositories.has('rival/blur')).toBe(false);

@@ -2,15 +2,45 @@
 // with the shapes and status codes of Hub's API reference (docs.docker.com/reference/api/hub/latest):
 // POST /v2/auth/token, GET /v2/namespaces/{ns}/repositories/{name}, POST /v2/namespaces/{ns}/repositories,
 // POST /v2/repositories/{ns}/{name}/privacy, PATCH /v2/repositories/{ns}/{name}.
+// As strict as Hub: access tokens carry scopes (repo:public_read < repo:read < repo:write < repo:admin,
+// "Read, Write, Delete" being repo:admin) and a Read & Write token gets 403 "insufficient scope" on a
+// repository's description or visibility; on an organisation's repository those need admin rights too.
+// Paths answer with and without a trailing slash, and `redirects` makes one answer 301/302/307/308
+// instead (Hub's undocumented privacy call may), to check that a POST never turns into a GET.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A Hub account: its secrets (password, access tokens) and the organisations it may write to. */
+/** A personal access token's scopes, as Hub issues them (the UI's "Read, Write, Delete" is repo:admin). */
+export type HubScope = 'repo:public_read' | 'repo:read' | 'repo:write' | 'repo:admin';
+
+/** A personal access token and its scopes; a plain string secret is a password (every scope). */
+export interface HubServerToken {
+  secret: string;
+  scopes: HubScope[];
+}
+
+/**
+ * An organisation membership: a plain name is an owner (admin on its repositories); `write` is a
+ * team with Read & Write permission, which may create and push but not change repository settings.
+ */
+export type HubServerMembership = string | { name: string; permission: 'write' | 'admin' };
+
+/** A Hub account: its secrets (password, access tokens) and the organisations it belongs to. */
 export interface HubServerUser {
   username: string;
-  secrets: string[];
-  organizations?: string[];
+  secrets: (string | HubServerToken)[];
+  organizations?: HubServerMembership[];
+}
+
+/** An answer of 3xx to the requests `match` matches, pointing at `location` (default: the path with a trailing slash). */
+export interface HubRedirect {
+  status: 301 | 302 | 303 | 307 | 308;
+  match: (method: string, path: string) => boolean;
+  /** Where to: a path on the stand-in, or a whole URL. */
+  location?: string;
+  /** How many requests it answers (default: all). */
+  count?: number;
 }
 
 /** A repository as the stand-in stores it. */
@@ -30,6 +60,8 @@ export interface HubServerRequest {
   status: number;
   /** The user the bearer token belongs to, if any. */
   user: string | undefined;
+  /** The path as sent, trailing slash included. */
+  rawPath: string;
 }
 
 /** A failure to answer instead of (or, with `afterHandling`, after) handling a request. */
@@ -50,10 +82,11 @@ export interface HubServerState {
   users: Map<string, HubServerUser>;
   organizations: Set<string>;
   repositories: Map<string, Required<HubServerRepository>>;
-  /** access token -> username */
-  tokens: Map<string, string>;
+  /** access token -> who it belongs to and what it may do */
+  tokens: Map<string, { username: string; scopes: HubScope[] }>;
   requests: HubServerRequest[];
   faults: HubFault[];
+  redirects: HubRedirect[];
 }
 
 /** Options of `startHubServer`. */
@@ -66,6 +99,7 @@ export interface HubServerOptions {
   rateLimit?: number;
   /** The server's clock (default Date.now). */
   now?: () => number;
+  redirects?: HubRedirect[];
 }
 
 /** A running stand-in. */
@@ -81,8 +115,13 @@ const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ERROR = {
   unauthorized: { errinfo: null, message: 'unauthorized' },
   forbidden: { errinfo: null, message: 'permission denied' },
+  scope: { errinfo: null, message: 'access denied: insufficient scope' },
   notFound: { errinfo: null, message: 'not found' },
 };
+const ALL_SCOPES: HubScope[] = ['repo:public_read', 'repo:read', 'repo:write', 'repo:admin'];
+// Each scope includes the ones before it, as Hub's permission levels do.
+const LEVEL: Record<HubScope, number> = { 'repo:public_read': 0, 'repo:read': 1, 'repo:write': 2, 'repo:admin': 3 };
+const orgName = (m: HubServerMembership) => (typeof m === 'string' ? m : m.name);
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -94,22 +133,34 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     users: new Map((options.users ?? []).map((user) => [user.username, user])),
     organizations: new Set([
       ...(options.organizations ?? []),
-      ...(options.users ?? []).flatMap((u) => u.organizations ?? []),
+      ...(options.users ?? []).flatMap((u) => (u.organizations ?? []).map(orgName)),
     ]),
     repositories: new Map(),
     tokens: new Map(),
     requests: [],
     faults: [],
+    redirects: [...(options.redirects ?? [])],
   };
   for (const repo of options.repositories ?? []) {
     state.repositories.set(`${repo.namespace}/${repo.name}`, { description: '', fullDescription: '', ...repo });
   }
   let period = { start: now(), used: 0 };
 
-  const mayWrite = (user: string | undefined, namespace: string) =>
-    user !== undefined && (user === namespace || (state.users.get(user)?.organizations ?? []).includes(namespace));
+  type Caller = { username: string; scopes: HubScope[] } | undefined;
+  /** The caller's permission in a namespace: its own, or its organisation membership's. */
+  const permission = (caller: Caller, namespace: string): 'admin' | 'write' | undefined => {
+    if (caller === undefined) return undefined;
+    if (caller.username === namespace) return 'admin';
+    const membership = (state.users.get(caller.username)?.organizations ?? []).find((m) => orgName(m) === namespace);
+    if (membership === undefined) return undefined;
+    return typeof membership === 'string' ? 'admin' : membership.permission;
+  };
+  const hasScope = (caller: Caller, scope: HubScope) =>
+    caller !== undefined && caller.scopes.some((s) => LEVEL[s] >= LEVEL[scope]);
+  const mayWrite = (caller: Caller, namespace: string) => permission(caller, namespace) !== undefined;
+  const maySee = (caller: Caller, namespace: string) => mayWrite(caller, namespace) && hasScope(caller, 'repo:read');
   const namespaceExists = (namespace: string) => state.users.has(namespace) || state.organizations.has(namespace);
-  const info = (repo: Required<HubServerRepository>, user: string | undefined) => ({
+  const info = (repo: Required<HubServerRepository>, user: Caller) => ({
     user: repo.namespace,
     name: repo.name,
     namespace: repo.namespace,
@@ -127,7 +178,11 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     hub_user: repo.namespace,
     has_starred: false,
     full_description: repo.fullDescription,
-    permissions: { read: true, write: mayWrite(user, repo.namespace), admin: mayWrite(user, repo.namespace) },
+    permissions: {
+      read: true,
+      write: mayWrite(user, repo.namespace),
+      admin: permission(user, repo.namespace) === 'admin',
+    },
     media_types: [],
     content_types: [],
     categories: [],
@@ -148,20 +203,24 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     return undefined;
   };
 
-  function handle(method: string, path: string, body: Record<string, unknown>, user: string | undefined): Answer {
+  function handle(method: string, path: string, body: Record<string, unknown>, user: Caller): Answer {
     if (method === 'POST' && path === '/v2/auth/token') {
       const { identifier, secret } = body;
       if (typeof identifier !== 'string' || typeof secret !== 'string')
         return invalid('identifier', 'identifier and secret are required');
-      if (!state.users.get(identifier)?.secrets.includes(secret)) return { status: 401, body: ERROR.unauthorized };
+      const known = state.users
+        .get(identifier)
+        ?.secrets.map((s) => (typeof s === 'string' ? { secret: s, scopes: ALL_SCOPES } : s))
+        .find((s) => s.secret === secret);
+      if (!known) return { status: 401, body: ERROR.unauthorized };
       const token = `hubtok-${randomBytes(16).toString('hex')}`;
-      state.tokens.set(token, identifier);
+      state.tokens.set(token, { username: identifier, scopes: known.scopes });
       return { status: 200, body: { access_token: token } };
     }
     let match = /^\/v2\/namespaces\/([^/]+)\/repositories\/([^/]+)$/.exec(path);
     if (match && method === 'GET') {
       const repo = state.repositories.get(`${match[1]}/${match[2]}`);
-      if (!repo || (repo.isPrivate && !mayWrite(user, repo.namespace))) return { status: 404, body: ERROR.notFound };
+      if (!repo || (repo.isPrivate && !maySee(user, repo.namespace))) return { status: 404, body: ERROR.notFound };
       return { status: 200, body: info(repo, user) };
     }
     match = /^\/v2\/namespaces\/([^/]+)\/repositories$/.exec(path);
@@ -170,6 +229,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       if (user === undefined) return { status: 401, body: ERROR.unauthorized };
       if (!namespaceExists(namespace)) return { status: 404, body: ERROR.notFound };
       if (!mayWrite(user, namespace)) return { status: 403, body: ERROR.forbidden };
+      if (!hasScope(user, 'repo:write')) return { status: 403, body: ERROR.scope };
       const { name, is_private: isPrivate = false } = body;
       if (typeof name !== 'string' || name.length < 2 || name.length > 255 || !NAME.test(name))
         return invalid('name', 'invalid repository name');
@@ -194,8 +254,11 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       if (user === undefined) return { status: 401, body: ERROR.unauthorized };
       const repo = state.repositories.get(`${namespace}/${match[2]}`);
       if (!repo) return { status: 404, body: ERROR.notFound };
-      if (!mayWrite(user, namespace))
+      if (!mayWrite(user, namespace) || (repo.isPrivate && !maySee(user, namespace)))
         return { status: repo.isPrivate ? 404 : 403, body: repo.isPrivate ? ERROR.notFound : ERROR.forbidden };
+      // Repository settings: "Read, Write, Delete" tokens only, and admins of an organisation's repositories.
+      if (permission(user, namespace) !== 'admin') return { status: 403, body: ERROR.forbidden };
+      if (!hasScope(user, 'repo:admin')) return { status: 403, body: ERROR.scope };
       if (match[3]) {
         if (typeof body.is_private !== 'boolean') return invalid('is_private', 'must be a boolean');
         repo.isPrivate = body.is_private;
@@ -212,7 +275,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://hub.invalid').pathname.replace(/(.)\/$/, '$1');
+    const rawPath = new URL(request.url ?? '/', 'http://hub.invalid').pathname;
+    const path = rawPath.replace(/(.)\/$/, '$1');
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     let body: Record<string, unknown> = {};
@@ -228,6 +292,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       body: 'secret' in body ? { ...body, secret: '***' } : body,
       status: 0,
       user: undefined,
+      rawPath,
     };
     state.requests.push(logged);
 
@@ -244,7 +309,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     const auth = request.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
     const user = token === undefined ? undefined : state.tokens.get(token);
-    logged.user = user;
+    logged.user = user?.username;
+    const redirect = state.redirects.find((r) => (r.count ?? 1) > 0 && r.match(method, rawPath));
     const faultIndex = state.faults.findIndex((fault) => fault.match?.(method, path) ?? true);
     const fault = faultIndex >= 0 ? state.faults.splice(faultIndex, 1)[0] : undefined;
     const failure = (f: HubFault): Answer => ({
@@ -259,7 +325,10 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       },
     });
     if (fault && !fault.afterHandling) answer = failure(fault);
-    else if (period.used > limit)
+    else if (redirect) {
+      if (redirect.count !== undefined) redirect.count--;
+      answer = { status: redirect.status, headers: { Location: redirect.location ?? `${rawPath}/` } };
+    } else if (period.used > limit)
       answer = {
         status: 429,
         body: { detail: 'Rate limit exceeded', error: false },

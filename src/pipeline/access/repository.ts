@@ -55,35 +55,32 @@ export async function prepareRepository(
     logger: context.logger,
   });
   const existing = await hub.getRepository(namespace, name);
-  if (!options.visibility) {
-    if (!existing) {
-      throw new ModuleError(
-        'visibility-required',
-        `${namespace}/${name} does not exist on Docker Hub yet, and a first push would create it PUBLIC`,
-        {
-          kind: 'usage',
-          hint: 'Say which it should be: --visibility private (or public). The repository is created that way before the push.',
-        },
-      );
-    }
-    return {
-      managed: 'docker-hub',
-      visibility: existing.isPrivate ? 'private' : 'public',
-      created: false,
-      visibilityChanged: false,
-      warnings: [],
-    };
+  const found: HubVisibility | undefined = existing ? (existing.isPrivate ? 'private' : 'public') : undefined;
+  const texts = options.description !== undefined || options.readme !== undefined;
+  if (!options.visibility && !found) {
+    throw new ModuleError(
+      'visibility-required',
+      `${namespace}/${name} does not exist on Docker Hub yet, and a first push would create it PUBLIC`,
+      {
+        kind: 'usage',
+        hint: 'Say which it should be: --visibility private (or public). The repository is created that way before the push.',
+      },
+    );
+  }
+  // With no visibility asked, an existing repository keeps its own; its texts are still written.
+  const visibility = options.visibility ?? found ?? 'private';
+  if (!options.visibility && (!texts || context.dryRun)) {
+    return { managed: 'docker-hub', visibility, created: false, visibilityChanged: false, warnings: [] };
   }
   if (context.dryRun) {
-    const found = existing ? (existing.isPrivate ? 'private' : 'public') : undefined;
     const note = !found
-      ? `would create ${namespace}/${name} as ${options.visibility} before the first push`
-      : found === options.visibility
+      ? `would create ${namespace}/${name} as ${visibility} before the first push`
+      : found === visibility
         ? undefined
-        : `${namespace}/${name} is ${found}: the publish would be refused${options.changeVisibility ? ' (it would be made ' + options.visibility + ')' : ''}`;
+        : `${namespace}/${name} is ${found}: the publish would be refused${options.changeVisibility ? ' (it would be made ' + visibility + ')' : ''}`;
     return {
       managed: 'docker-hub',
-      visibility: options.visibility,
+      visibility,
       created: false,
       visibilityChanged: false,
       ...(note ? { note } : {}),
@@ -93,16 +90,16 @@ export async function prepareRepository(
   const outcome = await ensureRepository(hub, {
     namespace,
     name,
-    visibility: options.visibility,
+    visibility,
     ...(options.changeVisibility ? { changeVisibility: true } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.readme !== undefined ? { readme: options.readme } : {}),
   });
   for (const warning of outcome.warnings) context.logger.warn(warning);
-  if (outcome.created) context.logger.info(`created ${namespace}/${name} on Docker Hub as ${options.visibility}`);
+  if (outcome.created) context.logger.info(`created ${namespace}/${name} on Docker Hub as ${visibility}`);
   return {
     managed: 'docker-hub',
-    visibility: options.visibility,
+    visibility,
     created: outcome.created,
     visibilityChanged: outcome.visibilityChanged,
     warnings: outcome.warnings,
