@@ -3,7 +3,7 @@ import { publish, type PublishResult } from '../pipeline/publish.js';
 import { release } from '../pipeline/release.js';
 import { status, type ModuleStatus } from '../pipeline/status.js';
 import { validate, type ValidationReport } from '../pipeline/validate.js';
-import { parseVersion, type TagPlanOptions } from '../release/index.js';
+import { parseVersion } from '../release/index.js';
 import type { Logger } from '../logger.js';
 import type { ActionCommand, ActionInputs } from './inputs.js';
 import { runPromote } from './promote.js';
@@ -53,27 +53,25 @@ function smokeOptions(inputs: ActionInputs) {
     buildArgs: inputs.buildArgs,
     requiresRoot: inputs.requiresRoot,
     network: inputs.network,
+    level: inputs.level,
     ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
     ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
     ...(inputs.settings ? { settings: inputs.settings } : {}),
   };
 }
 
-function tagOptions(inputs: ActionInputs): TagPlanOptions {
-  return { extraTags: inputs.extraTags };
-}
-
 function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSignal) {
   return {
     image: required(inputs.image, 'image'),
     version: required(inputs.version, 'version'),
-    tagOptions: tagOptions(inputs),
+    tagOptions: inputs.tagOptions,
     dryRun: inputs.dryRun,
+    force: inputs.force,
+    repository: inputs.repository,
     logger,
     signal,
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
-    ...(inputs.visibility ? { repository: { visibility: inputs.visibility } } : {}),
   };
 }
 
@@ -95,7 +93,8 @@ async function runValidate(inputs: ActionInputs, logger: Logger, signal: AbortSi
     validation: report,
     report,
     ...(report.ok ? {} : { failure: failedValidation(report) }),
-    ...(inputs.version ? { version: inputs.version } : {}),
+    // Always the bare version (1.2.3), whatever form it came in (refs/tags/v1.2.3 on a tag push).
+    ...(inputs.version ? { version: parseVersion(inputs.version).version } : {}),
     ...(report.image ? { image: report.image.ref } : {}),
   };
 }

@@ -2,10 +2,19 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { ModuleError } from '../errors.js';
-import { CREDENTIAL_ENV, resolveCredentials } from '../pipeline/access/credentials.js';
+import { CREDENTIAL_ENV, resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
 import { parseReference } from '../registry/reference.js';
+import type { RepositoryOptions } from '../pipeline/access/repository.js';
+import type { TagPlanOptions } from '../release/index.js';
 import { parseVersion } from '../release/version.js';
+import {
+  booleanInput,
+  maskSecret,
+  readRepositoryOptions,
+  readSourceCredentials,
+  readTagOptions,
+} from './release-inputs.js';
 
 /** The commands the action runs; each maps to one library pipeline. */
 export const COMMANDS = ['release', 'validate', 'publish', 'promote', 'status'] as const;
@@ -28,14 +37,25 @@ export interface ActionInputs {
   credentials: Credentials | undefined;
   visibility: 'public' | 'private' | undefined;
   extraTags: string[];
+  /** The whole tag plan: extra tags, channel, latest, major-zero, sha-tag, tag-prefix/-suffix. */
+  tagOptions: TagPlanOptions;
+  /** Docker Hub repository options: visibility, change-visibility, description, readme. */
+  repository: RepositoryOptions;
+  /** Overwrite a version tag that holds another image. */
+  force: boolean;
   buildArgs: Record<string, string>;
   fixtures: string | undefined;
   settings: Record<string, unknown> | undefined;
   requiresRoot: boolean;
   network: boolean;
+  level: 'series' | 'study';
   timeoutSeconds: number | undefined;
   /** For promote: the tested image, with its tag (the version when the input named only a repository) or digest. */
   promoteFrom: string | undefined;
+  /** For promote: the source registry's login (source-username/-password). */
+  sourceCredentials: Credentials | undefined;
+  /** For promote: the source registry's API base URL, when source-registry was given as a URL. */
+  sourceRegistryUrl: string | undefined;
   dryRun: boolean;
 }
 
@@ -80,9 +100,12 @@ export function readInputs(
 ): ActionInputs {
   const password = source.get('password') || undefined;
   for (const secret of [password, env[CREDENTIAL_ENV.password]]) if (secret) maskSecret(source, secret);
+  const sourcePassword = source.get('source-password') || undefined;
+  for (const secret of [sourcePassword, env[SOURCE_CREDENTIAL_ENV.password]]) if (secret) maskSecret(source, secret);
   const username = source.get('username') || undefined;
   const credentials = resolveCredentials({ username, password }, env);
   if (credentials) source.mask(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
+  const sourceCredentials = readSourceCredentials(source, sourcePassword, env);
 
   const run = given ?? runnerContext();
   const command = oneOf(source, 'command', COMMANDS, 'release');
@@ -94,6 +117,9 @@ export function readInputs(
     : undefined;
   const settings = source.get('settings');
   const timeout = source.get('timeout');
+  const extraTags = splitList(source.get('extra-tags'));
+  const sourceRegistry = parseRegistry(source.get('source-registry'), 'source-registry');
+  const promoteFrom = source.get('promote-from');
   return {
     command,
     context: source.get('context') || '.',
@@ -103,25 +129,25 @@ export function readInputs(
     registryUrl: registry.url,
     credentials,
     visibility,
-    extraTags: splitList(source.get('extra-tags')),
+    extraTags,
+    tagOptions: readTagOptions(source, extraTags, env),
+    repository: readRepositoryOptions(source, visibility, env),
+    force: booleanInput(source, 'force', false),
     buildArgs: parseBuildArgs(source.get('build-args')),
     fixtures: source.get('fixtures') || undefined,
     settings: settings ? parseSettingsInput(settings) : undefined,
     requiresRoot: readBoolean(source, 'requires-root'),
     network: readBoolean(source, 'network'),
+    level: oneOf(source, 'level', ['series', 'study'] as const, 'series'),
     timeoutSeconds: timeout ? parseTimeout(timeout) : undefined,
     promoteFrom:
       command === 'promote'
-        ? promoteSource(source.get('promote-from'), version)
-        : source.get('promote-from') || undefined,
+        ? promoteSource(withSourceRegistry(promoteFrom, sourceRegistry.host), version)
+        : promoteFrom || undefined,
+    sourceCredentials,
+    sourceRegistryUrl: sourceRegistry.url,
     dryRun: readBoolean(source, 'dry-run'),
   };
-}
-
-/** Masks a secret and the base64 form it takes in an HTTP Basic header or a Docker auth blob. */
-function maskSecret(source: InputSource, secret: string): void {
-  source.mask(secret);
-  source.mask(Buffer.from(secret).toString('base64'));
 }
 
 function badInput(name: string, message: string, hint?: string): ModuleError {
@@ -178,19 +204,31 @@ export function readVersion(
 }
 
 /** The `registry` input: a host, or an http(s) URL that also sets the API base URL. */
-export function parseRegistry(value: string): { host: string | undefined; url: string | undefined } {
+export function parseRegistry(value: string, name = 'registry'): { host: string | undefined; url: string | undefined } {
   if (!value) return { host: undefined, url: undefined };
   if (/^https?:\/\//i.test(value)) {
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      throw badInput('registry', `"${value}" is not a URL`);
+      throw badInput(name, `"${value}" is not a URL`);
     }
     return { host: url.host, url: url.origin };
   }
-  if (value.includes('/')) throw badInput('registry', `expected a host such as ghcr.io or a URL, got "${value}"`);
+  if (value.includes('/')) throw badInput(name, `expected a host such as ghcr.io or a URL, got "${value}"`);
   return { host: value, url: undefined };
+}
+
+/** Whether a reference's first part names a registry host (has a dot or port, or is localhost). */
+function namesRegistry(reference: string): boolean {
+  const first = reference.split('/')[0] ?? '';
+  return reference.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+}
+
+/** `promote-from` with the `source-registry` host in front when it names none. */
+export function withSourceRegistry(value: string, host: string | undefined): string {
+  if (!value || host === undefined || namesRegistry(value)) return value;
+  return `${host}/${value}`;
 }
 
 /** The image with the registry host in front when it names none; checks it is a repository. */

@@ -7,6 +7,7 @@ import { KIT_VERSION } from '../version.js';
 import { annotateFindings } from './annotations.js';
 import type { ActionOutcome } from './commands.js';
 import { ActionLogger } from './core-logger.js';
+import { actionOutputs } from './outputs.js';
 import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';
 import { writeErrorSummary, writeSummary } from './summary.js';
 
@@ -24,11 +25,7 @@ async function report(outcome: ActionOutcome, inputs: ActionInputs): Promise<voi
   if (outcome.validation) core.info(renderValidation(outcome.validation, style));
   if (outcome.publish) core.info(`\n${renderPublish(outcome.publish, style)}`);
   if (outcome.validation) annotateFindings(outcome.validation.findings, inputs.context);
-  core.setOutput('version', outcome.version ?? '');
-  core.setOutput('tags', outcome.tags.map((t) => t.tag).join(','));
-  core.setOutput('digest', outcome.digest ?? '');
-  core.setOutput('image', outcome.image ?? '');
-  core.setOutput('report', JSON.stringify(outcome.report));
+  for (const [name, value] of Object.entries(actionOutputs(outcome))) core.setOutput(name, value);
   await writeSummary(outcome);
 }
 

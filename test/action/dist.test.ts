@@ -47,11 +47,12 @@ describe('the bundled action under Node 24', () => {
           'dry-run': 'false',
         },
       },
-      async (r) => ({ ...r, dockerConfig: existsSync(path.join(r.home, '.docker')) }),
+      (r) => Promise.resolve({ ...r, dockerConfig: existsSync(path.join(r.home, '.docker')) }),
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['version']).toBe('1.2.3');
-    expect(result.outputs['tags']).toBe('1.2.3,1.2,1,latest');
+    expect(result.outputs['tags']).toBe(['1.2.3', '1.2', '1', 'latest'].map((t) => `${image}:${t}`).join('\n'));
+    expect(result.outputs['tag-names']).toBe('1.2.3\n1.2\n1\nlatest');
     expect(result.outputs['image']).toBe(image);
     const digest = result.outputs['digest'] ?? '';
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -100,11 +101,12 @@ describe('the bundled action under Node 24', () => {
   it('status tells what a server following :1 pulls next', async () => {
     expect(released.digest, 'the release case ran first').not.toBe('');
     const inputs = { command: 'status', image: `${released.image}:1`, ...credentials };
-    const result = await withActionRun({ inputs }, async (r) => r);
+    const result = await withActionRun({ inputs }, (r) => Promise.resolve(r));
     expect(result.code, result.stdout).toBe(0);
     expect(result.outputs['digest']).toBe(released.digest);
     expect(result.outputs['version']).toBe('1.2.3');
-    expect(result.outputs['tags']).toBe('1');
+    expect(result.outputs['tags']).toBe(`${released.image}:1`);
+    expect(result.outputs['tag-names']).toBe('1');
     expect(result.summary).toContain('<td>floating</td>');
   });
 
@@ -125,11 +127,13 @@ describe('the bundled action under Node 24', () => {
             ...credentials,
           },
         },
-        async (r) => r,
+        (r) => Promise.resolve(r),
       );
     const planned = await run(true);
     expect(planned.code, planned.stdout).toBe(0);
-    expect(planned.outputs['tags']).toBe('1.2.3,1.2,1,latest');
+    expect(planned.outputs['tag-names']).toBe('1.2.3\n1.2\n1\nlatest');
+    expect(planned.outputs['tags']?.split('\n')[0]).toBe(`${target}:1.2.3`);
+    expect(planned.outputs['version']).toBe('1.2.3');
     expect(planned.outputs['digest']).toBe(released.digest);
     expect(planned.summary).toContain(`from <code>${released.image}@${released.digest}</code>`);
     const real = await run(false);
@@ -151,7 +155,7 @@ describe('the bundled action under Node 24', () => {
           timeout: '60',
         },
       },
-      async (r) => r,
+      (r) => Promise.resolve(r),
     );
     expect(result.code).not.toBe(0);
     expect(result.stdout).toMatch(/^::error title=[^\n]*\(output-empty\)::output-empty: /m);
@@ -186,7 +190,7 @@ describe('the bundled action under Node 24', () => {
           kill('SIGTERM');
         },
       },
-      async (r) => r,
+      (r) => Promise.resolve(r),
     );
     expect(running, 'the module container was seen running').toBeDefined();
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(130);
@@ -229,7 +233,7 @@ describe('the bundled action under Node 24', () => {
   it.each(badInputs)(
     'a bad input fails with a clear message and no stack trace: %s',
     async (_name, inputs, message) => {
-      const result = await withActionRun({ inputs }, async (r: ActionResult) => r);
+      const result = await withActionRun({ inputs }, (r: ActionResult) => Promise.resolve(r));
       expect(result.code).toBe(2);
       expect(result.stdout).toMatch(message);
       expect(result.stdout + result.stderr).not.toMatch(STACK);

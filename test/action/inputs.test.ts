@@ -150,6 +150,78 @@ const rows: Row[] = [
     BRANCH,
     { credentials: { username: 'acme', password: 's3cret' } },
   ],
+  [
+    'in16 the tag plan: channel, latest, major-zero, a commit, a variant',
+    {
+      image: 'acme/blur',
+      'extra-tags': 'stable',
+      channel: 'next',
+      latest: 'false',
+      'major-zero': 'true',
+      'sha-tag': '0123456789abcdef',
+      'tag-prefix': 'py3-',
+      'tag-suffix': '-gpu',
+    },
+    TAG,
+    {
+      tagOptions: {
+        extraTags: ['stable'],
+        channel: 'next',
+        latest: false,
+        majorZero: true,
+        shaTag: '0123456789abcdef',
+        prefix: 'py3-',
+        suffix: '-gpu',
+      },
+    },
+  ],
+  [
+    'in17 defaults of the tag plan and the repository: latest moves, nothing else',
+    { image: 'acme/blur' },
+    TAG,
+    { tagOptions: { extraTags: [], latest: true }, repository: {}, force: false, level: 'series' },
+  ],
+  [
+    'in18 the repository: visibility, change-visibility, description, readme from a file',
+    {
+      image: 'acme/blur',
+      visibility: 'private',
+      'change-visibility': 'true',
+      description: 'Smooths a series',
+      readme: 'examples/blur/README.md',
+      force: 'true',
+    },
+    TAG,
+    {
+      force: true,
+      repository: {
+        visibility: 'private',
+        changeVisibility: true,
+        description: 'Smooths a series',
+        readme: expect.stringContaining('blur') as unknown as string,
+      },
+    },
+  ],
+  [
+    'in19 promote with a source login and a source registry in front of promote-from',
+    {
+      command: 'promote',
+      image: 'acme/blur',
+      'promote-from': 'acme/blur-staging',
+      'source-registry': 'http://127.0.0.1:5001',
+      'source-username': 'ci',
+      'source-password': 'staging-secret',
+      level: 'study',
+    },
+    RELEASE,
+    {
+      promoteFrom: '127.0.0.1:5001/acme/blur-staging:2.0.0',
+      sourceRegistryUrl: 'http://127.0.0.1:5001',
+      sourceCredentials: { username: 'ci', password: 'staging-secret' },
+      credentials: undefined,
+      level: 'study',
+    },
+  ],
 ];
 
 describe('readInputs: every input read once, validated and normalised', () => {
@@ -249,6 +321,38 @@ describe('readInputs: every input read once, validated and normalised', () => {
       'input "promote-from": promote needs the tested image',
     ],
     [
+      'bad17 sha-tag neither boolean nor commit',
+      { image: 'acme/blur', 'sha-tag': 'main' },
+      TAG,
+      'input "sha-tag": expected true, false or a git commit (7 to 64 hex digits), got "main"',
+    ],
+    ['bad18 sha-tag true without GITHUB_SHA', { image: 'acme/blur', 'sha-tag': 'true' }, TAG, 'GITHUB_SHA is not set'],
+    [
+      'bad19 a tag prefix that cannot start a tag',
+      { image: 'acme/blur', 'tag-prefix': '-x' },
+      TAG,
+      'tag inputs: prefix "-x" cannot start a Docker tag',
+    ],
+    [
+      'bad20 a channel named like a managed tag',
+      { image: 'acme/blur', channel: 'latest' },
+      TAG,
+      'tag inputs: channel "latest" is a name the tag rules manage',
+    ],
+    [
+      'bad21 readme missing',
+      { image: 'acme/blur', readme: 'nope.md' },
+      TAG,
+      'input "readme": file nope.md cannot be read',
+    ],
+    ['bad22 level', { command: 'validate', level: 'patient' }, BRANCH, 'input "level": expected one of series, study'],
+    [
+      'bad23 a source password without a source user',
+      { command: 'validate', 'source-password': 'x' },
+      BRANCH,
+      'a registry password was given but no username',
+    ],
+    [
       'bad15 a password without a user',
       { command: 'validate', password: 's3cret' },
       BRANCH,
@@ -268,6 +372,23 @@ describe('readInputs: every input read once, validated and normalised', () => {
       Buffer.from('s3cret').toString('base64'),
       Buffer.from('acme:s3cret').toString('base64'),
     ]);
+  });
+
+  it('masks the source password like the password, before any other input is read', () => {
+    const source = table({ command: 'validate', 'source-username': 'ci', 'source-password': 'stage' });
+    const inputs = readInputs(source, BRANCH, {});
+    expect(source.calls.slice(0, 4)).toEqual(['get password', 'get source-password', 'mask', 'mask']);
+    expect(source.masked).toEqual([
+      'stage',
+      Buffer.from('stage').toString('base64'),
+      Buffer.from('ci:stage').toString('base64'),
+    ]);
+    expect(inputs.sourceCredentials).toEqual({ username: 'ci', password: 'stage' });
+  });
+
+  it('sha-tag true tags the commit the workflow runs on', () => {
+    const inputs = readInputs(table({ image: 'acme/blur', 'sha-tag': 'true' }), TAG, { GITHUB_SHA: 'abcdef0123' });
+    expect(inputs.tagOptions.shaTag).toBe('abcdef0123');
   });
 
   it('masks a password given in the environment too, and uses it', () => {
