@@ -183,6 +183,12 @@ export const FINDING_CATALOGUE = {
     title: 'mercure cannot read an output file',
     hint: 'Do not restrict permissions on outputs: leave files readable (0644) and folders listable (0755).',
   },
+  'output-special-file': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The output holds a symbolic link, FIFO, socket or device',
+    hint: 'Write regular files only: mercure copies and dispatches out/, where a link points into the host and a FIFO blocks the reader.',
+  },
   'input-modified': {
     severity: 'error',
     stage: 'smoke',

@@ -29,7 +29,8 @@ export function finding(
     message: escapeControl(message),
     hint: where.hint ?? entry.hint,
   };
-  if (where.file !== undefined) result.file = where.file;
+  // So do file names: a module names its output files as it likes.
+  if (where.file !== undefined) result.file = escapeControl(where.file);
   if (where.line !== undefined) result.line = where.line;
   return result;
 }

@@ -1,11 +1,13 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { escapeControl, inputForMessage } from '../errors.js';
 import { readDicomHeader } from '../mercure/dicom.js';
 import { finding, type Finding } from './finding.js';
 
 /** One file the module wrote, as mercure will see it. */
 export interface OutputFile {
-  /** Path relative to out/. */
+  /** Path relative to out/, control characters escaped (it is the module's text). */
   name: string;
   size: number;
   kind: 'dicom' | 'result.json' | 'other';
@@ -22,15 +24,15 @@ export type Snapshot = Map<string, { size: number; fingerprint: string }>;
  */
 export async function checkOutput(outDir: string): Promise<{ files: OutputFile[]; findings: Finding[] }> {
   const entries = await walk(outDir);
-  const findings: Finding[] = [];
+  const findings: Finding[] = await specialFileFindings(outDir, entries);
   const files: OutputFile[] = [];
   if (!entries.some((e) => e.isFile)) {
-    return {
-      files,
-      findings: [finding('output-empty', 'the module exited 0 but $MERCURE_OUT_DIR is empty', { file: 'out/' })],
-    };
+    const what = entries.length > 0 ? 'holds no regular file' : 'is empty';
+    findings.push(finding('output-empty', `the module exited 0 but $MERCURE_OUT_DIR ${what}`, { file: 'out/' }));
+    return { files, findings };
   }
   const readable = entries.filter((entry) => {
+    if (entry.kind !== 'file' && entry.kind !== 'dir') return false;
     if (readableByOwner(entry.mode, entry.isFile)) return true;
     const mode = (entry.mode & 0o777).toString(8).padStart(3, '0');
     findings.push(
@@ -71,7 +73,11 @@ async function judgeFile(
   size: number,
 ): Promise<{ file: OutputFile; findings: Finding[] }> {
   const findings: Finding[] = [];
-  return { file: await judgeInto(outDir, name, size, findings), findings };
+  const file = await judgeInto(outDir, name, size, findings);
+  // Names and UIDs are the module's text, shown in reports: no terminal escapes in them.
+  file.name = escapeControl(file.name);
+  if (file.seriesInstanceUid !== undefined) file.seriesInstanceUid = escapeControl(file.seriesInstanceUid);
+  return { file, findings };
 }
 
 async function judgeInto(outDir: string, name: string, size: number, findings: Finding[]): Promise<OutputFile> {
@@ -147,22 +153,69 @@ function readableByOwner(mode: number, isFile: boolean): boolean {
   return isFile ? (mode & 0o400) !== 0 : (mode & 0o500) === 0o500;
 }
 
+type EntryKind = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'device';
+
 interface Entry {
   name: string;
+  kind: EntryKind;
   isFile: boolean;
   mode: number;
   size: number;
 }
 
+function kindOf(info: Stats): EntryKind {
+  if (info.isFile()) return 'file';
+  if (info.isDirectory()) return 'dir';
+  if (info.isSymbolicLink()) return 'symlink';
+  if (info.isFIFO()) return 'fifo';
+  if (info.isSocket()) return 'socket';
+  return 'device';
+}
+
+/**
+ * Every entry below root as it is (lstat): links are never followed, so a dangling link, a loop or
+ * a link to a host file is reported as the link it is, and the walk cannot leave root.
+ */
 async function walk(root: string, rel = ''): Promise<Entry[]> {
   const out: Entry[] = [];
-  for (const dirent of await readdir(path.join(root, rel), { withFileTypes: true })) {
-    const name = rel ? `${rel}/${dirent.name}` : dirent.name;
-    const info = await stat(path.join(root, name));
-    out.push({ name, isFile: dirent.isFile(), mode: info.mode, size: info.size });
-    if (dirent.isDirectory() && (info.mode & 0o500) === 0o500) out.push(...(await walk(root, name)));
+  for (const name of (await readdir(path.join(root, rel))).sort()) {
+    const relative = rel ? `${rel}/${name}` : name;
+    const info = await lstat(path.join(root, relative));
+    const kind = kindOf(info);
+    out.push({ name: relative, kind, isFile: kind === 'file', mode: info.mode, size: info.size });
+    if (kind === 'dir' && (info.mode & 0o500) === 0o500) out.push(...(await walk(root, relative)));
   }
   return out;
+}
+
+const SPECIAL: Record<Exclude<EntryKind, 'file' | 'dir'>, string> = {
+  symlink: 'a symbolic link',
+  fifo: 'a FIFO (named pipe)',
+  socket: 'a socket',
+  device: 'a device node',
+};
+
+/** output-special-file findings for links, FIFOs, sockets and devices in out/. */
+async function specialFileFindings(outDir: string, entries: readonly Entry[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'file' || entry.kind === 'dir') continue;
+    const target =
+      entry.kind === 'symlink'
+        ? await readlink(path.join(outDir, entry.name)).then(
+            (to) => ` (to ${inputForMessage(to)})`,
+            () => '',
+          )
+        : '';
+    findings.push(
+      finding(
+        'output-special-file',
+        `out/${entry.name} is ${SPECIAL[entry.kind]}${target}: mercure would copy or dispatch it, not a file`,
+        { file: `out/${entry.name}` },
+      ),
+    );
+  }
+  return findings;
 }
 
 /**
@@ -174,7 +227,7 @@ export async function snapshotFolder(dir: string): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
   for (const entry of await walk(dir)) {
     if (!entry.isFile) continue;
-    const info = await stat(path.join(dir, entry.name), { bigint: true });
+    const info = await lstat(path.join(dir, entry.name), { bigint: true });
     snapshot.set(entry.name, { size: Number(info.size), fingerprint: `${info.mtimeNs}:${info.ino}` });
   }
   return snapshot;

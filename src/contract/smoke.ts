@@ -11,6 +11,7 @@ import {
   type Invocation,
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
+import { escapeControl } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { finding, type Finding } from './finding.js';
 import { diagnoseFailure } from './diagnosis.js';
@@ -83,16 +84,16 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
       monaiPackage: probe.monaiCommand !== undefined,
       inputFiles: before.size,
     };
-    if (probe.finding) {
+    if (probe.finding || options.signal?.aborted) {
       return {
         ...base,
         exitCode: null,
         timedOut: false,
-        interrupted: false,
+        interrupted: options.signal?.aborted ?? false,
         durationMs: 0,
         outputs: [],
         logTail: [],
-        findings: [probe.finding],
+        findings: probe.finding && !options.signal?.aborted ? [probe.finding] : [],
       };
     }
 
@@ -122,7 +123,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
       interrupted: result.interrupted,
       durationMs: result.durationMs,
       outputs,
-      logTail: failed ? result.log.slice(-LOG_TAIL_LINES) : result.log.slice(-5),
+      logTail: logTail(result, failed ? LOG_TAIL_LINES : 5),
       findings,
     };
   } finally {
@@ -148,10 +149,12 @@ async function runProbe(
     const probe = await runContainer(docker, {
       ...toSpec(options.image, probeInvocation()),
       timeoutMs: PROBE_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     if (probe.exitCode !== 0) return {};
     const command = monaiCommand(probe.stdout);
-    if (command) logger.info(`MONAI application package: mercure will run "${command.join(' ')}" as root`);
+    if (command)
+      logger.info(`MONAI application package: mercure will run "${escapeControl(command.join(' '))}" as root`);
     return command ? { monaiCommand: command } : {};
   } catch (error) {
     if (error instanceof StartError) {
@@ -184,6 +187,13 @@ export function monaiCommand(manifest: string): string[] | undefined {
     // Not JSON: not a MONAI package, as mercure concludes too.
   }
   return undefined;
+}
+
+/** The last lines of the log, after a line that says how many came before them. */
+function logTail(result: ContainerResult, lines: number): string[] {
+  const kept = result.log.slice(-lines);
+  const earlier = result.omittedLines + result.log.length - kept.length;
+  return earlier > 0 ? [`[${earlier} earlier line(s) not shown]`, ...kept] : kept;
 }
 
 function judgeRun(result: ContainerResult, options: SmokeOptions): Finding[] {

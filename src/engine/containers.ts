@@ -1,6 +1,9 @@
 import type Docker from 'dockerode';
 import { ModuleError } from '../errors.js';
 import { reason, statusOf } from './connect.js';
+import { LogReader } from './container-log.js';
+
+export { demux } from './container-log.js';
 
 /** Label put on every container this tool creates, so that leftovers can be found and removed. */
 export const OWNER_LABEL = 'io.github.mercure-module-kit.owner';
@@ -28,10 +31,16 @@ export interface ContainerResult {
   timedOut: boolean;
   interrupted: boolean;
   durationMs: number;
+  /** The start of each stream (bounded). */
   stdout: string;
   stderr: string;
-  /** Both streams in order, each line prefixed with the engine's timestamp. */
+  /**
+   * The last lines of each stream (bounded: see LogReader), merged in time order, each prefixed
+   * with the engine's timestamp, control characters escaped.
+   */
   log: string[];
+  /** Lines the module printed before the kept ones. */
+  omittedLines: number;
 }
 
 /** The image could not be started at all (as opposed to starting and failing). */
@@ -69,7 +78,7 @@ export async function runContainer(docker: Docker, spec: ContainerSpec): Promise
     }
     const outcome = await waitFor(container, spec);
     const durationMs = Date.now() - started;
-    const logs = await collectLogs(container);
+    const logs = await collectLogs(container, spec.signal);
     return { ...outcome, durationMs, ...logs };
   } finally {
     live.delete(container);
@@ -141,42 +150,50 @@ async function waitFor(
   }
 }
 
-async function collectLogs(container: Docker.Container): Promise<{ stdout: string; stderr: string; log: string[] }> {
-  const raw = (await container.logs({
-    stdout: true,
-    stderr: true,
-    timestamps: true,
-    follow: false,
-  })) as unknown as Buffer;
-  const { stdout, stderr, ordered } = demux(raw);
+/**
+ * Streams the log of an exited container through a LogReader, so that a module printing gigabytes
+ * costs no more memory than one printing a line (the Engine's whole-log answer once overflowed V8's
+ * string limit inside docker-modem). An abort stops the reading and keeps what was read.
+ */
+async function collectLogs(
+  container: Docker.Container,
+  signal: AbortSignal | undefined,
+): Promise<{ stdout: string; stderr: string; log: string[]; omittedLines: number }> {
+  const reader = new LogReader();
+  if (!signal?.aborted) {
+    const stream = (await container.logs({
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      follow: true,
+    })) as NodeJS.ReadableStream & { destroy?: () => void };
+    const stop = () => stream.destroy?.();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await new Promise<void>((resolve) => {
+        stream.on('data', (chunk: Buffer) => reader.push(chunk));
+        for (const event of ['end', 'close', 'error']) stream.on(event, () => resolve());
+      });
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+  const captured = reader.end();
   const strip = (s: string) => s.replace(/^\S+Z /gm, '');
-  const lines = ordered.split('\n').filter((line) => line.length > 0);
   // The engine returns stdout and stderr frames out of order; the timestamps restore it.
-  const keyed = lines.map((line, index) => ({ line, index, key: sortKey(line) }));
+  const keyed = captured.log.map((line, index) => ({ line, index, key: sortKey(line) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-  return { stdout: strip(stdout), stderr: strip(stderr), log: keyed.map((k) => k.line) };
+  const log = keyed.map((k) => k.line);
+  return {
+    stdout: strip(captured.stdout),
+    stderr: strip(captured.stderr),
+    log,
+    omittedLines: captured.totalLines - log.length,
+  };
 }
 
 /** RFC 3339 timestamps with their fraction padded to nanoseconds, so that they sort as text. */
 function sortKey(line: string): string {
   const match = /^(\S+?)(?:\.(\d+))?Z /.exec(line);
   return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}` : '';
-}
-
-/** Splits the Engine's multiplexed log format (8-byte frame headers) into its two streams. */
-export function demux(raw: Buffer): { stdout: string; stderr: string; ordered: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const all: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const stream = raw[offset];
-    const size = raw.readUInt32BE(offset + 4);
-    const chunk = raw.subarray(offset + 8, offset + 8 + size);
-    (stream === 2 ? err : out).push(chunk);
-    all.push(chunk);
-    offset += 8 + size;
-  }
-  const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
-  return { stdout: text(out), stderr: text(err), ordered: text(all) };
 }

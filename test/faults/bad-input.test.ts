@@ -325,6 +325,31 @@ const CASES: BadCase[] = [
     /argument 'cobol' is invalid/,
   ],
   ['bi50 an unknown command', () => ['frobnicate', '../../etc'], 2, /unknown command 'frobnicate'/],
+  // A module's output is untrusted and unbounded (issue 16, class 3).
+  [
+    'bi51 validate: links and a FIFO in out/ are findings, never followed',
+    (c) => ['validate', c.bad('module-out-links')],
+    1,
+    /out\/dangling is a symbolic link \(to nowhere\)[\s\S]*out\/passwd\.dcm is a symbolic link \(to \/etc\/passwd\)[\s\S]*out\/pipe\.dcm is a FIFO[\s\S]*out\/sub\/up is a symbolic link/,
+  ],
+  [
+    'bi52 validate: terminal control sequences in the module log are shown escaped',
+    (c) => ['validate', c.bad('module-log-escapes')],
+    1,
+    /\\u001b\]0;owned\\u0007\\u001b\[2J\\u001b\[31mred/,
+  ],
+  [
+    'bi53 validate: a log of 100,000 lines and a 3 MB line is cut and counted',
+    (c) => ['validate', c.bad('module-log-flood')],
+    1,
+    /\[\d+ earlier line\(s\) not shown\][\s\S]*x … \(\d+ more bytes\)/,
+  ],
+  [
+    'bi54 validate: an output file named with terminal escapes is shown escaped',
+    (c) => ['validate', c.bad('module-out-escaped-name')],
+    1,
+    /out\/\\u001b\[2J\\u001b\[Hscan\.dcm is not valid DICOM/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
@@ -418,7 +443,9 @@ describe('bad input to every command', () => {
     expect(output).not.toMatch(/internal error/);
     // Module files may hold terminal escapes and binary garbage: none of it reaches the terminal raw.
     expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
-    expect(result.stderr.trim().split('\n').length, result.stderr).toBeLessThanOrEqual(3);
+    // Progress lines (› a step, ✓ its end) aside.
+    const stderrLines = result.stderr.split('\n').filter((line) => line.trim() && !/^[›✓] /.test(line));
+    expect(stderrLines.length, result.stderr).toBeLessThanOrEqual(3);
     expect(result.stderr.length, 'one clear line, not the input echoed back').toBeLessThan(4096);
     const after = await Promise.all(Object.values(dirs).map(snapshot));
     const written = Object.keys(dirs).flatMap((dir, i) =>

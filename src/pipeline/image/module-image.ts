@@ -3,7 +3,7 @@ import { finding, type Finding } from '../../contract/finding.js';
 import { checkModule } from '../../contract/static/index.js';
 import { BuildFailure, buildImage } from '../../engine/build.js';
 import { statusOf } from '../../engine/connect.js';
-import { ModuleError } from '../../errors.js';
+import { escapeControl, ModuleError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
 /** What validate and the matrix both need to check and build a module folder. */
@@ -55,12 +55,13 @@ export async function buildForValidation(
       onLine: (line) => logger.debug(line),
     });
     step.done(built.imageId.slice(0, 19));
-    report.build = { imageId: built.imageId, logTail: built.log.slice(-5) };
+    report.build = { imageId: built.imageId, logTail: built.log.slice(-5).map((l) => escapeControl(l)) };
     return built.imageId;
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
     step.done('failed');
-    report.build = { logTail: error.log.slice(-20) };
+    // The build log carries the module's RUN output: module text, shown to people.
+    report.build = { logTail: error.log.slice(-20).map((l) => escapeControl(l)) };
     const at = error.step ? ` at "${error.step}"` : '';
     report.findings.push(
       finding('build-failed', `the build failed${at}: ${error.message.trim()}`, {
