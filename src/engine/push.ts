@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { ModuleError } from '../errors.js';
+import { abortableSleep, defaultRetryPolicy, retrying } from '../retry/index.js';
 import { reason } from './connect.js';
 
 /** A registry login for the engine, held in memory and sent only in the X-Registry-Auth header. */
@@ -66,7 +67,7 @@ const AUTH = /unauthorized|authentication required|denied|\b401\b/i;
  * Pushes one tag of a local image through the engine, with the login passed in memory (never a
  * Docker config file). The engine answers HTTP 200 and reports failures inside the progress
  * stream, so those are read here. A push that fails for a passing reason (see PASSING) is tried
- * again, at most `attempts` times in all, with jittered exponential backoff. Returns the
+ * again through the retry core, at most `attempts` times in all. Returns the
  * manifest digest the engine reports. Throws ModuleError 'push-failed', 'registry-auth' or
  * 'interrupted' (the signal fired: the tag may or may not have reached the registry).
  */
@@ -77,26 +78,41 @@ export async function pushTag(
   options: PushOptions = {},
 ): Promise<string> {
   const attempts = options.attempts ?? 5;
-  const base = options.baseDelayMs ?? 1000;
-  const budget = options.maxElapsedMs ?? 300_000;
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    checkAborted(options.signal, repository, tag);
-    const outcome = await pushOnce(docker, repository, tag, options);
-    if (typeof outcome === 'string') return outcome;
-    checkAborted(options.signal, repository, tag);
-    const landed = await options.landed?.().catch(() => undefined);
-    if (landed) return landed;
-    const delay = Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5));
-    const message = scrub(outcome.failure, options.auth);
-    const passing = !AUTH.test(message) && PASSING.some((pattern) => pattern.test(message));
-    if (!passing || attempt >= attempts || Date.now() - started + delay > budget)
-      throw failed(repository, tag, message, passing, attempt);
-    options.onRetry?.(
-      `pushing ${repository}:${tag} failed (${message}); trying again (retry ${attempt}) in ${(delay / 1000).toFixed(1)} s`,
-    );
-    await wait(delay, options.signal);
-  }
+  // One push is many requests: it backs off through the same policy as one request, from 1 s.
+  const retry = defaultRetryPolicy({
+    retries: attempts - 1,
+    baseDelayMs: options.baseDelayMs ?? 1000,
+    maxElapsedMs: options.maxElapsedMs ?? 300_000,
+  });
+  let tries = 0;
+  return retrying<string>(
+    { retry, sleep: abortableSleep, signal: options.signal },
+    {
+      method: 'push',
+      url: `${repository}:${tag}`,
+      what: `push of ${repository}:${tag}`,
+      maxAttempts: attempts,
+      interrupted: (signal) => interruptedPush(signal, repository, tag),
+      judge: (error) =>
+        error instanceof PassingFailure ? { why: `pushing ${repository}:${tag} failed (${error.message})` } : undefined,
+      giveUp: (error) => {
+        throw failed(repository, tag, (error as Error).message, true, tries);
+      },
+      tell: (message) => options.onRetry?.(message),
+    },
+    async () => {
+      tries++;
+      const outcome = await pushOnce(docker, repository, tag, options);
+      if (typeof outcome === 'string') return outcome;
+      checkAborted(options.signal, repository, tag);
+      const landed = await options.landed?.().catch(() => undefined);
+      if (landed) return landed;
+      const message = scrub(outcome.failure, options.auth);
+      const passing = !AUTH.test(message) && PASSING.some((pattern) => pattern.test(message));
+      if (!passing) throw failed(repository, tag, message, false, tries);
+      throw new PassingFailure(message);
+    },
+  );
 }
 
 /** One push through the engine: the digest, or what the engine said went wrong. */
@@ -175,11 +191,17 @@ function failed(repository: string, tag: string, message: string, passing: boole
   );
 }
 
+/** A push that failed for a passing reason (see PASSING): the retry loop tries it again. */
+class PassingFailure extends Error {}
+
 function checkAborted(signal: AbortSignal | undefined, repository: string, tag: string): void {
-  if (!signal?.aborted) return;
+  if (signal?.aborted) throw interruptedPush(signal, repository, tag);
+}
+
+function interruptedPush(signal: AbortSignal, repository: string, tag: string): ModuleError {
   const reasonOf: unknown = signal.reason;
   const why = reasonOf instanceof Error && reasonOf.name === 'TimeoutError' ? 'timed out' : 'interrupted';
-  throw new ModuleError(
+  return new ModuleError(
     'interrupted',
     `${why} while pushing ${repository}:${tag}: the version tag may or may not have reached the registry; no floating tag was moved`,
     {
@@ -187,19 +209,6 @@ function checkAborted(signal: AbortSignal | undefined, repository: string, tag: 
       hint: 'Run the same command again to finish: pushes are idempotent.',
     },
   );
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Removes a password (and its base64 forms) that an engine or registry message might echo. */

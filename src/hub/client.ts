@@ -1,6 +1,6 @@
 import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
-import { defaultRetryPolicy, type RetryPolicy } from '../registry/transport.js';
+import { abortableSleep, defaultRetryPolicy, type RetryPolicy } from '../retry/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import {
   ensureRepository,
@@ -27,8 +27,10 @@ export interface HubClientOptions {
   maxRateLimitWaitMs?: number;
   /** The fetch to use; defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** How to wait between retries; defaults to a timer. */
-  sleep?: (ms: number) => Promise<void>;
+  /** How to wait between retries; defaults to a timer that an abort ends early. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** SIGINT/SIGTERM or a deadline: requests stop and a 429 wait ends (ModuleError 'interrupted'). */
+  signal?: AbortSignal | undefined;
   /** The clock X-Retry-After is read against; defaults to Date.now. */
   now?: () => number;
 }
@@ -113,7 +115,8 @@ export class HubClient implements HubRepositories {
     this.#session = new HubSession(options.url, options.credentials, {
       fetch: options.fetch ?? globalThis.fetch,
       now: options.now ?? Date.now,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: options.sleep ?? abortableSleep,
+      signal: options.signal,
       logger,
       retry: options.retry ?? defaultRetryPolicy({ retries: 3, baseDelayMs: 1000, maxDelayMs: maxRateLimitWaitMs }),
       maxRateLimitWaitMs,

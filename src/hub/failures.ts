@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import { displayUrl } from '../registry/transport.js';
+import { displayUrl } from '../retry/index.js';
 
 const BODY_LIMIT = 4 * 1024;
 const SAID_LIMIT = 300;

@@ -1,5 +1,3 @@
-import { parseRetryAfter } from '../registry/transport.js';
-
 /** Docker Hub's X-RateLimit-* headers of one answer (requests per minute). */
 export interface HubRateLimit {
   /** Requests allowed in the current period (X-RateLimit-Limit). */
@@ -26,15 +24,4 @@ export function readRateLimit(headers: Headers): HubRateLimit | undefined {
   if (remaining !== undefined) read.remaining = remaining;
   if (reset !== undefined) read.resetAt = reset * 1000;
   return read;
-}
-
-/**
- * When a 429 answer says requests are accepted again, in ms since the epoch: X-Retry-After (a unix
- * time, as Hub's reference long documented it), Retry-After (seconds, as its reference says since
- * mid-2025), else X-RateLimit-Reset. Undefined when the answer names no time.
- */
-export function retryAt(headers: Headers, now: number): number | undefined {
-  const wait = parseRetryAfter(headers, now);
-  if (wait !== undefined) return now + wait;
-  return readRateLimit(headers)?.resetAt;
 }

@@ -1,7 +1,7 @@
 import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { isLoopbackRegistry } from '../registry/reference.js';
-import { displayUrl } from '../registry/transport.js';
+import { displayUrl } from '../retry/index.js';
 import {
   hubForbidden,
   hubLoginRefused,

@@ -3,7 +3,7 @@ import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { copyImage, type BlobCounts } from '../registry/copy.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
-import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js';
+import { defaultRetryPolicy, type RetryOptions } from '../retry/index.js';
 import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { runnableImage, tagNotFound } from './status.js';

@@ -4,7 +4,7 @@ import { pushTag } from '../engine/push.js';
 import { ModuleError, isModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
-import { defaultRetryPolicy, type RetryOptions } from '../registry/transport.js';
+import { defaultRetryPolicy, type RetryOptions } from '../retry/index.js';
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
@@ -123,6 +123,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, {
     dryRun: options.dryRun === true,
     logger,
+    signal: options.signal,
   });
   if (options.dryRun) return result;
   if (options.signal?.aborted) throw stopped(options.signal, nothingYet);

@@ -2,7 +2,8 @@ import { ModuleError } from '../errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { DOCKER_HUB, isLoopbackRegistry } from './reference.js';
 import { registryError } from './response-error.js';
-import { displayUrl, send, type Transport } from './transport.js';
+import { send, type Transport } from './transport.js';
+import { displayUrl } from '../retry/index.js';
 
 /** A registry login. Held in memory only; the password never enters a message, log or error. */
 export interface Credentials {

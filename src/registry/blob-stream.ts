@@ -4,7 +4,7 @@ import { ModuleError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 import type { Descriptor } from './manifest.js';
 import { markTransient } from './transient.js';
-import { isRetryableNetworkCode, networkCode } from './transport.js';
+import { isRetryableNetworkCode, networkCode } from '../retry/index.js';
 
 /** A semaphore: at most `max` tasks run at once; a finished task hands its slot to the next. */
 export function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {

@@ -162,18 +162,9 @@ export async function uploadBlob(
       },
     );
   }
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await uploadOnce(conn, repository, digest, body, size);
-    } catch (error) {
-      if (
-        attempt >= UPLOAD_ATTEMPTS ||
-        !(await conn.waitBeforeRetry(`upload of ${repository}@${digest}`, attempt, error, started))
-      )
-        throw error;
-    }
-  }
+  return conn.retryOperation(`upload of ${repository}@${digest}`, UPLOAD_ATTEMPTS, () =>
+    uploadOnce(conn, repository, digest, body, size),
+  );
 }
 
 async function uploadOnce(

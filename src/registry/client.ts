@@ -77,9 +77,17 @@ export class RegistryClient {
     return this.#conn.retries;
   }
 
-  /** Waits before a failed multi-request operation (an upload) starts over; false: give up, throw `error`. */
-  waitBeforeRetry(what: string, attempt: number, error: unknown, startedAt: number): Promise<boolean> {
-    return this.#conn.waitBeforeRetry(what, attempt, error, startedAt);
+  /**
+   * Runs a multi-request operation (an upload) again after a transient failure, as the retry
+   * policy says, at most `maxAttempts` times in all; `stopped` names an abort in the caller's words.
+   */
+  retryOperation<T>(
+    what: string,
+    maxAttempts: number,
+    run: () => Promise<T>,
+    stopped?: (signal: AbortSignal) => Error,
+  ): Promise<T> {
+    return this.#conn.retryOperation(what, maxAttempts, run, stopped);
   }
 
   /** GET /v2/: checks the registry answers and, with credentials, that it accepts them. */

@@ -9,12 +9,10 @@ import {
   defaultRetryPolicy,
   displayUrl,
   interrupted,
-  pause,
-  send,
+  retrying,
   type RetryPolicy,
-  type SendInit,
-  type Transport,
-} from './transport.js';
+} from '../retry/index.js';
+import { send, type SendInit, type Transport } from './transport.js';
 
 /** How to reach one registry. */
 export interface RegistryOptions {
@@ -104,30 +102,44 @@ export class RegistryConnection {
   }
 
   /**
-   * Before another try of a whole operation that failed with `error` (an upload restarted from a
-   * new POST): tells it once and waits as the retry policy says. False when the error is not
-   * transient or the policy gives up; a refused token is tried again at once (it is dropped already).
+   * Runs a whole operation (an upload started over from a new POST) again after a transient
+   * failure, as the retry policy says, at most `maxAttempts` times in all; a refused token is
+   * tried again at once (it is dropped already). Any other failure is thrown as it is.
    */
-  async waitBeforeRetry(what: string, attempt: number, error: unknown, startedAt: number): Promise<boolean> {
-    const failure = transientFailure(error);
-    if (!failure || this.#transport.signal?.aborted) return false;
-    const delay = failure.tokenExpired
-      ? 0
-      : this.#transport.retry({
-          attempt,
-          method: what,
-          url: this.baseUrl,
-          ...failure,
-          elapsedMs: Date.now() - startedAt,
-        });
-    if (delay === undefined) return false;
-    const why = failure.tokenExpired
-      ? 'token refused (expired)'
-      : failure.status
-        ? `HTTP ${failure.status}`
-        : (failure.networkCode ?? 'failure');
-    await pause(this.#transport, `${why} during ${what}; starting it over`, attempt, delay);
-    return !this.#transport.signal?.aborted;
+  retryOperation<T>(
+    what: string,
+    maxAttempts: number,
+    run: () => Promise<T>,
+    stopped?: (signal: AbortSignal) => Error,
+  ): Promise<T> {
+    return retrying(
+      this.#transport,
+      {
+        method: what,
+        url: this.baseUrl,
+        what,
+        maxAttempts,
+        ...(stopped ? { interrupted: stopped } : {}),
+        tell: (message) => this.logger.warn(`registry: ${message}`),
+        judge: (error) => {
+          const failure = transientFailure(error);
+          if (!failure) return undefined;
+          const why = failure.tokenExpired
+            ? 'token refused (expired)'
+            : failure.status
+              ? `HTTP ${failure.status}`
+              : (failure.networkCode ?? 'failure');
+          return {
+            why: `${why} during ${what}; starting it over`,
+            ...(failure.tokenExpired ? { immediate: true } : {}),
+            ...(failure.status !== undefined ? { status: failure.status } : {}),
+            ...(failure.networkCode !== undefined ? { networkCode: failure.networkCode } : {}),
+            ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+          };
+        },
+      },
+      run,
+    );
   }
 
   /** Sends one request (authenticating on a 401) and returns the answer when its status is expected. */

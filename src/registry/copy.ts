@@ -189,37 +189,33 @@ class ImageCopy {
    * the retry policy's wait; a stream cannot be sent twice, so the whole upload is what restarts.
    */
   async #stream(descriptor: Descriptor): Promise<void> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      const source = new BlobStream(this.#from.client, this.#from.repository, descriptor);
-      try {
-        const outcome = await this.#to.client.uploadBlob(
-          this.#to.repository,
-          descriptor.digest,
-          source,
-          descriptor.size,
-        );
-        if (outcome === 'exists') this.#counts.skipped++;
-        else {
-          this.#counts.uploaded++;
-          this.#counts.bytes += descriptor.size;
-          this.logger.debug(`uploaded ${descriptor.digest} (${descriptor.size} bytes)`);
-          this.logger.progress?.(`copying to ${this.#to.repository}`, this.#counts.bytes, undefined);
+    await this.#to.client.retryOperation(
+      `copy of blob ${descriptor.digest}`,
+      ATTEMPTS,
+      async () => {
+        const source = new BlobStream(this.#from.client, this.#from.repository, descriptor);
+        try {
+          const outcome = await this.#to.client.uploadBlob(
+            this.#to.repository,
+            descriptor.digest,
+            source,
+            descriptor.size,
+          );
+          if (outcome === 'exists') this.#counts.skipped++;
+          else {
+            this.#counts.uploaded++;
+            this.#counts.bytes += descriptor.size;
+            this.logger.debug(`uploaded ${descriptor.digest} (${descriptor.size} bytes)`);
+            this.logger.progress?.(`copying to ${this.#to.repository}`, this.#counts.bytes, undefined);
+          }
+        } catch (error) {
+          // A failed source read ends the PUT too; its error is the one that explains what happened.
+          this.#checkAborted();
+          throw source.error ?? error;
         }
-        return;
-      } catch (error) {
-        // A failed source read ends the PUT too; its error is the one that explains what happened.
-        const cause = source.error ?? error;
-        this.#checkAborted();
-        const what = `copy of blob ${descriptor.digest}`;
-        if (
-          attempt >= ATTEMPTS ||
-          !isModuleError(cause) ||
-          !(await this.#to.client.waitBeforeRetry(what, attempt, cause, started))
-        )
-          throw cause;
-      }
-    }
+      },
+      () => this.#interrupted(),
+    );
   }
 
   /** Copies the manifests whose subject is `digest`, and the referrers index the destination needs. */
@@ -257,16 +253,18 @@ class ImageCopy {
   }
 
   #checkAborted(): void {
-    if (this.options.signal?.aborted) {
-      throw new ModuleError(
-        'interrupted',
-        `interrupted while copying to ${this.#to.client.registry}/${this.#to.repository}: no tag was moved`,
-        {
-          kind: 'environment',
-          hint: 'Run the same command again: blobs already copied are skipped.',
-        },
-      );
-    }
+    if (this.options.signal?.aborted) throw this.#interrupted();
+  }
+
+  #interrupted(): ModuleError {
+    return new ModuleError(
+      'interrupted',
+      `interrupted while copying to ${this.#to.client.registry}/${this.#to.repository}: no tag was moved`,
+      {
+        kind: 'environment',
+        hint: 'Run the same command again: blobs already copied are skipped.',
+      },
+    );
   }
 }
 

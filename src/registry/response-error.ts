@@ -1,6 +1,6 @@
 import { ModuleError, type ErrorKind } from '../errors.js';
 import { markTransient } from './transient.js';
-import { RETRY_STATUS, parseRetryAfter } from './transport.js';
+import { RETRY_STATUS, parseRetryAfter } from '../retry/index.js';
 
 /** One entry of a registry's JSON error body (`{"errors":[{"code","message","detail"}]}`). */
 export interface RegistryErrorEntry {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { defaultRetryPolicy } from '../../src/registry/transport.js';
+import { defaultRetryPolicy } from '../../src/retry/index.js';
 import { freePort } from '../support/registry.js';
 import { startHubServer, type HubServer } from '../support/hub-server.js';
 import { failure, fakeSecret, fakeTime, hubClient, lines, requestsSince } from './hub-fixture.js';
@@ -125,6 +125,33 @@ describe('429 from Docker Hub', () => {
     } finally {
       await small.close();
     }
+  });
+
+  test('Ctrl-C during a 429 wait ends the wait: interrupted, and no request after it', async () => {
+    const controller = new AbortController();
+    const told: string[] = [];
+    // The real timer (no fake sleep): the 30 s wait must end because of the signal, not the clock.
+    const { client } = setup({
+      sleep: undefined,
+      signal: controller.signal,
+      logger: {
+        debug() {},
+        info() {},
+        warn(message: string) {
+          told.push(message);
+          setImmediate(() => controller.abort('SIGINT'));
+        },
+        step: () => ({ done() {} }),
+      },
+    });
+    await client.login();
+    server.failNext(1, { status: 429, retryAfter: unix() + 30 });
+    const mark = server.state.requests.length;
+    const error = await failure(client.getRepository('acme', 'blur'));
+    expect(error.code).toBe('interrupted');
+    expect(error.message).toBe(`interrupted (SIGINT) during GET ${server.url}/v2/namespaces/acme/repositories/blur`);
+    expect(told).toHaveLength(1);
+    expect(lines(requestsSince(server, mark))).toEqual(['GET /v2/namespaces/acme/repositories/blur -> 429']);
   });
 
   test('X-RateLimit-* headers are read from every answer', async () => {

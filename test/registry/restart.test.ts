@@ -7,7 +7,7 @@ import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { copyImage } from '../../src/registry/copy.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
-import { defaultRetryPolicy } from '../../src/registry/transport.js';
+import { defaultRetryPolicy } from '../../src/retry/index.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushImage, tinyImage } from './image-fixture.js';
 import { startTokenRegistry, type TokenRegistry } from './token-service.js';

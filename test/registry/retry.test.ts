@@ -4,7 +4,7 @@ import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
-import { defaultRetryPolicy } from '../../src/registry/transport.js';
+import { defaultRetryPolicy } from '../../src/retry/index.js';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushImage, tinyImage } from './image-fixture.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { nextLink } from '../../src/registry/client.js';
-import { defaultRetryPolicy, networkCode, parseRetryAfter } from '../../src/registry/transport.js';
+import { defaultRetryPolicy, networkCode, parseRetryAfter } from '../../src/retry/index.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');

@@ -37,7 +37,7 @@ export async function prepareRepository(
   target: ImageReference,
   options: RepositoryOptions,
   credentials: Credentials | undefined,
-  context: { dryRun: boolean; logger: Logger },
+  context: { dryRun: boolean; logger: Logger; signal?: AbortSignal | undefined },
 ): Promise<RepositoryOutcome> {
   const isHub = target.registry === DOCKER_HUB || options.hubUrl !== undefined;
   if (!isHub) {
@@ -53,6 +53,7 @@ export async function prepareRepository(
     ...(options.hubUrl ? { url: options.hubUrl } : {}),
     ...(credentials ? { credentials } : {}),
     logger: context.logger,
+    signal: context.signal,
   });
   const existing = await hub.getRepository(namespace, name);
   const found: HubVisibility | undefined = existing ? (existing.isPrivate ? 'private' : 'public') : undefined;
