@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import { displayUrl } from '../registry/transport.js';
+import { displayUrl } from '../retry/index.js';
 import { sendToHub, type HubTransport } from './http.js';
 
 /** Redirects re-sent as they came; 303 ("see other") is not one: it means "done, read it there". */
