@@ -1,21 +1,10 @@
 // action.yml against the code: every input it declares is read by readInputs and every input read
 // is declared; every output is written and declared; each has a description, and the defaults the
 // code falls back to are the ones action.yml declares.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { readInputs, type InputSource } from '../../src/action/inputs.js';
 import { actionOutputs, OUTPUT_NAMES } from '../../src/action/outputs.js';
-import { REPO_ROOT } from '../support/images.js';
-
-interface ActionYml {
-  inputs: Record<string, { description?: string; required?: boolean; default?: string }>;
-  outputs: Record<string, { description?: string }>;
-  runs: { using: string; main: string };
-}
-
-export const ACTION = parse(await readFile(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as ActionYml;
+import { ACTION } from './action-manifest.js';
 
 /** An InputSource that answers from `values` (else action.yml's default, as the runner does) and records every name read. */
 function recording(values: Record<string, string>) {
