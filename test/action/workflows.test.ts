@@ -186,7 +186,7 @@ describe('pinned actions', () => {
     let pinned = 0;
     for (const file of files) {
       const text = await readFile(path.join(REPO_ROOT, file), 'utf8');
-      for (const m of text.matchAll(/uses: (\S+)(.*)$/gm)) {
+      for (const m of text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)) {
         const [ref = '', comment = ''] = [m[1], m[2]];
         if (ref.startsWith('./') || ref.startsWith('mercure-imaging/mercure-module-kit')) continue;
         expect(ref, `${file}: ${ref}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
