@@ -120,7 +120,7 @@ export async function ensureRepository(
     visibilityChanged = true;
   }
 
-  const update: RepositoryText = {};
+  const update: { description?: string; fullDescription?: string } = {};
   if (fitted.text.description !== undefined && fitted.text.description !== existing.description) {
     update.description = fitted.text.description;
   }

@@ -45,9 +45,9 @@ export function truncateUtf8(text: string, maxBytes: number): FittedText {
 /** A repository's short and full description; a field left out is left as it is on Hub. */
 export interface RepositoryText {
   /** The short description shown in search results (Hub keeps 100 bytes). */
-  description?: string;
+  description?: string | undefined;
   /** The full description, usually the README in Markdown (Hub keeps 25,000 bytes). */
-  fullDescription?: string;
+  fullDescription?: string | undefined;
 }
 
 /** Repository text cut to Hub's limits, with one warning per field that had to be cut. */

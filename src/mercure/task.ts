@@ -97,7 +97,7 @@ export interface TaskOptions {
   /** The module's own default settings (module_config.settings). */
   moduleSettings?: Record<string, unknown>;
   /** Other `Module` fields (requires_root, network_enabled, ...). */
-  module?: Partial<Omit<Module, 'docker_tag' | 'settings'>>;
+  module?: Partial<Omit<Module, 'docker_tag' | 'settings'>> | undefined;
   /** The time the task is written; used for the study's creation and last receive times. */
   now: Date;
   ruleName?: string;

@@ -7,7 +7,7 @@ import type { ModuleError } from '../errors.js';
 export interface TransientFailure {
   status?: number;
   networkCode?: string;
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** A refused token on a request that cannot be replayed: fetch a new one and start over at once. */
   tokenExpired?: boolean;
 }

@@ -3,21 +3,21 @@ import { tryParseVersion } from './version.js';
 /** What the OCI image labels are made from; every field is optional and empty ones are omitted. */
 export interface OciLabelInput {
   /** The module's name -> org.opencontainers.image.title. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** The version being published; `v1.2.3` and `refs/tags/v1.2.3` are written as 1.2.3. */
-  readonly version?: string;
+  readonly version?: string | undefined;
   /** The git commit -> org.opencontainers.image.revision. */
-  readonly revision?: string;
+  readonly revision?: string | undefined;
   /** The git remote: SSH and credential-bearing HTTPS forms are written as a clean https URL. */
-  readonly source?: string;
+  readonly source?: string | undefined;
   /** The build time (pass `now`) -> org.opencontainers.image.created as ISO 8601. */
-  readonly created?: Date;
+  readonly created?: Date | undefined;
   /** SPDX expression -> org.opencontainers.image.licenses. */
-  readonly license?: string;
-  readonly description?: string;
-  readonly url?: string;
-  readonly vendor?: string;
-  readonly documentation?: string;
+  readonly license?: string | undefined;
+  readonly description?: string | undefined;
+  readonly url?: string | undefined;
+  readonly vendor?: string | undefined;
+  readonly documentation?: string | undefined;
   /** Labels that win over the generated ones (any key); an empty value removes the label. */
   readonly overrides?: Readonly<Record<string, string>>;
 }

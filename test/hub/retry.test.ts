@@ -89,7 +89,7 @@ describe('429 from Docker Hub', () => {
   });
 
   test("the bound is the client's, whatever the retry policy would wait", async () => {
-    const patient = (failed: { attempt: number; retryAfterMs?: number }) =>
+    const patient = (failed: { attempt: number; retryAfterMs?: number | undefined }) =>
       failed.attempt <= 3 ? (failed.retryAfterMs ?? 0) : undefined;
     const { client } = setup({ retry: patient, maxRateLimitWaitMs: 10_000 });
     await client.login();

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** Every place a secret could leak from an error. */
-function everywhere(error: Error & { hint?: string }): string {
+function everywhere(error: Error & { hint?: string | undefined }): string {
   return [
     error.message,
     error.hint ?? '',
