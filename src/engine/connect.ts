@@ -59,7 +59,5 @@ export function reason(error: unknown): string {
 
 /** The HTTP status of a dockerode error, if it has one. */
 export function statusOf(error: unknown): number | undefined {
-  return error && typeof error === 'object' && 'statusCode' in error
-    ? Number((error as { statusCode: unknown }).statusCode)
-    : undefined;
+  return error && typeof error === 'object' && 'statusCode' in error ? Number(error.statusCode) : undefined;
 }

@@ -14,7 +14,7 @@ export async function pullImage(
 ): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await docker.pull(reference, options.auth ? { authconfig: options.auth } : {})) as NodeJS.ReadableStream;
+    stream = await docker.pull(reference, options.auth ? { authconfig: options.auth } : {});
   } catch (error) {
     throw pullError(reference, scrub(reason(error), options.auth));
   }

@@ -126,11 +126,11 @@ async function pushOnce(
   const image = docker.getImage(repository);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await image.push({
+    stream = await image.push({
       tag,
       ...(options.auth ? { authconfig: options.auth } : {}),
       ...(options.signal ? { abortSignal: options.signal } : {}),
-    })) as NodeJS.ReadableStream;
+    });
   } catch (error) {
     checkAborted(options.signal, repository, tag);
     throw new ModuleError(

@@ -193,7 +193,7 @@ function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
   const whole =
     buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer;
   const arrayBuffer = whole
-    ? (buffer.buffer as ArrayBuffer)
+    ? buffer.buffer
     : (buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
   const base = headerOnly ? { untilTag: PIXEL_DATA, includeUntilTagValue: false } : {};
   let dict: DicomDict;

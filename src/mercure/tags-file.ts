@@ -118,7 +118,6 @@ export function sanitizeTagValue(value: string): string {
 
 /** getdcmtags' escapeJSONValue: '"', '\' and 0x00-0x1f as \u00xx; everything else raw. */
 export function escapeTagValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return value.replace(/["\\\u0000-\u001f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -162,7 +162,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   };
   const outcomes: VariantOutcome[] = [];
   const stopped = () => options.signal?.aborted === true || report.interrupted || failure !== undefined;
-  let failure: unknown;
+  let failure: Error | undefined;
   // Variant i+1 is written, and its smoke run started, while variant i runs: mercure's startup probe
   // overlaps the previous module run. It moves its input in (and starts the module) only once
   // variant i has finished, so module containers still run one at a time, as on one processor.
@@ -171,7 +171,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     for (let i = 0; i < variants.length && !stopped(); i++) {
       const variant = variants[i] as Variant;
       const ready = prepare(i);
-      prepare(i + 1);
+      void prepare(i + 1); // awaited with the others at the end
       // Usually written by now: then an out-of-scope variant is skipped without even a probe.
       const written = await Promise.race([ready, Promise.resolve(undefined)]).catch(() => undefined);
       const reason = written && outOfScope(scope, written.traits);
@@ -204,7 +204,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
           outcomes[i] = outcomeOf(variant, smoke);
         },
         (error: unknown) => {
-          if (!(error instanceof NotRun)) failure ??= error;
+          if (!(error instanceof NotRun)) failure ??= error instanceof Error ? error : new Error(String(error));
           else if (!stopped()) logger.info(`– ${variant.name}: skipped, ${error.message}`);
           outcomes[i] = skipped(variant, error instanceof NotRun ? error.message : 'not run: the engine failed');
         },
@@ -259,7 +259,7 @@ function baselineVariant(options: MatrixOptions): Variant {
     ...info,
     source: 'synthetic',
     description: 'the synthetic CT series of a plain validate (study level: CT and MR)',
-    build: async () => [],
+    build: () => Promise.resolve([]),
   };
 }
 

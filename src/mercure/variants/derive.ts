@@ -67,7 +67,7 @@ export function intoStudy(anchor: Uint8Array, files: readonly Uint8Array[]): Uin
   const study = parseDicomHeader(anchor, STUDY_KEYWORDS);
   const edits: Record<string, string> = {};
   // Only ASCII values are carried over: the moved files keep their own character set.
-  // eslint-disable-next-line no-control-regex
+
   for (const keyword of STUDY_KEYWORDS)
     if (/^[\u0000-\u007f]*$/.test(study[keyword] ?? '\u0080')) edits[keyword] = study[keyword] ?? '';
   return editAll(files, edits);

@@ -229,10 +229,9 @@ function encodeValue(value: Exclude<Edits[string], null>, vr: string, enc: Encod
 /** Text in the dataset's character set (ASCII, Latin-1 or UTF-8 here), padded to an even length. */
 function text(value: string, vr: string, charset: string): Uint8Array {
   let bytes: Buffer;
-  // eslint-disable-next-line no-control-regex
+
   if (/^[\u0000-\u007f]*$/.test(value)) bytes = Buffer.from(value, 'ascii');
   else if (charset.includes('ISO_IR 192')) bytes = Buffer.from(value, 'utf8');
-  // eslint-disable-next-line no-control-regex
   else if (charset.includes('ISO_IR 100') && /^[\u0000-\u00ff]*$/.test(value)) bytes = Buffer.from(value, 'latin1');
   else throw new DicomReadError(`cannot write "${value}" in character set "${charset || 'default (ASCII)'}"`);
   if (bytes.length % 2 === 0) return bytes;

@@ -162,7 +162,7 @@ function readExecForm(instruction: Instruction): string[] | undefined {
   if (!content.startsWith('[')) return undefined;
   try {
     const value: unknown = JSON.parse(content);
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   } catch {
     // Not JSON: shell form.
   }
