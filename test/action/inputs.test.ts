@@ -198,7 +198,7 @@ const rows: Row[] = [
         visibility: 'private',
         changeVisibility: true,
         description: 'Smooths a series',
-        readme: expect.stringContaining('blur') as unknown as string,
+        readme: expect.stringContaining('blur'),
       },
     },
   ],
