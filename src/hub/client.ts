@@ -28,7 +28,7 @@ export interface HubClientOptions {
   /** The fetch to use; defaults to the global fetch. */
   fetch?: typeof fetch;
   /** How to wait between retries; defaults to a timer that an abort ends early. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** SIGINT/SIGTERM or a deadline: requests stop and a 429 wait ends (ModuleError 'interrupted'). */
   signal?: AbortSignal | undefined;
   /** The clock X-Retry-After is read against; defaults to Date.now. */
