@@ -129,6 +129,66 @@ export const FINDING_CATALOGUE = {
     title: 'The startup probe found no `cat` in the image',
     hint: 'mercure runs `cat /etc/monai/app.json` before every run and fails without it: add coreutils or busybox to the image.',
   },
+  'start-not-executable': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The entry is not executable in the image',
+    hint: 'Run `git update-index --chmod=+x FILE` (and chmod +x), or add `RUN chmod +x FILE` after the COPY.',
+  },
+  'start-entry-missing': {
+    severity: 'error',
+    stage: 'smoke',
+    title: "The image's entry does not exist in the image",
+    hint: 'COPY the entry script to the path CMD/ENTRYPOINT names (check WORKDIR for relative paths), or fix the path.',
+  },
+  'start-interpreter-missing': {
+    severity: 'error',
+    stage: 'smoke',
+    title: "The entry script's interpreter is not in the image",
+    hint: 'Use an interpreter the image has (`#!/bin/sh` on busybox or alpine), or install it in the Dockerfile (e.g. bash).',
+  },
+  'start-entry-crlf': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The entry script in the image has CRLF line endings',
+    hint: 'Convert it to LF (`dos2unix FILE`), add `*.sh text eol=lf` to .gitattributes, and rebuild.',
+  },
+  'start-exec-format': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The entry is built for another CPU (exec format error)',
+    hint: "Build the image for the server's CPU: `docker buildx build --platform linux/amd64` (or a multi-platform image).",
+  },
+  'start-user-unknown': {
+    severity: 'error',
+    stage: 'smoke',
+    title: "The image's USER does not exist in the image",
+    hint: 'Create the user in the Dockerfile (adduser/useradd) before `USER`, or use a numeric uid:gid.',
+  },
+  'start-workdir': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The working directory cannot be entered',
+    hint: 'Make WORKDIR a folder that exists in the final image; do not replace it with a file or remove it in a later step.',
+  },
+  'start-failed': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The Docker Engine refused to start the container',
+    hint: "Read the runtime's reason in the message; mercure logs the same API error and fails the case.",
+  },
+  'docker-argument-unsafe': {
+    severity: 'warning',
+    stage: 'smoke',
+    title: "A docker_arguments key is outside mercure's allow-list",
+    hint: 'A server with MERCURE_FORBID_UNSAFE_DOCKER_ARGS strips it at run time: check the module still works with --forbid-unsafe-docker-args.',
+  },
+  'gpu-unavailable': {
+    severity: 'warning',
+    stage: 'smoke',
+    title: 'The module asked for a GPU this engine cannot give',
+    hint: 'Validate on a machine with the GPU and its runtime (e.g. nvidia-container-toolkit) to test the GPU path; here it ran without.',
+  },
   'exit-nonzero': {
     severity: 'error',
     stage: 'smoke',
@@ -200,6 +260,30 @@ export const FINDING_CATALOGUE = {
     stage: 'smoke',
     title: 'The output is not a valid input for a next module',
     hint: 'Write DICOM files flat into $MERCURE_OUT_DIR, each with SeriesInstanceUID and SOPInstanceUID, so a chained module can read them.',
+  },
+  'routing-invalid': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'result.json has a __mercure_routing directive mercure misreads',
+    hint: 'Write __mercure_routing as an object: "discard" and "use_alternate_target" true or false (JSON booleans), "target" a name or a list of names.',
+  },
+  'routing-target-unknown': {
+    severity: 'error',
+    stage: 'smoke',
+    title: "A dynamic-routing target is not one of the server's targets",
+    hint: "Use target names the server defines (see --targets); with any unknown name mercure keeps the rule's static target.",
+  },
+  'routing-directive': {
+    severity: 'warning',
+    stage: 'smoke',
+    title: 'result.json asks mercure to route the case (not in mercure 0.4.1)',
+    hint: 'Dynamic routing needs mercure after 0.4.1 and a rule with dynamic_routing enabled; 0.4.1 dispatches to the static target.',
+  },
+  'notification-invalid': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'result.json has a __mercure_notification mercure misreads',
+    hint: 'Write __mercure_notification as an object: "text" a string, "requested" true or false (a JSON boolean).',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -8,10 +8,13 @@ import {
   moduleInvocation,
   probeInvocation,
   serviceAccount,
-  type Invocation,
+  type CreateBody,
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
 import { escapeControl } from '../errors.js';
+import { checkDirectives } from './routing.js';
+import { createLock, startFinding, withoutGpu } from './smoke-start.js';
+import { execFailureInLog } from './start-failure.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { finding, type Finding } from './finding.js';
 import { diagnoseFailure } from './diagnosis.js';
@@ -26,6 +29,13 @@ export interface SmokeOptions {
   /** Writes the case's input (DICOM files, .tags, task.json) into the given in/ folder. */
   prepareInput: (inDir: string) => Promise<void>;
   settings?: ModuleRunSettings;
+  /**
+   * requires_persistence: the module's persistence folder (created when missing), or true for a
+   * fresh one inside the case folder. mercure mounts it at /tmp/persistence with a lock file in it.
+   */
+  persistence?: string | true;
+  /** The server's target names, to check dynamic-routing targets against. */
+  targets?: string[];
   /** Seconds before a hung module is killed (mercure itself would wait forever). */
   timeoutSeconds?: number;
   signal?: AbortSignal;
@@ -46,6 +56,8 @@ export interface SmokeRun {
   outputs: OutputFile[];
   logTail: string[];
   findings: Finding[];
+  /** The create-container body the module ran with, as mercure's docker-py call sends it. */
+  container?: CreateBody;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -98,21 +110,64 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
     }
 
     const account = serviceAccount({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 });
-    const invocation = moduleInvocation({ inDir, outDir }, settings, account, probe.monaiCommand);
+    const runSettings = { ...settings };
+    if (options.persistence !== undefined) {
+      runSettings.persistenceDir =
+        options.persistence === true ? path.join(caseDir, 'persistence') : options.persistence;
+      await mkdir(runSettings.persistenceDir, { recursive: true });
+    }
+    let body = moduleInvocation({ inDir, outDir }, runSettings, account, probe.monaiCommand);
     const step = logger.step(`smoke run of ${options.name ?? options.image}`);
-    const result = await runContainer(docker, {
-      ...toSpec(options.image, invocation),
-      timeoutMs: (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const early: Finding[] = [];
+    const run = async (): Promise<ContainerResult | Finding> => {
+      const lock = runSettings.persistenceDir ? await createLock(runSettings.persistenceDir) : undefined;
+      try {
+        return await runContainer(docker, {
+          image: options.image,
+          body,
+          timeoutMs: (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof StartError)) throw error;
+        // A GPU this engine cannot give: say so and run without it, as the module may fall back to the CPU.
+        const cpu = withoutGpu(body, error.message, options.name ?? options.image);
+        if (cpu) {
+          early.push(cpu.finding);
+          body = cpu.body;
+          return run();
+        }
+        return startFinding(docker, options.image, options.name ?? options.image, error.message, false);
+      } finally {
+        await lock?.();
+      }
+    };
+    const outcome = await run();
+    if (!('exitCode' in outcome)) {
+      step.done('could not start');
+      return {
+        ...base,
+        exitCode: null,
+        timedOut: false,
+        interrupted: false,
+        durationMs: 0,
+        outputs: [],
+        logTail: [],
+        findings: [...early, outcome],
+        container: body,
+      };
+    }
+    const result = outcome;
     step.done(result.timedOut ? 'timed out' : `exit ${result.exitCode} in ${(result.durationMs / 1000).toFixed(1)} s`);
 
-    const findings = judgeRun(result, options);
+    const findings = [...early, ...(await judgeRun(docker, result, options))];
     const outputs: OutputFile[] = [];
     if (result.exitCode === 0) {
       const judged = await checkOutput(outDir);
       outputs.push(...judged.files);
       findings.push(...judged.findings);
+      if (judged.files.some((f) => f.kind === 'result.json'))
+        findings.push(...(await checkDirectives(path.join(outDir, 'result.json'), options.targets)));
     }
     findings.push(...compareSnapshots(before, await snapshotFolder(inDir)));
     const failed = findings.some((f) => f.severity === 'error');
@@ -125,6 +180,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
       outputs,
       logTail: logTail(result, failed ? LOG_TAIL_LINES : 5),
       findings,
+      container: body,
     };
   } finally {
     await removeCase(caseDir, logger);
@@ -147,32 +203,20 @@ async function runProbe(
 ): Promise<{ monaiCommand?: string[]; finding?: Finding }> {
   try {
     const probe = await runContainer(docker, {
-      ...toSpec(options.image, probeInvocation()),
+      image: options.image,
+      body: probeInvocation(),
       timeoutMs: PROBE_TIMEOUT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // A probe that started and failed is docker-py's ContainerError: mercure takes the image as no MONAI package.
     if (probe.exitCode !== 0) return {};
     const command = monaiCommand(probe.stdout);
     if (command)
       logger.info(`MONAI application package: mercure will run "${escapeControl(command.join(' '))}" as root`);
     return command ? { monaiCommand: command } : {};
   } catch (error) {
-    if (error instanceof StartError) {
-      return {
-        finding: finding(
-          'probe-no-cat',
-          `mercure's startup probe \`cat /etc/monai/app.json\` could not start in ${options.name ?? options.image}: ${error.message}`,
-          {
-            file: options.name ?? options.image,
-            ...(error.notFound
-              ? {}
-              : {
-                  hint: 'The image cannot start a command with the entrypoint reset; check that it has a shell and coreutils.',
-                }),
-          },
-        ),
-      };
-    }
+    if (error instanceof StartError)
+      return { finding: await startFinding(docker, options.image, options.name ?? options.image, error.message, true) };
     throw error;
   }
 }
@@ -196,29 +240,19 @@ function logTail(result: ContainerResult, lines: number): string[] {
   return earlier > 0 ? [`[${earlier} earlier line(s) not shown]`, ...kept] : kept;
 }
 
-function judgeRun(result: ContainerResult, options: SmokeOptions): Finding[] {
+async function judgeRun(docker: Docker, result: ContainerResult, options: SmokeOptions): Promise<Finding[]> {
   const where = { file: options.name ?? options.image };
   if (result.interrupted) return [];
   if (result.timedOut) {
     const seconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     return [finding('module-hung', `the module was still running after ${seconds} s and was killed`, where)];
   }
+  if (result.exitCode !== 0 && execFailureInLog(result.log)) {
+    const line = result.log.at(-1)?.replace(/^\S+Z /, '') ?? '';
+    return [await startFinding(docker, options.image, where.file, line, false)];
+  }
   if (result.exitCode !== 0) return [diagnoseFailure(result.exitCode ?? -1, result.log, where.file)];
   return [];
-}
-
-function toSpec(image: string, invocation: Invocation) {
-  return {
-    image,
-    env: invocation.env,
-    binds: invocation.binds,
-    capDrop: invocation.capDrop,
-    groupAdd: invocation.groupAdd,
-    ...(invocation.entrypoint ? { entrypoint: invocation.entrypoint } : {}),
-    ...(invocation.cmd ? { cmd: invocation.cmd } : {}),
-    ...(invocation.user ? { user: invocation.user } : {}),
-    ...(invocation.networkMode ? { networkMode: invocation.networkMode } : {}),
-  };
 }
 
 async function removeCase(caseDir: string, logger: Logger): Promise<void> {

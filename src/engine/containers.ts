@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { ModuleError } from '../errors.js';
+import type { CreateBody } from '../mercure/create-body.js';
 import { reason, statusOf } from './connect.js';
 import { LogReader } from './container-log.js';
 
@@ -21,6 +22,8 @@ export interface ContainerSpec {
   networkMode?: string;
   capDrop?: string[];
   groupAdd?: string[];
+  /** The whole create body (as mercure's invocation builds it); the fields above are ignored then. */
+  body?: CreateBody;
   /** Milliseconds after which the container is killed; undefined waits forever, like mercure. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -43,11 +46,13 @@ export interface ContainerResult {
   omittedLines: number;
 }
 
-/** The image could not be started at all (as opposed to starting and failing). */
+/** The image could not be started at all (as opposed to starting and failing): the Engine's reason. */
 export class StartError extends Error {
   constructor(
     message: string,
     readonly notFound: boolean,
+    /** Whether the Engine refused the create call or the start call. */
+    readonly stage: 'create' | 'start' = 'start',
   ) {
     super(message);
   }
@@ -86,24 +91,34 @@ export async function runContainer(docker: Docker, spec: ContainerSpec): Promise
   }
 }
 
-async function create(docker: Docker, spec: ContainerSpec): Promise<Docker.Container> {
-  const body: Docker.ContainerCreateOptions = {
-    Image: spec.image,
-    Labels: { [OWNER_LABEL]: String(process.pid) },
+/** The create body: the spec's own, or one from the simple fields, with the owner label added. */
+export function createBody(spec: ContainerSpec): CreateBody {
+  const base: CreateBody = spec.body ?? {
     HostConfig: {
       Binds: spec.binds ?? [],
       CapDrop: spec.capDrop ?? [],
       GroupAdd: spec.groupAdd ?? [],
       ...(spec.networkMode ? { NetworkMode: spec.networkMode } : {}),
     },
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    ...(spec.env ? { Env: spec.env } : {}),
+    ...(spec.user ? { User: spec.user } : {}),
   };
-  if (spec.entrypoint) body.Entrypoint = spec.entrypoint;
-  if (spec.cmd) body.Cmd = spec.cmd;
-  if (spec.env) body.Env = spec.env;
-  if (spec.user) body.User = spec.user;
+  return { ...base, Image: spec.image, Labels: { ...(base.Labels ?? {}), [OWNER_LABEL]: String(process.pid) } };
+}
+
+const REFUSED_CONFIG = /Cannot mkdir|unable to find (?:user|group)|chdir to cwd|OCI runtime/;
+
+async function create(docker: Docker, spec: ContainerSpec): Promise<Docker.Container> {
+  const body = createBody(spec) as Docker.ContainerCreateOptions;
   try {
     return await docker.createContainer(body);
   } catch (error) {
+    // The Engine refuses this configuration (an unknown runtime, a bad mount, a WORKDIR that is a
+    // file): the image cannot start, as it could not on the server.
+    if (statusOf(error) === 400 || REFUSED_CONFIG.test(reason(error)))
+      throw new StartError(reason(error), false, 'create');
     if (statusOf(error) === 404) {
       throw new ModuleError('image-not-found', `image ${spec.image} is not in the Docker Engine`, {
         hint: 'Build it first (`mercure-module build`), pull it, or check the name and tag.',

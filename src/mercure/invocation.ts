@@ -1,7 +1,13 @@
 /**
- * The container options mercure 0.4.1 uses to start a processing module (app/process/
- * process_series.py), as pure data: module settings in, Engine create options out.
+ * The container mercure 0.4.1 starts for a processing module (app/process/process_series.py
+ * `docker_runtime`), as pure data: the module's configuration in, the Engine's create-container
+ * body out, as docker-py's `containers.run(...)` sends it (without the fields docker-py sends as
+ * null, which the Engine ignores).
  */
+import type { CreateBody, EngineMount } from './create-body.js';
+import type { MappedArguments } from './docker-arguments.js';
+
+export type { CreateBody, EngineMount } from './create-body.js';
 
 /** Where mercure mounts the case folders inside the container. */
 export const CONTAINER_IN_DIR = '/tmp/data';
@@ -16,26 +22,21 @@ export interface ModuleRunSettings {
   requiresRoot?: boolean;
   networkEnabled?: boolean;
   /** The module's own `environment` setting; mercure's keys override these. */
-  environment?: Record<string, string>;
+  environment?: Record<string, string | null>;
   /** A folder on the host bind-mounted at /tmp/persistence (requires_persistence). */
   persistenceDir?: string;
+  /** The module's `docker_arguments`, already mapped to the Engine API (see docker-arguments.ts). */
+  arguments?: MappedArguments;
+  /** `additional_volumes` in docker-py's `volumes` form: host path -> {bind, mode}. */
+  volumes?: Record<string, { bind: string; mode: string }>;
+  /** The server's `processing_runtime` (e.g. nvidia), passed as docker-py's runtime=. */
+  runtime?: string;
 }
 
 /** The uid:gid mercure's service account runs modules as. */
 export interface ServiceAccount {
   uid: number;
   gid: number;
-}
-
-export interface Invocation {
-  entrypoint?: string[];
-  cmd?: string[];
-  env: string[];
-  user?: string;
-  groupAdd: string[];
-  binds: string[];
-  networkMode?: string;
-  capDrop: string[];
 }
 
 /** mercure's six path variables; they override anything the module's settings define. */
@@ -50,10 +51,17 @@ export function mercureEnvironment(): Record<string, string> {
   };
 }
 
+/** docker-py's `Mount(source, target, type="bind")`, as it serialises it. */
+export function bindMount(source: string, target: string): EngineMount {
+  return { Target: target, Source: source, Type: 'bind', ReadOnly: false };
+}
+
 /**
- * The run of a module on a case: in/ and out/ mounted read-write, mercure's environment, the
- * service account's uid:gid (unless the module requires root), no network and no capabilities
- * (0.4.1 defaults for modules saved in the UI), and no command override. A MONAI application
+ * The run of a module on a case, as `containers.run(docker_tag, mounts=..., volumes=...,
+ * environment=..., network_mode=..., **runtime, **set_command, **docker_arguments, **user_info,
+ * detach=True)` sends it: in/ and out/ as bind Mounts, mercure's environment over the module's,
+ * the service account's uid:gid (unless the module requires root), network "none" unless
+ * enabled, and cap_drop ALL unless the module's arguments set cap_drop. A MONAI application
  * package (detected by the probe) runs its manifest's command as root instead.
  */
 export function moduleInvocation(
@@ -61,39 +69,66 @@ export function moduleInvocation(
   settings: ModuleRunSettings,
   account: ServiceAccount,
   monaiCommand?: string[],
-): Invocation {
-  const env = { ...(settings.environment ?? {}), ...mercureEnvironment() };
-  const binds = [`${host.inDir}:${CONTAINER_IN_DIR}`, `${host.outDir}:${CONTAINER_OUT_DIR}`];
-  if (settings.persistenceDir) {
-    binds.push(`${settings.persistenceDir}:${CONTAINER_PERSISTENCE_DIR}`);
+): CreateBody {
+  // Python's {**module, **mercure}: a module key mercure also sets keeps its place, takes mercure's value.
+  const env: Record<string, string | null> = { ...(settings.environment ?? {}), ...mercureEnvironment() };
+  const mounts = [bindMount(host.inDir, CONTAINER_IN_DIR), bindMount(host.outDir, CONTAINER_OUT_DIR)];
+  if (settings.persistenceDir !== undefined) {
+    mounts.push(bindMount(settings.persistenceDir, CONTAINER_PERSISTENCE_DIR));
     env['MODULE_PERSISTENCE_DIR'] = CONTAINER_PERSISTENCE_DIR;
   }
   const asRoot = settings.requiresRoot === true || monaiCommand !== undefined;
-  const invocation: Invocation = {
-    env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-    groupAdd: asRoot ? [] : [String(account.gid)],
-    binds,
-    capDrop: ['ALL'],
+  const mapped = settings.arguments ?? { config: {}, hostConfig: {}, keys: [] };
+  const hostConfig: NonNullable<CreateBody['HostConfig']> = {
+    NetworkMode: settings.networkEnabled ? 'default' : 'none',
+    ...(settings.runtime ? { Runtime: settings.runtime } : {}),
+    ...mapped.hostConfig,
+    Mounts: mounts,
   };
-  if (!asRoot) invocation.user = `${account.uid}:${account.gid}`;
-  if (!settings.networkEnabled) invocation.networkMode = 'none';
+  // mercure adds cap_drop=["ALL"] only when docker_arguments has no cap_drop (an empty list then drops nothing).
+  if (!mapped.keys.includes('cap_drop')) hostConfig.CapDrop = ['ALL'];
+  if (!asRoot) hostConfig.GroupAdd = [String(account.gid)];
+  const volumes = Object.entries(settings.volumes ?? {});
+  if (volumes.length > 0) hostConfig.Binds = volumes.map(([source, v]) => `${source}:${v.bind}:${v.mode}`);
+  const body: CreateBody = {
+    ...mapped.config,
+    Env: Object.entries(env).map(([key, value]) => (value === null ? key : `${key}=${value}`)),
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    NetworkDisabled: false,
+    HostConfig: hostConfig,
+  };
+  if (volumes.length > 0) body.Volumes = Object.fromEntries(volumes.map(([, v]) => [v.bind, {}]));
+  if (!asRoot) body.User = `${account.uid}:${account.gid}`;
   if (monaiCommand) {
-    invocation.entrypoint = [''];
-    invocation.cmd = monaiCommand;
+    // docker-py turns entrypoint="" into [] (shlex.split): the image's ENTRYPOINT is dropped.
+    body.Entrypoint = [];
+    body.Cmd = monaiCommand;
   }
-  return invocation;
+  return body;
 }
 
-/** The startup probe: `cat /etc/monai/app.json` with the entrypoint reset, as docker-py's entrypoint="". */
-export function probeInvocation(): Invocation {
+/**
+ * The startup probe, `containers.run(docker_tag, command="cat /etc/monai/app.json",
+ * entrypoint="", remove=True)`: the image's own user and working directory, no mounts. mercure
+ * gives it the default network; here it gets none (tests and CI machines have no bridge).
+ */
+export function probeInvocation(): CreateBody {
   return {
-    entrypoint: [''],
-    cmd: MONAI_PROBE_COMMAND,
-    env: [],
-    groupAdd: [],
-    binds: [],
-    networkMode: 'none',
-    capDrop: [],
+    Entrypoint: [],
+    Cmd: MONAI_PROBE_COMMAND,
+    AttachStdin: false,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    NetworkDisabled: false,
+    HostConfig: { NetworkMode: 'none' },
   };
 }
 

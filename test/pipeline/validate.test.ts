@@ -62,11 +62,15 @@ const SMOKE_CASES: [folder: string, code: string, timeout?: number][] = [
   ['smoke-input-modified', 'input-modified'],
   ['smoke-output-not-chainable', 'output-not-chainable'],
   ['smoke-probe-no-cat', 'probe-no-cat'],
+  ['smoke-routing-discard-string', 'routing-invalid'],
 ];
 
 describe('broken modules', () => {
   it('has a test case for every smoke fixture folder', async () => {
-    const folders = (await readdir(FIXTURE_MODULES)).filter((f) => f.startsWith('smoke-')).sort();
+    // The smoke-start-* fixtures (containers that cannot start) are test/contract/start-failures.test.ts's.
+    const folders = (await readdir(FIXTURE_MODULES))
+      .filter((f) => f.startsWith('smoke-') && !f.startsWith('smoke-start-'))
+      .sort();
     expect(SMOKE_CASES.map(([folder]) => folder).sort()).toEqual(folders);
   });
 
@@ -83,6 +87,17 @@ describe('broken modules', () => {
     // The most specific diagnosis wins: a module that failed for lack of root is not also "exit-nonzero".
     if (code === 'needs-root' || code === 'needs-network') expect(smokeErrors).not.toContain('exit-nonzero');
     if (report.image) expect(await findValidation(report.image.id, stateDir)).toBeUndefined();
+  });
+
+  it('fails a module whose __mercure_routing says "discard": "false", naming the directive', async () => {
+    const report = await validate({
+      dir: path.join(FIXTURE_MODULES, 'smoke-routing-discard-string'),
+      buildArgs: baseArgs('busybox'),
+      recordTo: false,
+    });
+    expect(report.ok).toBe(false);
+    const routing = report.findings.find((f) => f.code === 'routing-invalid');
+    expect(routing?.message).toMatch(/__mercure_routing "discard" is a string \("false"\).*DISCARD/);
   });
 
   it('shows the log tail of a failing module', async () => {
