@@ -1,13 +1,21 @@
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_LABEL } from '../../src/engine/containers.js';
 import { runCli } from '../cli/run-cli.js';
 import { BASE_IMAGES, FIXTURE_MODULES } from '../support/images.js';
 
 const docker = new Docker();
+// A temp root of this file's own, so that other files' case folders do not count as ours.
+let tempRoot: string;
+beforeAll(async () => {
+  tempRoot = await mkdtemp(path.join(os.tmpdir(), 'mmk-start-failures-'));
+});
+afterAll(async () => {
+  await rm(tempRoot, { recursive: true, force: true });
+});
 
 /** Each start-failure fixture fails in one way a container can fail to start, with its own code. */
 const START_CASES: [folder: string, code: string, says: RegExp][] = [
@@ -34,14 +42,10 @@ describe('container start failures', () => {
   it.each(START_CASES)(
     '%s: validate exits 1 with %s, no stack trace, nothing left behind',
     async (folder, code, says) => {
-      const tempBefore = (await readdir(os.tmpdir())).filter((n) => n.startsWith('mercure-smoke-'));
-      const result = await runCli([
-        'validate',
-        path.join(FIXTURE_MODULES, folder),
-        '--build-arg',
-        `BASE_IMAGE=${BASE_IMAGES.busybox}`,
-        '--json',
-      ]);
+      const result = await runCli(
+        ['validate', path.join(FIXTURE_MODULES, folder), '--build-arg', `BASE_IMAGE=${BASE_IMAGES.busybox}`, '--json'],
+        { TMPDIR: tempRoot },
+      );
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
       const report = JSON.parse(result.stdout) as {
@@ -54,8 +58,7 @@ describe('container start failures', () => {
       expect(start[0]?.message).toContain('the runtime said:');
       expect(start[0]?.hint.length).toBeGreaterThan(20);
       expect(await ourContainers()).toBe(0);
-      const tempAfter = (await readdir(os.tmpdir())).filter((n) => n.startsWith('mercure-smoke-'));
-      expect(tempAfter).toEqual(tempBefore);
+      expect(await readdir(tempRoot)).toEqual([]);
     },
   );
 });
