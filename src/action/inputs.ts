@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { ModuleError } from '../errors.js';
@@ -321,9 +321,9 @@ export function parseSettingsInput(value: string): Record<string, unknown> {
   let text = value;
   if (value.startsWith('@')) {
     try {
-      text = readFileSync(value.slice(1), 'utf8');
-    } catch {
-      throw badInput('settings', `file ${value.slice(1)} cannot be read`);
+      text = readRegularTextSync(value.slice(1), MAX_SETTINGS_FILE_BYTES);
+    } catch (error) {
+      throw badInput('settings', `file cannot be read: ${(error as Error).message}`);
     }
   }
   let parsed: unknown;

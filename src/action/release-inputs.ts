@@ -1,6 +1,6 @@
 // The inputs that shape a release beyond the smoke run: the tag plan (metadata-action's flavor and
 // tag types under our names), the Docker Hub repository (visibility, texts) and promote's source login.
-import { readFileSync } from 'node:fs';
+import { MAX_README_BYTES, readRegularTextSync } from '../regular-file.js';
 import { ModuleError } from '../errors.js';
 import { resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../pipeline/access/credentials.js';
 import type { RepositoryOptions } from '../pipeline/access/repository.js';
@@ -90,11 +90,11 @@ export function readRepositoryOptions(
   let readme: string | undefined;
   if (readmePath) {
     try {
-      readme = readFileSync(readmePath, 'utf8');
-    } catch {
+      readme = readRegularTextSync(readmePath, MAX_README_BYTES);
+    } catch (error) {
       throw badInput(
         'readme',
-        `file ${readmePath} cannot be read`,
+        `file cannot be read: ${(error as Error).message}`,
         'Give a Markdown file in the workspace, e.g. readme: README.md.',
       );
     }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { escapeControl, ExitCode, isModuleError } from '../errors.js';
+import { runCleanups } from '../cleanup.js';
 import { removeLiveContainers } from '../engine/containers.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
@@ -15,20 +16,40 @@ import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
 import type { CliContext } from './context.js';
 
-/** Runs the CLI on argv (without node and script) and returns the exit code. */
+/** How long an interrupted command may take to wind down before the process cleans up and exits. */
+export const INTERRUPT_GRACE_MS = 2000;
+
+/**
+ * Runs the CLI on argv (without node and script) and returns the exit code. Run as the process's own
+ * CLI (no streams given), an interrupt that the work has not answered within INTERRUPT_GRACE_MS, or
+ * a second one, runs the registered clean-ups (containers, case folders) and exits 130: whatever a
+ * step is stuck in (a peer that never answers, a read that never ends), the process ends.
+ */
 export async function main(
   argv: string[],
-  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-  },
+  streams?: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
+  const ownProcess = streams === undefined;
+  const out = streams ?? { stdout: process.stdout, stderr: process.stderr };
   const controller = new AbortController();
-  const ctx: CliContext = { signal: controller.signal, ...streams, exitCode: ExitCode.ok };
+  const ctx: CliContext = { signal: controller.signal, ...out, exitCode: ExitCode.ok };
+  const forceExit = (why: string) => {
+    out.stderr.write(`mercure-module: ${why}: removing containers and temp folders, then exiting\n`);
+    void runCleanups().finally(() => process.exit(ExitCode.interrupted));
+  };
   const onSignal = (signal: NodeJS.Signals) => {
-    streams.stderr.write(`\nmercure-module: ${signal} received: stopping and removing containers\n`);
+    if (controller.signal.aborted) {
+      if (ownProcess) forceExit(`second ${signal}`);
+      return;
+    }
+    out.stderr.write(`\nmercure-module: ${signal} received: stopping and removing containers\n`);
     controller.abort(signal);
     ctx.exitCode = ExitCode.interrupted;
+    if (ownProcess)
+      setTimeout(
+        () => forceExit(`still busy ${INTERRUPT_GRACE_MS / 1000} s after ${signal}`),
+        INTERRUPT_GRACE_MS,
+      ).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -37,7 +58,7 @@ export async function main(
     .description('Validate, build and publish mercure processing modules.')
     .version(KIT_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) })
     .enablePositionalOptions()
     .exitOverride();
   registerCheck(program, ctx);
@@ -55,7 +76,7 @@ export async function main(
     await program.parseAsync(argv, { from: 'user' });
     return ctx.signal.aborted ? ExitCode.interrupted : ctx.exitCode;
   } catch (error) {
-    return reportError(error, streams.stderr, ctx);
+    return reportError(error, out.stderr, ctx);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

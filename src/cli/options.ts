@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { inputForMessage, ModuleError } from '../errors.js';
+import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
 
 /** Collects repeatable `--build-arg KEY=VALUE` options into a record. */
 export function collectBuildArg(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -13,9 +13,9 @@ export function parseSettings(value: string): Record<string, unknown> {
   let text = value;
   if (value.startsWith('@')) {
     try {
-      text = readFileSync(value.slice(1), 'utf8');
-    } catch {
-      throw new ModuleError('bad-settings', `--settings file ${value.slice(1)} cannot be read`);
+      text = readRegularTextSync(value.slice(1), MAX_SETTINGS_FILE_BYTES);
+    } catch (error) {
+      throw new ModuleError('bad-settings', `--settings file cannot be read: ${(error as Error).message}`);
     }
   }
   let parsed: unknown;

@@ -11,6 +11,7 @@ import {
   type CreateBody,
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
+import { cleanupOnExit } from '../cleanup.js';
 import { escapeControl } from '../errors.js';
 import { checkDirectives } from './routing.js';
 import { createLock, startFinding, withoutGpu } from './smoke-start.js';
@@ -72,6 +73,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? {};
   const caseDir = await mkdtemp(path.join(options.tempRoot ?? os.tmpdir(), 'mercure-smoke-'));
+  const forget = cleanupOnExit(() => rm(caseDir, { recursive: true, force: true }));
   try {
     const inDir = path.join(caseDir, 'in');
     const outDir = path.join(caseDir, 'out');
@@ -184,6 +186,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
     };
   } finally {
     await removeCase(caseDir, logger);
+    forget();
   }
 }
 

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { cleanupOnExit } from '../cleanup.js';
 import { ModuleError } from '../errors.js';
 import type { CreateBody } from '../mercure/create-body.js';
 import { reason, statusOf } from './connect.js';
@@ -59,6 +60,7 @@ export class StartError extends Error {
 }
 
 const live = new Set<Docker.Container>();
+cleanupOnExit(removeLiveContainers);
 
 /** Removes every container this process still has (used by SIGINT/SIGTERM handlers). */
 export async function removeLiveContainers(): Promise<void> {

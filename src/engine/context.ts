@@ -1,4 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readRegularText } from '../regular-file.js';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
@@ -17,7 +18,7 @@ export interface BuildContext {
  * the Dockerfile and .dockerignore themselves are always sent.
  */
 export async function listBuildContext(dir: string, dockerfile = 'Dockerfile'): Promise<BuildContext> {
-  const patterns = await readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => '');
+  const patterns = await readRegularText(path.join(dir, '.dockerignore'), 1024 * 1024).catch(() => '');
   // A CommonJS module whose default export sits on .default under NodeNext.
   const rules = dockerignore.default().add(patterns.split(/\r?\n/));
   const always = new Set([normalise(dockerfile), '.dockerignore']);

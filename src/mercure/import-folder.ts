@@ -3,7 +3,11 @@
  * the files are copied byte for byte, renamed as getdcmtags names them, given .tags sidecars and a
  * task.json. Files that are not DICOM Part 10 are skipped and reported by name.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { FileReadError, kindOfFile, readRegularFile } from '../regular-file.js';
+
+/** The largest DICOM file imported (a big multi-frame file is a few hundred MB). */
+const MAX_DICOM_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { DicomReadError, isDicomPart10, parseDicomHeader } from './dicom.js';
@@ -45,12 +49,16 @@ export async function importDicomFolder(options: ImportOptions): Promise<ImportR
       hint: 'Give the folder that holds your DICOM files.',
     });
   }
-  const files = await listFiles(options.from);
   const skipped: SkippedFile[] = [];
+  const files = await listFiles(options.from, skipped);
   const candidates: Candidate[] = [];
   // First pass reads headers only, so a wrong choice of series fails before anything is written.
   for (const file of files) {
-    const bytes = await readFile(path.join(options.from, file));
+    const bytes = await readRegularFile(path.join(options.from, file), MAX_DICOM_BYTES).catch((error: unknown) => {
+      skipped.push({ file, reason: cannotRead(error, path.join(options.from, file)) });
+      return undefined;
+    });
+    if (bytes === undefined) continue;
     if (!isDicomPart10(bytes)) {
       skipped.push({ file, reason: 'not a DICOM Part 10 file' });
       continue;
@@ -86,7 +94,7 @@ export async function importDicomFolder(options: ImportOptions): Promise<ImportR
   const chosen = chooseSeries(candidates, skipped, options);
   const writer = await startCase(options);
   for (const candidate of chosen) {
-    await writer.add(await readFile(path.join(options.from, candidate.file)), candidate.file);
+    await writer.add(await readRegularFile(path.join(options.from, candidate.file), MAX_DICOM_BYTES), candidate.file);
   }
   return { ...(await writer.finish()), skipped };
 }
@@ -145,18 +153,35 @@ function chooseSeries(candidates: Candidate[], skipped: SkippedFile[], options: 
   return candidates;
 }
 
-/** Every regular file below `root`, as sorted relative paths (symbolic links to files included). */
-async function listFiles(root: string, rel = ''): Promise<string[]> {
+/** Why a file could not be read, without the folder's path (the listing names the file). */
+function cannotRead(error: unknown, full: string): string {
+  const message = (error as Error).message.replace(`${full} `, '');
+  return error instanceof FileReadError ? message : `cannot be read: ${message}`;
+}
+
+/**
+ * Every regular file below `root`, as sorted relative paths (symbolic links to files included);
+ * anything else (a FIFO, a device, a dangling link, an unreadable folder) goes to `skipped`, by name.
+ */
+async function listFiles(root: string, skipped: SkippedFile[], rel = ''): Promise<string[]> {
   const out: string[] = [];
-  const entries = await readdir(path.join(root, rel), { withFileTypes: true });
+  const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch((error: unknown) => {
+    skipped.push({ file: rel || '.', reason: `folder cannot be listed: ${(error as Error).message}` });
+    return [];
+  });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const name = rel ? path.join(rel, entry.name) : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(root, name)));
+    if (entry.isDirectory()) out.push(...(await listFiles(root, skipped, name)));
     else if (entry.isFile()) out.push(name);
-    // Links are followed to files only, so a link to a parent folder cannot loop.
-    else if (entry.isSymbolicLink() && (await stat(path.join(root, name)).catch(() => undefined))?.isFile())
-      out.push(name);
+    else if (entry.isSymbolicLink()) {
+      // Links are followed to files only, so a link to a parent folder cannot loop.
+      const target = await stat(path.join(root, name)).catch(() => undefined);
+      if (target?.isFile()) out.push(name);
+      else if (!target?.isDirectory())
+        skipped.push({ file: name, reason: target ? `a link to ${kindOfFile(target)}` : 'a dangling link' });
+    } else
+      skipped.push({ file: name, reason: `${kindOfFile(await lstat(path.join(root, name)))}, not a regular file` });
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * module's out/, because mercure hands that folder to the next module in a chain as its in/.
  */
 import { readFile, readdir } from 'node:fs/promises';
+import { MAX_TASK_BYTES, readRegularText } from '../regular-file.js';
 import path from 'node:path';
 import { readDicomHeader, type DicomHeader } from './dicom.js';
 import { TASK_FILE } from './input-folder.js';
@@ -120,7 +121,7 @@ async function listDicom(
 async function readTask(dir: string, listing: InputListing): Promise<unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path.join(dir, TASK_FILE), 'utf8'));
+    value = JSON.parse(await readRegularText(path.join(dir, TASK_FILE), MAX_TASK_BYTES));
   } catch (error) {
     listing.problems.push({ file: TASK_FILE, message: `is not valid JSON: ${(error as Error).message}` });
     return undefined;

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularText } from '../regular-file.js';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { BuildFailure, buildImage } from '../engine/build.js';
@@ -106,7 +107,7 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
 /** The SPDX id of a LICENSE file's common licences, or undefined. */
 async function detectLicense(dir: string): Promise<string | undefined> {
   for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
-    const text = await readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+    const text = await readRegularText(path.join(dir, name), 1024 * 1024).catch(() => undefined);
     if (!text) continue;
     if (/MIT License|Permission is hereby granted, free of charge/i.test(text)) return 'MIT';
     if (/Apache License[\s\S]{0,80}Version 2\.0/i.test(text)) return 'Apache-2.0';

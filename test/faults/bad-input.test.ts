@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { REPO_ROOT } from '../support/images.js';
@@ -63,7 +64,7 @@ const CASES: BadCase[] = [
     'bi07 check: Dockerfile is a folder',
     (c) => ['check', c.bad('dockerfile-is-a-folder')],
     1,
-    /no-dockerfile\s+Dockerfile: No Dockerfile in/,
+    /no-dockerfile\s+Dockerfile: Dockerfile is a folder, not a regular file/,
   ],
   [
     'bi08 check: Dockerfile is a symlink out of the module',
@@ -75,7 +76,7 @@ const CASES: BadCase[] = [
     'bi09 check: enormous Dockerfile (8 MB, one garbage line)',
     (c) => ['check', path.join(c.inputs, 'enormous-dockerfile')],
     1,
-    /dockerfile-syntax/,
+    /dockerfile-syntax\s+Dockerfile: Dockerfile is 8\.0 MB, more than the 1 MiB a Dockerfile may have here/,
   ],
   ['bi10 check: NUL in the folder name', () => ['check', 'mod\0ule'], 2, /module folder .* does not exist/],
   [
@@ -350,6 +351,51 @@ const CASES: BadCase[] = [
     1,
     /out\/\\u001b\[2J\\u001b\[Hscan\.dcm is not valid DICOM/,
   ],
+  // Never read a FIFO or a device as if it were a file: the read would never end (class 2).
+  [
+    'bi55 check: the Dockerfile is a FIFO',
+    (c) => ['check', path.join(c.inputs, 'fifo-dockerfile')],
+    1,
+    /no-dockerfile\s+Dockerfile: Dockerfile is a FIFO \(named pipe\), not a regular file/,
+  ],
+  [
+    'bi56 validate: --settings from a FIFO',
+    (c) => ['validate', '--image', c.tiny, '--settings', `@${path.join(c.inputs, 'fifo')}`],
+    2,
+    /--settings file cannot be read: .*fifo is a FIFO \(named pipe\), not a regular file/,
+  ],
+  [
+    'bi57 validate: --settings from a device that never ends',
+    (c) => ['validate', '--image', c.tiny, '--settings', '@/dev/zero'],
+    2,
+    /--settings file cannot be read: \/dev\/zero is a device, not a regular file/,
+  ],
+  [
+    'bi58 validate: --scope from a FIFO',
+    (c) => ['validate', '--image', c.tiny, '--matrix', '--scope', path.join(c.inputs, 'fifo')],
+    2,
+    /--scope file cannot be read: .*fifo is a FIFO/,
+  ],
+  [
+    'bi59 validate: task.json of the case folder is a FIFO',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', path.join(c.inputs, 'fifo-task'), '--settings', '{"a":1}'],
+    2,
+    /skipped 1 file\(s\): task\.json \(a FIFO \(named pipe\), not a regular file\)/,
+  ],
+  [
+    'bi60 publish: --readme from a FIFO',
+    (c) => [
+      'publish',
+      '--image',
+      `${NOWHERE}/acme/blur`,
+      '--version',
+      '1.0.0',
+      '--readme',
+      path.join(c.inputs, 'fifo'),
+    ],
+    2,
+    /--readme file cannot be read: .*fifo is a FIFO/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
@@ -399,6 +445,11 @@ beforeAll(async () => {
     path.join(inputs, 'enormous-dockerfile', 'Dockerfile'),
     `FROM mmk-base/busybox:static\n${'\u0007x'.repeat(4_000_000)}\n`,
   );
+  // FIFOs cannot be committed: made here, with nothing ever writing to them.
+  await mkdir(path.join(inputs, 'fifo-dockerfile'));
+  await mkdir(path.join(inputs, 'fifo-task'));
+  for (const fifo of ['fifo', 'fifo-dockerfile/Dockerfile', 'fifo-task/task.json'])
+    await execa('mkfifo', [path.join(inputs, fifo)]);
   await writeFile(path.join(inputs, 'deep-settings.json'), `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
   context = { bad: (name) => path.join(BAD, name), inputs, tiny: await tinyModule('0.0.1', 'bad input') };
 }, 120_000);

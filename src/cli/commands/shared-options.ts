@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_README_BYTES, readRegularText } from '../../regular-file.js';
 import type { Command } from 'commander';
 import type { RepositoryOptions } from '../../pipeline/access/repository.js';
 import type { TagPlanOptions } from '../../release/index.js';
@@ -81,8 +81,8 @@ export function addRepositoryOptions(command: Command): Command {
 export async function repositoryOptions(opts: RepositoryFlags): Promise<RepositoryOptions> {
   let readme: string | undefined;
   if (opts.readme) {
-    readme = await readFile(opts.readme, 'utf8').catch(() => {
-      throw new ModuleError('bad-readme', `--readme file ${opts.readme} cannot be read`);
+    readme = await readRegularText(opts.readme, MAX_README_BYTES).catch((error: unknown) => {
+      throw new ModuleError('bad-readme', `--readme file cannot be read: ${(error as Error).message}`);
     });
   }
   return {

@@ -4,9 +4,13 @@
  * One file per topic: dockerfile.ts, base-image.ts, entry-script.ts, runtime-steps.ts,
  * hardcoded-path.ts, context.ts, makefile.ts; the Dockerfile model lives in dockerfile-model.ts/steps.ts.
  */
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ModuleError } from '../../errors.js';
+import { readRegularText, sizeText, type FileReadError } from '../../regular-file.js';
+
+/** The largest Dockerfile the checks read: real ones are a few KB. */
+export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 import { finding, sortFindings, type Finding } from '../finding.js';
 import { baseNoCatFindings, baseUnpinnedFindings } from './rules/base-image.js';
 import { contextSizeFindings, copySourceFindings } from './rules/context.js';
@@ -50,11 +54,14 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
     );
     return sortFindings(findings);
   }
-  const text = await readFile(resolve(dir, resolved.dockerfile), 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    findings.push(finding('no-dockerfile', `No ${resolved.dockerfile} in ${dir}`, { file: resolved.dockerfile }));
+  const read = await readRegularText(resolve(dir, resolved.dockerfile), MAX_DOCKERFILE_BYTES).catch(
+    (error: unknown) => error as FileReadError,
+  );
+  if (typeof read !== 'string') {
+    findings.push(dockerfileUnread(read, resolved.dockerfile, dir));
     return sortFindings(findings);
   }
+  const text = read;
   const dockerfile = readDockerfile(text, resolved.dockerfile, resolved.buildArgs);
   findings.push(...syntaxFindings(dockerfile));
   // Without a FROM there is no image to reason about.
@@ -72,6 +79,25 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
     ...(await hardcodedPathFindings(input, entry)),
   );
   return sortFindings(findings);
+}
+
+/**
+ * The finding for a Dockerfile that was not read: missing, not a regular file (a FIFO would block
+ * the read forever), or past the size limit (a 20 MB line once took the parser a minute and 3 GB).
+ */
+function dockerfileUnread(error: FileReadError, file: string, dir: string): Finding {
+  if (error.reason === 'too-large')
+    return finding(
+      'dockerfile-syntax',
+      `${file} is ${sizeText(error.size ?? 0)}, more than the ${sizeText(MAX_DOCKERFILE_BYTES)} a Dockerfile may have here: not read`,
+      { file, hint: 'Keep the Dockerfile small: generated content belongs in files it COPYs.' },
+    );
+  if (error.reason === 'not-regular')
+    return finding('no-dockerfile', `${file} is ${error.kind ?? 'not a regular file'}, not a regular file`, {
+      file,
+      hint: 'Make the Dockerfile a regular file (not a FIFO, device or folder).',
+    });
+  return finding('no-dockerfile', `No ${file} in ${dir}`, { file });
 }
 
 /** Where `file` leads when it is a symbolic link out of `dir`; undefined otherwise. */

@@ -16,7 +16,10 @@
  * A variant is in scope only when every file in it is: a study that mixes MR into a CT-only
  * module's input is out of scope, because that is a case the author said the module will not get.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularText, type FileReadError } from '../../regular-file.js';
+
+/** A scope file is a few lines of JSON. */
+const MAX_SCOPE_BYTES = 1024 * 1024;
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { UNCOMPRESSED_TRANSFER_SYNTAXES, type FolderTraits } from '../../mercure/variants/traits.js';
@@ -44,10 +47,10 @@ export async function loadModuleScope(options: { file?: string; dir?: string }):
   if (file === undefined) return undefined;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    if (options.file === undefined) return undefined;
-    throw new ModuleError('no-such-file', `--scope file ${file} cannot be read`);
+    text = await readRegularText(file, MAX_SCOPE_BYTES);
+  } catch (error) {
+    if (options.file === undefined && (error as FileReadError).reason === 'missing') return undefined;
+    throw new ModuleError('no-such-file', `--scope file cannot be read: ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { MAX_TASK_BYTES, readRegularText } from '../../regular-file.js';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { TASK_FILE, writeInputFolder } from '../../mercure/input-folder.js';
@@ -63,7 +64,7 @@ async function copyCase(from: string, inDir: string, settings: Record<string, un
   const taskPath = path.join(inDir, TASK_FILE);
   let task: { process?: { settings?: Record<string, unknown> } };
   try {
-    task = JSON.parse(await readFile(taskPath, 'utf8')) as typeof task;
+    task = JSON.parse(await readRegularText(taskPath, MAX_TASK_BYTES)) as typeof task;
   } catch (error) {
     throw new ModuleError(
       'bad-task-json',

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readRegularText } from '../../regular-file.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,7 +29,7 @@ const KEEP = 500;
 
 async function load(dir: string): Promise<ValidationRecord[]> {
   try {
-    const parsed = JSON.parse(await readFile(path.join(dir, FILE), 'utf8')) as unknown;
+    const parsed = JSON.parse(await readRegularText(path.join(dir, FILE), 64 * 1024 * 1024)) as unknown;
     return Array.isArray(parsed) ? (parsed as ValidationRecord[]) : [];
   } catch {
     return [];
