@@ -25,6 +25,8 @@ const UNIT = [
   'test/scaffold/names.test.ts',
   'test/scaffold/module-py.test.ts',
   'test/docs/findings.test.ts',
+  'test/architecture/**/*.test.ts',
+  'test/retry/**/*.test.ts',
 ];
 
 export default defineConfig({

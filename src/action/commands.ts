@@ -1,36 +1,15 @@
 import { ModuleError } from '../errors.js';
 import { publish, type PublishResult } from '../pipeline/publish.js';
 import { release } from '../pipeline/release.js';
-import { status, type ModuleStatus } from '../pipeline/status.js';
+import { status } from '../pipeline/status.js';
 import { validate, type ValidationReport } from '../pipeline/validate.js';
 import { parseVersion } from '../release/index.js';
 import type { Logger } from '../logger.js';
-import type { ActionCommand, ActionInputs } from './inputs.js';
+import type { ActionInputs } from './inputs.js';
+import type { ActionOutcome } from './outcome.js';
 import { runPromote } from './promote.js';
 
-/** What a command did, in the shape the outputs, annotations and summary are written from. */
-export interface ActionOutcome {
-  command: ActionCommand;
-  /** What the run was about, for the summary's heading: the module folder, or image and version. */
-  subject: string;
-  ok: boolean;
-  /** Why the step fails when `ok` is false (setFailed's message). */
-  failure?: string;
-  version?: string;
-  image?: string;
-  digest?: string;
-  /** Tags read back after publishing, or the planned ones for a dry run. */
-  tags: { tag: string; digest?: string; reason: string }[];
-  skipped: { tag: string; reason: string }[];
-  dryRun: boolean;
-  validation?: ValidationReport;
-  publish?: PublishResult;
-  status?: ModuleStatus;
-  /** One line of HTML under the summary's heading (e.g. where a promoted image came from). */
-  note?: string;
-  /** The library's own report, for the `report` output. */
-  report: unknown;
-}
+export type { ActionOutcome } from './outcome.js';
 
 /** Runs the command the inputs name through the library and describes what it did. */
 export async function runCommand(inputs: ActionInputs, logger: Logger, signal: AbortSignal): Promise<ActionOutcome> {

@@ -5,7 +5,7 @@ import { ExitCode, isModuleError } from '../errors.js';
 import { parseVersion } from '../release/version.js';
 import { KIT_VERSION } from '../version.js';
 import { annotateFindings } from './annotations.js';
-import type { ActionOutcome } from './commands.js';
+import type { ActionOutcome } from './outcome.js';
 import { ActionLogger } from './core-logger.js';
 import { actionOutputs } from './outputs.js';
 import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';

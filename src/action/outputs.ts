@@ -1,6 +1,6 @@
 // The step's outputs, named and shaped as docker/metadata-action and docker/build-push-action
 // users know them: `tags` as full references one a line, `digest`, `version` without a v.
-import type { ActionOutcome } from './commands.js';
+import type { ActionOutcome } from './outcome.js';
 
 /** Every output action.yml declares, by name. */
 export const OUTPUT_NAMES = ['version', 'tags', 'tag-names', 'digest', 'image', 'report'] as const;

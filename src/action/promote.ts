@@ -4,7 +4,7 @@ import { smokeRevalidator } from '../pipeline/validation/revalidate.js';
 import type { Credentials } from '../registry/auth.js';
 import { parseReference } from '../registry/reference.js';
 import type { Logger } from '../logger.js';
-import type { ActionOutcome } from './commands.js';
+import type { ActionOutcome } from './outcome.js';
 import type { ActionInputs } from './inputs.js';
 import { escapeHtml } from './summary.js';
 

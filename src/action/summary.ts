@@ -4,7 +4,7 @@ import type { SmokeRun } from '../contract/smoke.js';
 import type { ModuleError } from '../errors.js';
 import type { ModuleStatus } from '../pipeline/status.js';
 import type { ValidationReport } from '../pipeline/validate.js';
-import type { ActionOutcome } from './commands.js';
+import type { ActionOutcome } from './outcome.js';
 import type { ActionCommand } from './inputs.js';
 
 /** Text made safe for the summary's HTML (module logs and messages are not trusted markup). */

@@ -1,4 +1,5 @@
-import type { Severity } from './finding.js';
+/** How bad a finding is: an error fails validation, a warning is worth a look. */
+export type Severity = 'error' | 'warning';
 
 interface CatalogueEntry {
   severity: Severity;

@@ -1,7 +1,7 @@
 import { escapeControl } from '../errors.js';
-import { FINDING_CATALOGUE, type FindingCode } from './codes.js';
+import { FINDING_CATALOGUE, type FindingCode, type Severity } from './codes.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity } from './codes.js';
 
 /** One thing wrong (or worth a look) in a module, with where it is and what to do about it. */
 export interface Finding {

@@ -2,16 +2,14 @@ import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { abortableSleep, defaultRetryPolicy, type RetryPolicy } from '../retry/index.js';
 import { silentLogger, type Logger } from '../logger.js';
-import {
-  ensureRepository,
-  type EnsureRepositoryOutcome,
-  type EnsureRepositoryRequest,
-  type HubRepositories,
-} from './ensure.js';
+import { ensureRepository, type EnsureRepositoryOutcome, type EnsureRepositoryRequest } from './ensure.js';
 import { hubNamespaceNotFound, hubRepositoryNotFound } from './failures.js';
 import { fitRepositoryText, type RepositoryText } from './limits.js';
 import type { HubRateLimit } from './rate-limit.js';
+import type { HubRepositories, HubRepository, HubWriteResult, NewRepository } from './repository.js';
 import { HubSession } from './session.js';
+
+export type { HubRepositories, HubRepository, HubWriteResult, NewRepository } from './repository.js';
 
 /** How to reach Docker Hub's API. */
 export interface HubClientOptions {
@@ -33,27 +31,6 @@ export interface HubClientOptions {
   signal?: AbortSignal | undefined;
   /** The clock X-Retry-After is read against; defaults to Date.now. */
   now?: () => number;
-}
-
-/** A Hub repository as this tool needs it. */
-export interface HubRepository {
-  namespace: string;
-  name: string;
-  isPrivate: boolean;
-  /** The short description ('' when none). */
-  description: string;
-  /** The full description, usually the README ('' when none). */
-  fullDescription: string;
-}
-
-/** What a new repository is created with. */
-export interface NewRepository extends RepositoryText {
-  isPrivate: boolean;
-}
-
-/** What a write that may cut text returns: one warning per field that had to be cut. */
-export interface HubWriteResult {
-  warnings: string[];
 }
 
 // Hub's documented repository name rule; namespaces (Docker IDs, organisations) are lower-case too.

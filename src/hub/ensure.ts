@@ -1,5 +1,7 @@
 import { isModuleError, ModuleError } from '../errors.js';
-import type { HubRepository, HubWriteResult, NewRepository } from './client.js';
+import type { HubRepositories, HubRepository } from './repository.js';
+
+export type { HubRepositories } from './repository.js';
 import { fitRepositoryText, type RepositoryText } from './limits.js';
 
 /** Who may pull a repository: only those given access, or everyone. */
@@ -28,18 +30,6 @@ export interface EnsureRepositoryOutcome {
   descriptionUpdated: boolean;
   /** One line per text cut to Hub's limits. */
   warnings: string[];
-}
-
-/** The repository operations `ensureRepository` needs (HubClient has them). */
-export interface HubRepositories {
-  getRepository(namespace: string, name: string): Promise<HubRepository | undefined>;
-  createRepository(
-    namespace: string,
-    name: string,
-    repository: NewRepository,
-  ): Promise<HubWriteResult & { repository: HubRepository }>;
-  setVisibility(namespace: string, name: string, isPrivate: boolean): Promise<void>;
-  updateDescription(namespace: string, name: string, update: RepositoryText): Promise<HubWriteResult>;
 }
 
 const visibilityOf = (isPrivate: boolean): HubVisibility => (isPrivate ? 'private' : 'public');

@@ -24,8 +24,10 @@ import { loadModuleScope, outOfScope, type ModuleScope } from './matrix/module-s
 import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
 import type { ValidateOptions } from './validate.js';
 import { groupCauses, type FailureCause } from './matrix/causes.js';
+import type { VariantOutcome } from './matrix/outcome.js';
 
 export type { FailureCause } from './matrix/causes.js';
+export type { VariantOutcome } from './matrix/outcome.js';
 import { recordValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `validate --matrix`: those of validate (--fixtures and --level shape the baseline case), plus the matrix's. */
@@ -39,24 +41,6 @@ export interface MatrixOptions extends ValidateOptions {
   scopeFile?: string;
   /** pydicom's data folder with the real samples (default: found, see findSamples). */
   samplesDir?: string;
-}
-
-/** One variant's outcome: passed, failed (with its findings, log tail and cause) or skipped (with the reason). */
-export interface VariantOutcome extends VariantInfo {
-  status: 'passed' | 'failed' | 'skipped';
-  /** Why it was skipped. */
-  reason?: string;
-  findings: Finding[];
-  /** The key of its cause in MatrixReport.causes (failed only). */
-  cause?: string;
-  smoke?: {
-    exitCode: number | null;
-    timedOut: boolean;
-    durationMs: number;
-    inputFiles: number;
-    outputFiles: number;
-    logTail: string[];
-  };
 }
 
 /** Everything `validate --matrix` found: the repository findings, one outcome per variant, the causes. */
@@ -309,7 +293,12 @@ function finish(report: MatrixReport, started: number): MatrixReport {
   report.findings = sortFindings(report.findings);
   const count = (s: VariantOutcome['status']) => report.variants.filter((v) => v.status === s).length;
   report.counts = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
-  report.causes = groupCauses(report.variants);
+  const grouped = groupCauses(report.variants);
+  report.causes = grouped.causes;
+  report.variants = report.variants.map((outcome, i) => {
+    const cause = grouped.causeOf[i];
+    return cause === undefined ? outcome : { ...outcome, cause };
+  });
   report.timing.wallMs = Date.now() - started;
   report.ok =
     !hasErrors(report.findings) &&

@@ -3,7 +3,7 @@
  * module's log with what differs between variants (UIDs, paths, numbers) taken out, so that one
  * bug that breaks six variants reads as one cause with six names.
  */
-import type { VariantOutcome } from '../matrix.js';
+import type { VariantOutcome } from './outcome.js';
 
 /** Failing variants that failed the same way: the finding code and the first error line of the log, normalised. */
 export interface FailureCause {
@@ -16,17 +16,24 @@ export interface FailureCause {
   logTail: string[];
 }
 
+/** The causes, most variants first, and the key of each outcome's cause (same order as the outcomes). */
+export interface GroupedCauses {
+  causes: FailureCause[];
+  causeOf: (string | undefined)[];
+}
+
 /** Groups failed variants by finding code and the normalised first error line of their log. */
-export function groupCauses(outcomes: VariantOutcome[]): FailureCause[] {
+export function groupCauses(outcomes: readonly VariantOutcome[]): GroupedCauses {
   const causes = new Map<string, FailureCause>();
-  for (const outcome of outcomes) {
+  const causeOf: (string | undefined)[] = outcomes.map(() => undefined);
+  for (const [i, outcome] of outcomes.entries()) {
     if (outcome.status !== 'failed') continue;
     const first = outcome.findings.find((f) => f.severity === 'error');
     if (!first) continue;
     const fromLog = ['exit-nonzero', 'needs-root', 'needs-network', 'module-hung'].includes(first.code);
     const line = normaliseLine((fromLog ? firstErrorLine(outcome.smoke?.logTail ?? []) : undefined) ?? first.message);
     const key = `${first.code}: ${line}`;
-    outcome.cause = key;
+    causeOf[i] = key;
     const cause = causes.get(key) ?? {
       key,
       code: first.code,
@@ -38,7 +45,7 @@ export function groupCauses(outcomes: VariantOutcome[]): FailureCause[] {
     cause.variants.push(outcome.name);
     causes.set(key, cause);
   }
-  return [...causes.values()].sort((a, b) => b.variants.length - a.variants.length);
+  return { causes: [...causes.values()].sort((a, b) => b.variants.length - a.variants.length), causeOf };
 }
 
 /**
