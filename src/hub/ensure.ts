@@ -1,8 +1,8 @@
 import { isModuleError, ModuleError } from '../errors.js';
+import { fitRepositoryText } from './limits.js';
 import type { HubRepositories, HubRepository } from './repository.js';
 
 export type { HubRepositories } from './repository.js';
-import { fitRepositoryText, type RepositoryText } from './limits.js';
 
 /** Who may pull a repository: only those given access, or everyone. */
 export type HubVisibility = 'private' | 'public';
