@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { resolveModuleRun } from './validation/module-run.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import {
@@ -106,6 +107,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     ...(dir !== undefined ? { dir } : {}),
     ...(scope ? { scope } : {}),
   };
+  // The module's configuration is checked before anything is built.
+  const moduleRun = await resolveModuleRun(options);
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const imageRef = await staticAndBuild(docker, dir, options, report, logger);
   if (imageRef === undefined) {
@@ -176,7 +179,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
           if (reason) throw new NotRun(reason);
           await moveInto(folder, inDir);
         },
-        settings: { requiresRoot: options.requiresRoot ?? false, networkEnabled: options.network ?? false },
+        settings: moduleRun.settings,
+        ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
+        ...(options.targets ? { targets: options.targets } : {}),
         timeoutSeconds,
         logger,
         ...(options.signal ? { signal: options.signal } : {}),

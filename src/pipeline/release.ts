@@ -4,10 +4,12 @@ import { silentLogger } from '../logger.js';
 import { buildModule, type BuildOptions, type BuildReport } from './build.js';
 import { publish, type PublishOptions, type PublishResult } from './publish.js';
 import { validate, type ValidateOptions, type ValidationReport } from './validate.js';
+import { MODULE_RUN_OPTIONS, type ModuleRunOptions } from './validation/module-run.js';
 
 /** Options of `mercure-module release`: those of build, validate and publish together. */
 export type ReleaseOptions = BuildOptions &
-  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'> &
+  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal'> &
+  ModuleRunOptions &
   Pick<
     PublishOptions,
     'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir' | 'repository'
@@ -18,6 +20,13 @@ export interface ReleaseReport {
   build: BuildReport;
   validation: ValidationReport;
   publish?: PublishResult;
+}
+
+/** The module-run options set in `options`, and no others. */
+function pickModuleRun(options: ModuleRunOptions): ModuleRunOptions {
+  return Object.fromEntries(
+    MODULE_RUN_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]),
+  );
 }
 
 /**
@@ -38,10 +47,8 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
     ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
     ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
-    ...(options.settings ? { settings: options.settings } : {}),
     ...(options.level ? { level: options.level } : {}),
-    requiresRoot: options.requiresRoot ?? false,
-    network: options.network ?? false,
+    ...pickModuleRun(options),
     ...(options.validationDir ? { recordTo: options.validationDir } : {}),
     logger,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -8,10 +8,11 @@ import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase, type CaseSource } from './validation/case.js';
 import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
+import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run.js';
 import { recordValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
-export interface ValidateOptions {
+export interface ValidateOptions extends ModuleRunOptions {
   /** The module folder: statically checked, and built when no image is given. */
   dir?: string;
   /** Run this image instead of building `dir`. */
@@ -61,7 +62,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   if (!(timeoutSeconds > 0))
     throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
 
+  // The module's configuration is checked before anything runs: a bad value stops here.
+  const moduleRun = await resolveModuleRun(options);
+
   const findings: Finding[] = dir !== undefined ? await staticChecks(dir, options, logger) : [];
+  findings.push(...moduleRun.findings);
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const report: ValidationReport = { ok: false, findings, counts: { errors: 0, warnings: 0 } };
   if (dir !== undefined) report.dir = dir;
@@ -80,7 +85,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     level: options.level ?? 'series',
     settings: options.settings ?? {},
     ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
-    dockerTag: image,
+    dockerTag: moduleRun.dockerTag ?? image,
+    moduleName: moduleRun.moduleName,
+    moduleSettings: moduleRun.moduleSettings,
+    module: moduleRun.module,
     ...(options.now ? { now: options.now() } : {}),
   };
   // A freshly built image has only its ID: name it by the short form people see in `docker images`.
@@ -89,7 +97,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     image: imageId,
     name: shown,
     prepareInput: (inDir) => prepareCase(inDir, source),
-    settings: { requiresRoot: options.requiresRoot ?? false, networkEnabled: options.network ?? false },
+    settings: moduleRun.settings,
+    ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
     timeoutSeconds,
     logger,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -107,8 +117,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
         conditions: {
           level: source.level,
           fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic',
-          requiresRoot: options.requiresRoot ?? false,
-          network: options.network ?? false,
+          requiresRoot: moduleRun.requiresRoot,
+          network: moduleRun.network,
         },
       },
       options.recordTo ?? stateDir(),

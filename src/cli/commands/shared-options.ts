@@ -108,6 +108,22 @@ export interface SmokeFlags {
   level: 'series' | 'study';
   requiresRoot?: boolean;
   network?: boolean;
+  moduleConfig?: string;
+  runtime?: string;
+  gpus?: string;
+  forbidUnsafeDockerArgs?: boolean;
+  persistenceFolder?: string;
+  targets?: string[];
+}
+
+/** `--targets a,b`: the server's target names. */
+function parseTargets(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new ModuleError('bad-option', `--targets needs target names, e.g. pacs,archive`);
+  return names;
 }
 
 /** Adds the smoke-run flags: how mercure would configure the module, and what it gets as input. */
@@ -121,15 +137,41 @@ export function addSmokeOptions(command: Command): Command {
     .option('--settings <json>', "the module's settings as JSON, or @file.json", parseSettings)
     .option('--level <level>', 'series or study (a study-level rule gets several series)', parseLevel, 'series')
     .option('--requires-root', 'run as the image user, as mercure does for requires_root modules')
-    .option('--network', 'give the module a network, as mercure does for network_enabled modules');
+    .option('--network', 'give the module a network, as mercure does for network_enabled modules')
+    .option(
+      '--module-config <file>',
+      "the module's entry of mercure.json (docker_arguments, environment, volumes, persistence, ...), applied as mercure does",
+    )
+    .option('--runtime <name>', "the server's processing_runtime, e.g. nvidia (docker run --runtime)")
+    .option('--gpus <request>', 'ask for GPUs as docker run --gpus does: all, a count, or device=0')
+    .option(
+      '--forbid-unsafe-docker-args',
+      'strip docker_arguments outside the allow-list, as a server with MERCURE_FORBID_UNSAFE_DOCKER_ARGS does',
+    )
+    .option(
+      '--persistence-folder <dir>',
+      "mercure's persistence_folder, for requires_persistence modules (default: a temp folder)",
+    )
+    .option(
+      '--targets <names>',
+      "the server's target names, comma-separated, to check dynamic-routing targets",
+      parseTargets,
+    );
 }
 
 /** The smoke-run options of the library from the smoke-run flags. */
 export function smokeOptions(opts: SmokeFlags) {
   return {
     level: opts.level,
-    requiresRoot: opts.requiresRoot === true,
-    network: opts.network === true,
+    // Left out when not given, so that --module-config's requires_root / network_enabled decide.
+    ...(opts.requiresRoot ? { requiresRoot: true } : {}),
+    ...(opts.network ? { network: true } : {}),
+    ...(opts.moduleConfig !== undefined ? { moduleConfig: opts.moduleConfig } : {}),
+    ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
+    ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
+    ...(opts.forbidUnsafeDockerArgs ? { forbidUnsafeDockerArgs: true } : {}),
+    ...(opts.persistenceFolder !== undefined ? { persistenceFolder: opts.persistenceFolder } : {}),
+    ...(opts.targets ? { targets: opts.targets } : {}),
     ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
     ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),

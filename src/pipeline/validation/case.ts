@@ -6,6 +6,7 @@ import { TASK_FILE, writeInputFolder } from '../../mercure/input-folder.js';
 import { createSyntheticSeries } from '../../mercure/synthetic.js';
 import { importDicomFolder } from '../../mercure/import-folder.js';
 import { toPythonJson } from '../../mercure/python-json.js';
+import type { Module } from '../../mercure/task.js';
 
 /** Where a smoke run's case comes from, and how mercure would have configured the module. */
 export interface CaseSource {
@@ -16,6 +17,10 @@ export interface CaseSource {
   fixtures?: string;
   dockerTag: string;
   moduleName?: string;
+  /** The module's own default settings (module_config.settings), under `settings`. */
+  moduleSettings?: Record<string, unknown>;
+  /** Other fields of task.json's module_config (from the module's stored configuration). */
+  module?: Partial<Omit<Module, 'docker_tag' | 'settings'>>;
   /** Synthetic series size (default 12 slices of 128x128: quick, yet a real volume). */
   slices?: number;
   matrix?: number;
@@ -36,6 +41,8 @@ export async function prepareCase(inDir: string, source: CaseSource): Promise<vo
     moduleName,
     dockerTag: source.dockerTag,
     settings: source.settings,
+    ...(source.moduleSettings ? { moduleSettings: source.moduleSettings } : {}),
+    ...(source.module ? { module: source.module } : {}),
     now,
   };
   if (source.fixtures !== undefined) {

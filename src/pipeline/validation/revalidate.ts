@@ -5,18 +5,17 @@ import type { Credentials } from '../../registry/auth.js';
 import { parseReference } from '../../registry/reference.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate.js';
+import type { ModuleRunOptions } from './module-run.js';
 
 /** How to re-run the smoke run on a registry image before promoting it. */
-export type RevalidateOptions = Pick<
-  ValidateOptions,
-  'timeoutSeconds' | 'fixtures' | 'settings' | 'level' | 'requiresRoot' | 'network' | 'signal'
-> & {
-  credentials?: Credentials;
-  logger?: Logger;
-  docker?: Docker;
-  /** Receives each report, e.g. to print it. */
-  onReport?: (report: ValidationReport) => void;
-};
+export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal'> &
+  ModuleRunOptions & {
+    credentials?: Credentials;
+    logger?: Logger;
+    docker?: Docker;
+    /** Receives each report, e.g. to print it. */
+    onReport?: (report: ValidationReport) => void;
+  };
 
 /**
  * Builds the `revalidate` step of promote: pull the digest-pinned source into the engine (login
