@@ -36,6 +36,7 @@ export async function runPromote(inputs: ActionInputs, logger: Logger, signal: A
       ...(inputs.registryUrl ? { registryUrl: inputs.registryUrl } : {}),
     },
     tagOptions: inputs.tagOptions,
+    repository: inputs.repository,
     dryRun: inputs.dryRun,
     revalidate: smokeRevalidator({
       logger,

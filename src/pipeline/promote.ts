@@ -8,6 +8,7 @@ import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanO
 import { silentLogger, type Logger } from '../logger.js';
 import { runnableImage, tagNotFound } from './status.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
+import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 
 /** One side of a promotion: a login and an API URL override, both optional. */
 export interface PromoteSide {
@@ -27,6 +28,8 @@ export interface PromoteOptions {
   target?: PromoteSide;
   tagOptions?: TagPlanOptions;
   /** Resolve, plan and check only: no smoke run, nothing written. */
+  /** The release repository on Docker Hub: created with this visibility before the first copy, as publish does. */
+  repository?: RepositoryOptions;
   dryRun?: boolean;
   /** Promote without re-validating the image (printed as a warning). */
   skipValidate?: boolean;
@@ -52,6 +55,8 @@ export interface PromoteResult {
   version: string;
   /** The same at source and destination. */
   digest: string;
+  /** What was done to the release repository (Docker Hub: created, visibility). */
+  repository?: RepositoryOutcome;
   dryRun: boolean;
   skipValidate: boolean;
   /** The version tag already held this digest. */
@@ -124,11 +129,23 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     manifests: 0,
     retries: 0,
   };
-  if (options.dryRun) return result;
+  // A first copy into a missing Docker Hub repository would create it PUBLIC: ask first, as publish
+  // does, once the image has passed (a dry run only reads).
+  const prepare = (dryRun: boolean) =>
+    prepareRepository(to, options.repository ?? {}, options.target?.credentials, {
+      dryRun,
+      logger,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  if (options.dryRun) {
+    result.repository = await prepare(true);
+    return result;
+  }
 
   try {
     await revalidate(pinned, options, logger);
     checkAborted(options.signal, 'before copying: nothing was written');
+    result.repository = await prepare(false);
     const copied = await copyImage({
       from: { client: sourceClient, repository: from.repository, ref: head.digest },
       to: { client: targetClient, repository: to.repository },

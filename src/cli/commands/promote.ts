@@ -10,16 +10,19 @@ import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import {
   addLoginOptions,
+  addRepositoryOptions,
   addSmokeOptions,
   addTagOptions,
+  repositoryOptions,
   smokeOptions,
   tagOptions,
   type LoginFlags,
+  type RepositoryFlags,
   type SmokeFlags,
   type TagFlags,
 } from './shared-options.js';
 
-interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags {
+interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags, RepositoryFlags {
   to: string;
   version?: string;
   sourceUsername?: string;
@@ -49,7 +52,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
   addSmokeOptions(promoteCommand)
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show pull and copy progress');
-  addLoginOptions(addTagOptions(promoteCommand))
+  addRepositoryOptions(addLoginOptions(addTagOptions(promoteCommand)))
     .addHelpText(
       'after',
       '\nExample:\n  $ MERCURE_SOURCE_REGISTRY_USERNAME=ci MERCURE_SOURCE_REGISTRY_PASSWORD=*** \\\n    mercure-module promote registry.example.org/staging/blur:1.2.3 --to acme/blur --username acme --password-stdin',
@@ -67,6 +70,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
         signal: ctx.signal,
         dryRun: opts.dryRun === true,
         skipValidate: opts.skipValidate === true,
+        repository: await repositoryOptions(opts),
         ...(opts.version ? { version: opts.version } : {}),
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
         source: {
