@@ -343,7 +343,7 @@ describe('readInputs: every input read once, validated and normalised', () => {
       'bad21 readme missing',
       { image: 'acme/blur', readme: 'nope.md' },
       TAG,
-      'input "readme": file nope.md cannot be read',
+      'input "readme": file cannot be read: nope.md does not exist',
     ],
     ['bad22 level', { command: 'validate', level: 'patient' }, BRANCH, 'input "level": expected one of series, study'],
     [
