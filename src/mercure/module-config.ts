@@ -18,7 +18,14 @@ export interface ModuleConfig {
   volumes: Record<string, { bind: string; mode: string }>;
 }
 
-const STRING_FIELDS = ['docker_tag', 'contact', 'comment', 'constraints', 'resources', 'persistence_folder_name'] as const;
+const STRING_FIELDS = [
+  'docker_tag',
+  'contact',
+  'comment',
+  'constraints',
+  'resources',
+  'persistence_folder_name',
+] as const;
 const JSON_FIELDS = ['environment', 'docker_arguments', 'additional_volumes'] as const;
 const BOOLEAN_FIELDS = ['requires_root', 'requires_persistence', 'network_enabled'] as const;
 const FIELDS: readonly string[] = [...STRING_FIELDS, ...JSON_FIELDS, ...BOOLEAN_FIELDS, 'settings'];
@@ -26,13 +33,19 @@ const FIELDS: readonly string[] = [...STRING_FIELDS, ...JSON_FIELDS, ...BOOLEAN_
 /** Reads --module-config FILE: a module entry, or a mercure.json with exactly one module. */
 export async function readModuleConfig(file: string): Promise<ModuleConfig> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ModuleError('bad-module-config', `--module-config ${file} cannot be read: ${error.code ?? error.message}`);
+    throw new ModuleError(
+      'bad-module-config',
+      `--module-config ${file} cannot be read: ${error.code ?? error.message}`,
+    );
   });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ModuleError('bad-module-config', `--module-config ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ModuleError(
+      'bad-module-config',
+      `--module-config ${file} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   return parseModuleConfig(value, file);
 }
@@ -59,7 +72,10 @@ export function parseModuleConfig(value: unknown, where = 'the module configurat
   }
   const unknown = Object.keys(entry).filter((key) => !FIELDS.includes(key));
   if (unknown.length > 0)
-    throw fail(`unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}`, `mercure's module fields: ${FIELDS.join(', ')}.`);
+    throw fail(
+      `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}`,
+      `mercure's module fields: ${FIELDS.join(', ')}.`,
+    );
   for (const key of STRING_FIELDS)
     if (entry[key] !== undefined && entry[key] !== null && typeof entry[key] !== 'string')
       throw fail(`"${key}" must be a string, got ${JSON.stringify(entry[key])}`);
