@@ -36,6 +36,7 @@ function smokeOptions(inputs: ActionInputs) {
     ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
     ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
     ...(inputs.settings ? { settings: inputs.settings } : {}),
+    ...(inputs.moduleConfig ? { moduleConfig: inputs.moduleConfig } : {}),
   };
 }
 

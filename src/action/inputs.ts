@@ -46,6 +46,8 @@ export interface ActionInputs {
   buildArgs: Record<string, string>;
   fixtures: string | undefined;
   settings: Record<string, unknown> | undefined;
+  /** The module's entry of mercure.json (a file), applied to the smoke run as mercure applies it. */
+  moduleConfig: string | undefined;
   requiresRoot: boolean;
   network: boolean;
   level: 'series' | 'study';
@@ -136,6 +138,7 @@ export function readInputs(
     buildArgs: parseBuildArgs(source.get('build-args')),
     fixtures: source.get('fixtures') || undefined,
     settings: settings ? parseSettingsInput(settings) : undefined,
+    moduleConfig: source.get('module-config') || undefined,
     requiresRoot: readBoolean(source, 'requires-root'),
     network: readBoolean(source, 'network'),
     level: oneOf(source, 'level', ['series', 'study'] as const, 'series'),

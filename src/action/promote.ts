@@ -48,6 +48,7 @@ export async function runPromote(inputs: ActionInputs, logger: Logger, signal: A
       ...(inputs.timeoutSeconds !== undefined ? { timeoutSeconds: inputs.timeoutSeconds } : {}),
       ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
       ...(inputs.settings ? { settings: inputs.settings } : {}),
+      ...(inputs.moduleConfig ? { moduleConfig: inputs.moduleConfig } : {}),
     }),
     logger,
     signal,

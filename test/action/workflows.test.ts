@@ -40,7 +40,7 @@ const REUSABLE = ['module-validate.yml', 'module-release.yml', 'module-promote.y
 const reusable = await Promise.all(REUSABLE.map((name) => read(`.github/workflows/${name}`)));
 const KIT_ACTION = './.mercure-module-kit';
 /** The smoke-run inputs every reusable workflow takes, as validate does. */
-const SMOKE = ['fixtures', 'settings', 'level', 'requires-root', 'network', 'timeout'];
+const SMOKE = ['fixtures', 'settings', 'module-config', 'level', 'requires-root', 'network', 'timeout'];
 
 const actionStep = (wf: Workflow) =>
   Object.values(wf.jobs)
