@@ -1,5 +1,9 @@
 import * as core from '@actions/core';
 import type { Logger } from '../logger.js';
+import { ProgressMeter } from '../report/progress.js';
+
+/** A runner's log is no terminal: a progress line at most this often, and one at the end. */
+const PROGRESS_EVERY_MS = 5000;
 
 /**
  * The library's Logger on a GitHub runner: info and warnings in the log, debug lines only with
@@ -8,6 +12,18 @@ import type { Logger } from '../logger.js';
 export class ActionLogger implements Logger {
   /** Titles of open groups; the log cannot nest them, so an inner step is a plain line. */
   private readonly open: string[] = [];
+  private readonly meter = new ProgressMeter();
+  private lastProgress = 0;
+
+  /** How far a long transfer has come, every few seconds. */
+  progress(what: string, done: number, total: number | undefined): void {
+    const line = this.meter.line(what, done, total);
+    const now = Date.now();
+    const finished = total !== undefined && done >= total;
+    if (!finished && now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    this.lastProgress = now;
+    core.info(line);
+  }
 
   /** Debug lines (build and push output, registry requests) show with ACTIONS_STEP_DEBUG. */
   debug(message: string): void {

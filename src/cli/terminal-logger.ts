@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { ProgressMeter } from '../report/progress.js';
 import { styleFor } from '../report/style.js';
 
 /** Progress and diagnostics on stderr, so that stdout carries only the report (or --json). */
@@ -16,6 +17,7 @@ export class TerminalLogger implements Logger {
   /** A progress line is on screen and must be cleared before anything else is written. */
   private progressShown = false;
   private lastProgress = 0;
+  private readonly meter = new ProgressMeter();
 
   /** Redraws one progress line, at most ten times a second, on an interactive terminal only. */
   progress(what: string, done: number, total: number | undefined): void {
@@ -23,8 +25,7 @@ export class TerminalLogger implements Logger {
     const now = Date.now();
     if (now - this.lastProgress < 100 && (total === undefined || done < total)) return;
     this.lastProgress = now;
-    const amount = total ? `${mebibytes(done)} / ${mebibytes(total)} MiB` : `${mebibytes(done)} MiB`;
-    this.stream.write(`\r\u001b[2K  ${this.style.dim(`${what}: ${amount}`)}`);
+    this.stream.write(`\r\u001b[2K  ${this.style.dim(this.meter.line(what, done, total))}`);
     this.progressShown = true;
   }
 
@@ -61,8 +62,4 @@ export class TerminalLogger implements Logger {
       },
     };
   }
-}
-
-function mebibytes(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
 }

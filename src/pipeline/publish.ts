@@ -12,6 +12,8 @@ import { silentLogger, type Logger } from '../logger.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 import { findValidation, stateDir } from './validation/validation-record.js';
+import { pushImage, type LayerCounts } from './push/push-image.js';
+import { relatedImages } from './push/related.js';
 
 /** Options of `mercure-module publish`. */
 export interface PublishOptions {
@@ -41,7 +43,19 @@ export interface PublishOptions {
   retry?: RetryOptions;
   /** The fetch the registry client uses (tests wrap it). */
   fetch?: typeof fetch;
+  /**
+   * Who uploads the version: 'kit' (default: our own push, layers compressed in parallel and
+   * uploaded in resumable chunks, base layers mounted or copied) or 'engine' (the Engine's push).
+   */
+  pusher?: Pusher;
+  /** Where the layer cache lives (default: the user's state folder, like the Engine's own cache). */
+  layerCacheDir?: string;
+  /** The base image in its registry (`registry/repo:tag`), whose layers are mounted or copied, not uploaded; default: the image's `org.opencontainers.image.base.name` label. */
+  baseImage?: string;
 }
+
+/** Who uploads the version tag's image. */
+export type Pusher = 'kit' | 'engine';
 
 export type { PublishedTag } from './tags/tag-mover.js';
 
@@ -61,6 +75,10 @@ export interface PublishResult {
   repository?: RepositoryOutcome;
   /** Retries made on the way (registry requests and engine pushes), each logged once. */
   retries: number;
+  /** How the layers got there (our own push only; absent when nothing was pushed or the Engine pushed). */
+  layers?: LayerCounts;
+  /** Compressed bytes this run uploaded (our own push only). */
+  bytesUploaded?: number;
 }
 
 /**
@@ -85,7 +103,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   });
   const name = formatReference({ ...target, tag: undefined, digest: undefined });
   const nothingYet = `before pushing ${name}:${options.version}: nothing was published`;
-  const { plan, docker, source, imageId, held } = await prepare(
+  const { plan, docker, source, imageId, held, existing, labels } = await prepare(
     registry,
     target.repository,
     name,
@@ -134,26 +152,54 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     logger.info(`${name}:${versionTag} already holds this image (${held.digest}): nothing to upload`);
     digest = held.digest;
   } else {
-    await docker.getImage(source).tag({ repo: name, tag: versionTag });
     const step = logger.step(`pushing ${name}:${versionTag}`);
-    digest = await pushTag(docker, name, versionTag, {
-      ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
-      onEvent: (line) => logger.debug(line),
-      onProgress: (done, total) => logger.progress?.(`pushing ${name}:${versionTag}`, done, total),
-      onRetry: (message) => {
-        pushRetries++;
-        logger.warn(message);
-      },
-      ...(options.signal ? { signal: options.signal } : {}),
-      attempts: (options.retry?.retries ?? 4) + 1,
-      // A push is many requests: it waits twice as long as one request before another try.
-      ...(options.retry?.baseDelayMs !== undefined ? { baseDelayMs: options.retry.baseDelayMs * 2 } : {}),
-      // A push whose answer was lost may have landed: the registry tells before another try.
-      landed: async () => {
-        const now = await heldImage(registry, target.repository, versionTag);
-        return now?.configDigest === imageId ? now.digest : undefined;
-      },
-    });
+    if (options.pusher === 'engine') {
+      await docker.getImage(source).tag({ repo: name, tag: versionTag });
+      digest = await pushTag(docker, name, versionTag, {
+        ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
+        onEvent: (line) => logger.debug(line),
+        onProgress: (done, total) => logger.progress?.(`pushing ${name}:${versionTag}`, done, total),
+        onRetry: (message) => {
+          pushRetries++;
+          logger.warn(message);
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+        attempts: (options.retry?.retries ?? 4) + 1,
+        // A push is many requests: it waits twice as long as one request before another try.
+        ...(options.retry?.baseDelayMs !== undefined ? { baseDelayMs: options.retry.baseDelayMs * 2 } : {}),
+        // A push whose answer was lost may have landed: the registry tells before another try.
+        landed: async () => {
+          const now = await heldImage(registry, target.repository, versionTag);
+          return now?.configDigest === imageId ? now.digest : undefined;
+        },
+      });
+    } else {
+      const pushed = await pushImage({
+        docker,
+        source: imageId,
+        registry,
+        repository: target.repository,
+        tag: versionTag,
+        cacheDir: options.layerCacheDir ?? stateDir(),
+        related: relatedImages(registry, target.repository, existing, baseOf(options, labels), options, logger),
+        logger,
+        signal: options.signal,
+      }).catch((error: unknown) => {
+        if (!isModuleError(error) || error.code !== 'interrupted') throw error;
+        // The manifest PUT is the push's one write that names a tag, and it is never cut half-way.
+        throw stopped(
+          options.signal,
+          `while pushing ${name}:${versionTag}: the version tag was not written; no floating tag was moved`,
+        );
+      });
+      digest = pushed.digest;
+      result.layers = pushed.layers;
+      result.bytesUploaded = pushed.bytesUploaded;
+      const { uploaded, present, mounted, copied } = pushed.layers;
+      logger.info(
+        `${name}:${versionTag}: ${uploaded} layer(s) uploaded (${(pushed.bytesUploaded / 1e6).toFixed(1)} MB), ${present} already there, ${mounted} mounted, ${copied} copied from the base image's registry`,
+      );
+    }
     step.done(digest);
   }
   result.digest = digest;
@@ -189,13 +235,19 @@ async function prepare(
   options: PublishOptions,
   logger: Logger,
 ) {
-  const plan = planTags(options.version, await registry.listTags(repository), options.tagOptions ?? {});
+  const existing = await registry.listTags(repository);
+  const plan = planTags(options.version, existing, options.tagOptions ?? {});
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const source = options.source ?? `${name}:${plan.version}`;
-  const imageId = await localImageId(docker, source);
+  const { imageId, labels } = await localImage(docker, source);
   await requireValidation(imageId, source, options, logger);
   const held = await heldImage(registry, repository, plan.tags[0]?.tag ?? plan.version);
-  return { plan, docker, source, imageId, held };
+  return { plan, docker, source, imageId, held, existing, labels };
+}
+
+/** The base image to take layers from: the option, else the OCI base-name label. */
+function baseOf(options: PublishOptions, labels: Record<string, string>): string | undefined {
+  return options.baseImage ?? labels['org.opencontainers.image.base.name'];
 }
 
 /** ModuleError 'interrupted' (or "timed out" for a deadline) saying what state the publish stopped in. */
@@ -234,9 +286,13 @@ function targetReference(image: string): ImageReference {
   return target;
 }
 
-async function localImageId(docker: Docker, source: string): Promise<string> {
+async function localImage(
+  docker: Docker,
+  source: string,
+): Promise<{ imageId: string; labels: Record<string, string> }> {
   try {
-    return (await docker.getImage(source).inspect()).Id;
+    const inspect = await docker.getImage(source).inspect();
+    return { imageId: inspect.Id, labels: inspect.Config.Labels ?? {} };
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     throw new ModuleError('image-not-found', `image ${source} is not in the Docker Engine`, {

@@ -12,7 +12,15 @@ export type ReleaseOptions = BuildOptions &
   ModuleRunOptions &
   Pick<
     PublishOptions,
-    'credentials' | 'tagOptions' | 'dryRun' | 'force' | 'registryUrl' | 'validationDir' | 'repository'
+    | 'credentials'
+    | 'tagOptions'
+    | 'dryRun'
+    | 'force'
+    | 'registryUrl'
+    | 'validationDir'
+    | 'repository'
+    | 'pusher'
+    | 'baseImage'
   >;
 
 export interface ReleaseReport {
@@ -68,6 +76,8 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.registryUrl ? { registryUrl: options.registryUrl } : {}),
     ...(options.validationDir ? { validationDir: options.validationDir } : {}),
     ...(options.repository ? { repository: options.repository } : {}),
+    ...(options.pusher ? { pusher: options.pusher } : {}),
+    ...(options.baseImage ? { baseImage: options.baseImage } : {}),
     logger,
     ...(options.docker ? { docker: options.docker } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

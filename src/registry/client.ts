@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { ModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
 import * as blobs from './blobs.js';
+import { uploadSpool, type ChunkedUploadOptions, type UploadMode } from './chunked-upload.js';
 import { RegistryConnection, type RegistryOptions } from './connection.js';
 import {
   MANIFEST_ACCEPT,
@@ -16,6 +17,7 @@ import {
 } from './manifest.js';
 
 export type { ImageConfig } from './manifest.js';
+import type { BlobSpool } from './spool.js';
 import { assertRepository, assertTagOrDigest, isDigest, type ImageReference } from './reference.js';
 
 /** What a HEAD on a manifest tells: enough to compare tags without downloading. */
@@ -282,6 +284,16 @@ export class RegistryClient {
   ): Promise<blobs.UploadOutcome> {
     assertRepository(repository);
     return blobs.uploadBlob(this.#conn, repository, digest, body, size);
+  }
+
+  /** Uploads the blob being written to a spool: in chunks while it grows, resumed from the registry's offset. */
+  uploadSpool(
+    repository: string,
+    spool: BlobSpool,
+    options: ChunkedUploadOptions = {},
+  ): Promise<{ outcome: blobs.UploadOutcome; mode: UploadMode }> {
+    assertRepository(repository);
+    return uploadSpool(this.#conn, repository, spool, options);
   }
 
   /** Fetches and parses an image manifest's config blob (labels, env, entrypoint, ...). */

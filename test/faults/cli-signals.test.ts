@@ -129,6 +129,8 @@ describe('SIGTERM and timeouts in a real CLI process', () => {
       '--source',
       source,
       '--skip-validate',
+      '--pusher',
+      'engine',
     ]);
     kill = () => child.kill('SIGTERM');
     const result = await child;

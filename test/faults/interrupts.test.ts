@@ -102,6 +102,7 @@ describe('publish, interrupted', () => {
       source: await tinyModule('1.3.0'),
       skipValidate: true,
       signal: controller.signal,
+      pusher: 'engine',
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'interrupted' });
     expect((error as Error).message).toBe(
@@ -109,6 +110,40 @@ describe('publish, interrupted', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 500)); // anything the engine still had on the way
     expect(await tagsAt(host, repository, ['1.3', '1', 'latest'])).toEqual({ '1.3': undefined, '1': old, latest: old });
+    await expectFinishedByRerun(repository);
+  });
+
+  test('while our push uploads: the version tag was not written, no floating tag moved; a re-run completes', async () => {
+    const repository = 'stop/own-push';
+    const old = await seeded(repository);
+    const controller = new AbortController();
+    const proxy = await startFaultProxy({
+      target: host,
+      rate: 0,
+      seed: 2,
+      decide: (request) => {
+        if (request.method === 'POST' && request.path.endsWith('/blobs/uploads/')) controller.abort('SIGINT');
+        return undefined;
+      },
+    });
+    proxies.push(proxy);
+    const error = await publish({
+      image: `${proxy.host}/${repository}`,
+      version: '1.3.0',
+      source: await tinyModule('1.3.0'),
+      skipValidate: true,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'interrupted' });
+    expect((error as Error).message).toBe(
+      `interrupted while pushing ${proxy.host}/${repository}:1.3.0: the version tag was not written; no floating tag was moved`,
+    );
+    expect(await tagsAt(host, repository, TAGS)).toEqual({
+      '1.3.0': undefined,
+      '1.3': undefined,
+      '1': old,
+      latest: old,
+    });
     await expectFinishedByRerun(repository);
   });
 

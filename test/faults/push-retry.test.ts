@@ -126,6 +126,7 @@ describe('the real engine through a failing proxy', () => {
       skipValidate: true,
       logger,
       retry: { baseDelayMs: 20 },
+      pusher: 'engine',
     });
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContainEqual(
       expect.stringMatching(/^pushing .*pushretry\/a:1\.0\.0 failed \(.*503.*\); trying again \(retry 1\)/),
@@ -156,6 +157,7 @@ describe('the real engine through a failing proxy', () => {
       source: await tinyModule('1.0.0'),
       skipValidate: true,
       logger,
+      pusher: 'engine',
     });
     expect(manifestPuts).toBe(1);
     expect(logger.lines.filter((l) => /^pushing .* failed/.test(l.message))).toEqual([]);

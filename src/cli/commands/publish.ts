@@ -5,6 +5,7 @@ import { styleFor } from '../../report/style.js';
 import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
 import { TerminalLogger } from '../terminal-logger.js';
+import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
 import {
   addLoginOptions,
   addRepositoryOptions,
@@ -29,7 +30,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
     .option('--skip-validate', 'publish an image that never passed validate (printed)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show push progress');
-  addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand)))
+  addPushOptions(addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand))))
     .addHelpText(
       'after',
       '\nExamples:\n  $ mercure-module publish --image acme/blur --version 1.2.3 --dry-run\n  $ echo "$TOKEN" | mercure-module publish --image acme/blur --version 1.2.3 --username acme --password-stdin',
@@ -38,6 +39,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
       async (
         opts: TagFlags &
           LoginFlags &
+          PushFlags &
           RepositoryFlags & {
             image: string;
             version: string;
@@ -61,6 +63,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
           force: opts.force === true,
           skipValidate: opts.skipValidate === true,
           repository: await repositoryOptions(opts),
+          ...pushOptions(opts),
           ...(opts.source ? { source: opts.source } : {}),
           ...(credentials ? { credentials } : {}),
           ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),

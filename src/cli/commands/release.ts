@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
 import { collectBuildArg } from '../options.js';
 import { TerminalLogger } from '../terminal-logger.js';
+import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
 import {
   addLoginOptions,
   addRepositoryOptions,
@@ -37,7 +38,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build and push output');
-  addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand)))
+  addPushOptions(addRepositoryOptions(addLoginOptions(addTagOptions(releaseCommand))))
     .addHelpText(
       'after',
       '\nExample:\n  $ MERCURE_REGISTRY_USERNAME=acme MERCURE_REGISTRY_PASSWORD=*** mercure-module release . --image acme/blur --version v1.2.3',
@@ -48,6 +49,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
         opts: TagFlags &
           SmokeFlags &
           LoginFlags &
+          PushFlags &
           RepositoryFlags & {
             image: string;
             version: string;
@@ -75,6 +77,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           logger,
           signal: ctx.signal,
           repository: await repositoryOptions(opts),
+          ...pushOptions(opts),
           ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
           ...(credentials ? { credentials } : {}),
           ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
