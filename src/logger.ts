@@ -13,6 +13,12 @@ export interface Logger {
    * redraws one line, other loggers may ignore it. Optional.
    */
   progress?(what: string, done: number, total: number | undefined): void;
+  /**
+   * A line of build output as it comes, with the build step it belongs to. A terminal redraws one
+   * line with the current step (every line with -v); a CI log prints every line. Optional: debug()
+   * gets the lines otherwise.
+   */
+  output?(line: string, step: string | undefined): void;
 }
 
 /** A logger that drops everything: the default for library callers who pass none. */

@@ -29,6 +29,7 @@ export async function runCommand(inputs: ActionInputs, logger: Logger, signal: A
 
 function smokeOptions(inputs: ActionInputs) {
   return {
+    ...inputs.build,
     buildArgs: inputs.buildArgs,
     requiresRoot: inputs.requiresRoot,
     network: inputs.network,

@@ -29,6 +29,10 @@ export class ActionLogger implements Logger {
   debug(message: string): void {
     core.debug(message);
   }
+  /** Build output: every line in the log, as docker/build-push-action shows it. */
+  output(line: string): void {
+    core.info(line);
+  }
   /** A line in the log. */
   info(message: string): void {
     core.info(message);

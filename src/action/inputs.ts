@@ -1,6 +1,7 @@
 import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
+import type { BuildSettings } from '../engine/build-settings.js';
 import { ModuleError } from '../errors.js';
 import { CREDENTIAL_ENV, resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
@@ -15,6 +16,7 @@ import {
   readSourceCredentials,
   readTagOptions,
 } from './release-inputs.js';
+import { readBuildInputs } from './build-inputs.js';
 
 /** The commands the action runs; each maps to one library pipeline. */
 export const COMMANDS = ['release', 'validate', 'publish', 'promote', 'status'] as const;
@@ -44,6 +46,8 @@ export interface ActionInputs {
   /** Overwrite a version tag that holds another image. */
   force: boolean;
   buildArgs: Record<string, string>;
+  /** The build inputs named as docker/build-push-action names them (build-inputs.ts). */
+  build: BuildSettings;
   fixtures: string | undefined;
   settings: Record<string, unknown> | undefined;
   /** The module's entry of mercure.json (a file), applied to the smoke run as mercure applies it. */
@@ -136,6 +140,7 @@ export function readInputs(
     repository: readRepositoryOptions(source, visibility, env),
     force: booleanInput(source, 'force', false),
     buildArgs: parseBuildArgs(source.get('build-args')),
+    build: readBuildInputs(source),
     fixtures: source.get('fixtures') || undefined,
     settings: settings ? parseSettingsInput(settings) : undefined,
     moduleConfig: source.get('module-config') || undefined,

@@ -29,6 +29,16 @@ export class TerminalLogger implements Logger {
     this.progressShown = true;
   }
 
+  /** Build output: every line with -v; otherwise the current step, redrawn on one line of a terminal. */
+  output(line: string, step: string | undefined): void {
+    if (this.verbose) return this.debug(line);
+    if (this.quiet || this.stream.isTTY !== true || step === undefined) return;
+    const width = Math.max(20, (this.stream.columns || 80) - 4);
+    const text = step.length > width ? `${step.slice(0, width - 1)}…` : step;
+    this.stream.write(`\r\u001b[2K  ${this.style.dim(text)}`);
+    this.progressShown = true;
+  }
+
   private clearProgress(): void {
     if (!this.progressShown) return;
     this.stream.write('\r\u001b[2K');

@@ -118,6 +118,18 @@ export const FINDING_CATALOGUE = {
     hint: 'Make the Makefile build the same image name as --image (or call `mercure-module build` from it).',
   },
   // --- smoke: the image run as mercure runs it ---
+  'needs-buildkit': {
+    severity: 'error',
+    stage: 'static',
+    title: 'The Dockerfile needs BuildKit, and docker buildx is not here',
+    hint: 'Install the Docker buildx plugin (Debian 12: `bash scripts/setup.sh`; elsewhere Docker’s docker-buildx-plugin), or rewrite the step for the legacy builder (e.g. `RUN chmod +x` instead of `COPY --chmod`).',
+  },
+  'syntax-frontend-unreachable': {
+    severity: 'error',
+    stage: 'smoke',
+    title: 'The # syntax= frontend image cannot be fetched',
+    hint: 'Remove the `# syntax=` line (the builder’s own Dockerfile frontend then builds it), or build where the registry that holds the frontend image is reachable.',
+  },
   'build-failed': {
     severity: 'error',
     stage: 'smoke',

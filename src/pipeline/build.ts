@@ -2,32 +2,31 @@ import { stat } from 'node:fs/promises';
 import { readRegularText } from '../regular-file.js';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { BuildFailure, buildImage } from '../engine/build.js';
+import { BuildFailure, buildImage, pickBuildSettings, type BuildSettings } from '../engine/build.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { parseReference, formatReference } from '../registry/reference.js';
 import { ociLabels, parseVersion } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { buildOutput, failureText, hasBuildkit } from './image/builder.js';
 import { readGitInfo } from './image/git-info.js';
 
-/** Options of `mercure-module build`. */
-export interface BuildOptions {
+/**
+ * Options of `mercure-module build`: the build settings (named as docker buildx names them) and
+ * the release's name, version and texts. `labels` win over the generated OCI labels; an empty
+ * value removes one.
+ */
+export interface BuildOptions extends BuildSettings {
   dir: string;
   /** Repository to name the image, e.g. `acme/blur` or `127.0.0.1:5000/acme/blur` (no tag). */
   image: string;
   version: string;
-  dockerfile?: string;
-  buildArgs?: Record<string, string>;
-  /** Labels that win over the generated OCI labels; an empty value removes one. */
-  labels?: Record<string, string>;
-  target?: string;
-  platform?: string;
-  noCache?: boolean;
   description?: string;
   license?: string;
   logger?: Logger;
   docker?: Docker;
   now?: () => Date;
+  signal?: AbortSignal;
 }
 
 export interface BuildReport {
@@ -73,16 +72,14 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const step = logger.step(`building ${reference}`);
   try {
+    await hasBuildkit(logger);
     const built = await buildImage(docker, {
+      ...pickBuildSettings(options),
       dir: options.dir,
       tags: [reference],
       labels,
-      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-      ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
-      ...(options.target ? { target: options.target } : {}),
-      ...(options.platform ? { platform: options.platform } : {}),
-      ...(options.noCache ? { noCache: true } : {}),
-      onLine: (line) => logger.debug(line),
+      onLine: buildOutput(logger),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     step.done(built.imageId.slice(0, 19));
     return { imageId: built.imageId, reference, version: version.full, labels };
@@ -94,11 +91,13 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
       .map((line) => `  | ${line}`)
       .join('\n');
     throw new ModuleError(
-      'build-failed',
-      `the build failed${error.step ? ` at "${error.step}"` : ''}: ${error.message.trim()}\n${tail}`,
+      error.frontend ? 'syntax-frontend-unreachable' : 'build-failed',
+      `${failureText(error)}\n${tail}`,
       {
         kind: 'refused',
-        hint: 'Fix the Dockerfile step above; `mercure-module check` finds the usual causes.',
+        hint: error.frontend
+          ? 'Remove the `# syntax=` line (the builder’s own Dockerfile frontend then builds it), or build where its registry is reachable.'
+          : 'Fix the Dockerfile step above; `mercure-module check` finds the usual causes.',
       },
     );
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import type { BuildSettings } from '../engine/build.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -12,13 +13,11 @@ import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run
 import { recordValidation, stateDir } from './validation/validation-record.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
-export interface ValidateOptions extends ModuleRunOptions {
+export interface ValidateOptions extends ModuleRunOptions, BuildSettings {
   /** The module folder: statically checked, and built when no image is given. */
   dir?: string;
   /** Run this image instead of building `dir`. */
   image?: string;
-  buildArgs?: Record<string, string>;
-  dockerfile?: string;
   /** Seconds before a hung module is killed (default 600). */
   timeoutSeconds?: number;
   /** A mercure input folder, or a folder of DICOM files to turn into one. */
@@ -27,6 +26,7 @@ export interface ValidateOptions extends ModuleRunOptions {
   settings?: Record<string, unknown>;
   level?: 'series' | 'study';
   requiresRoot?: boolean;
+  /** The module's network at run time (mercure's network_enabled); the build's is buildNetwork. */
   network?: boolean;
   /** Configured image name, for the Makefile check. */
   imageName?: string;

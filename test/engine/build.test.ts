@@ -54,15 +54,32 @@ describe('buildImage', () => {
     expect(run.stdout).not.toContain('big.bin');
   });
 
-  it('reports the failing step of a broken Dockerfile', async () => {
+  it('reports the failing step of a broken Dockerfile (BuildKit)', async () => {
     await writeFile(
       path.join(dir, 'Dockerfile.broken'),
       `FROM ${BASE_IMAGES.busybox}\nRUN echo building\nRUN sh -c 'echo about to fail; exit 7'\n`,
     );
     const error = await buildImage(docker, { dir, dockerfile: 'Dockerfile.broken' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildFailure);
-    expect((error as BuildFailure).message).toMatch(/returned a non-zero code: 7/);
-    expect((error as BuildFailure).step).toMatch(/^Step 3\/3 : RUN sh -c/);
+    expect((error as BuildFailure).message).toMatch(/exit code: 7/);
+    expect((error as BuildFailure).step).toMatch(/^RUN sh -c 'echo about to fail/);
     expect((error as BuildFailure).log.join('\n')).toContain('about to fail');
+  });
+
+  it('falls back to the legacy builder without buildx, and names its failing step too', async () => {
+    const noDockerCli = await mkdtemp(path.join(os.tmpdir(), 'mercure-build-test-path-'));
+    try {
+      const env = { ...process.env, PATH: noDockerCli };
+      const error = await buildImage(docker, { dir, dockerfile: 'Dockerfile.broken', env }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BuildFailure);
+      expect((error as BuildFailure).message).toMatch(/returned a non-zero code: 7/);
+      expect((error as BuildFailure).step).toMatch(/^Step 3\/3 : RUN sh -c/);
+      const built = await buildImage(docker, { dir, buildArgs: { BASE_IMAGE: BASE_IMAGES.busybox }, env });
+      expect(built.builder).toBe('legacy');
+      const refused = await buildImage(docker, { dir, env, secrets: ['id=x,env=PATH'] }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'needs-buildx' });
+    } finally {
+      await rm(noDockerCli, { recursive: true, force: true });
+    }
   });
 });

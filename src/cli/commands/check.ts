@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkModule } from '../../contract/static/index.js';
+import { findBuildx } from '../../engine/build.js';
 import { hasErrors, sortFindings } from '../../contract/finding.js';
 import { ModuleError, ExitCode } from '../../errors.js';
 import { stat } from 'node:fs/promises';
@@ -45,6 +46,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
             buildArgs: opts.buildArg,
             requiresRoot: opts.requiresRoot === true,
             network: opts.network === true,
+            buildkit: (await findBuildx()) !== undefined,
           }),
         );
         const ok = !hasErrors(findings);

@@ -5,6 +5,7 @@ import { renderPublish, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
+import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
 import { collectBuildArg } from '../options.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
@@ -33,7 +34,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
     .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {});
-  addSmokeOptions(releaseCommand)
+  addSmokeOptions(addBuildOptions(releaseCommand))
     .option('--dry-run', 'build and validate, print the tag plan, push nothing')
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--json', 'print the result as JSON')
@@ -50,12 +51,10 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           SmokeFlags &
           LoginFlags &
           PushFlags &
-          RepositoryFlags & {
+          RepositoryFlags &
+          BuildFlags & {
             image: string;
             version: string;
-            dockerfile?: string;
-            buildArg: Record<string, string>;
-            label: Record<string, string>;
             dryRun?: boolean;
             force?: boolean;
             json?: boolean;
@@ -66,10 +65,9 @@ export function registerRelease(program: Command, ctx: CliContext): void {
         const credentials = await cliCredentials(opts);
         const report = await release({
           dir,
+          ...buildSettings(opts),
           image: opts.image,
           version: opts.version,
-          buildArgs: opts.buildArg,
-          labels: opts.label,
           ...smokeOptions(opts),
           tagOptions: tagOptions(opts),
           dryRun: opts.dryRun === true,
@@ -78,7 +76,6 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           signal: ctx.signal,
           repository: await repositoryOptions(opts),
           ...pushOptions(opts),
-          ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
           ...(credentials ? { credentials } : {}),
           ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
         });

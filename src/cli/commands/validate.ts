@@ -4,6 +4,7 @@ import { ModuleError } from '../../errors.js';
 import type { VariantTier } from '../../mercure/variants/index.js';
 import { runMatrix } from '../../pipeline/matrix.js';
 import { validate, type ValidateOptions } from '../../pipeline/validate.js';
+import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
 import type { CliContext } from '../context.js';
 import { collectBuildArg, parseCount, MAX_SLICES } from '../options.js';
 import { addSmokeOptions, smokeOptions, type SmokeFlags } from './shared-options.js';
@@ -11,11 +12,9 @@ import { renderMatrix, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
-interface ValidateFlags extends SmokeFlags {
+interface ValidateFlags extends SmokeFlags, BuildFlags {
   image?: string;
   imageName?: string;
-  dockerfile?: string;
-  buildArg: Record<string, string>;
   json?: boolean;
   verbose?: boolean;
   matrix?: VariantTier | true;
@@ -44,7 +43,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--image-name <name>', 'the name the module is published as (checks the Makefile agrees)')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {});
-  addSmokeOptions(command)
+  addSmokeOptions(addBuildOptions(command))
     .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
     .option(
       '--matrix-source <dir>',
@@ -77,8 +76,7 @@ Examples:
         ...(dir !== undefined ? { dir } : {}),
         ...(opts.image ? { image: opts.image } : {}),
         ...(opts.imageName ? { imageName: opts.imageName } : {}),
-        ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
-        buildArgs: opts.buildArg,
+        ...buildSettings(opts),
         ...smokeOptions(opts),
         logger,
         signal: ctx.signal,

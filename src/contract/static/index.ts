@@ -13,6 +13,7 @@ import { readRegularText, sizeText, type FileReadError } from '../../regular-fil
 export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 import { finding, sortFindings, type Finding } from '../finding.js';
 import { baseNoCatFindings, baseUnpinnedFindings } from './rules/base-image.js';
+import { needsBuildkitFindings } from './rules/buildkit.js';
 import { contextSizeFindings, copySourceFindings } from './rules/context.js';
 import { readDockerfile } from './model/dockerfile-model.js';
 import { commandFindings, syntaxFindings, userFindings } from './rules/dockerfile.js';
@@ -63,7 +64,7 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
   }
   const text = read;
   const dockerfile = readDockerfile(text, resolved.dockerfile, resolved.buildArgs);
-  findings.push(...syntaxFindings(dockerfile));
+  findings.push(...syntaxFindings(dockerfile), ...needsBuildkitFindings(text, resolved.dockerfile, resolved.buildkit));
   // Without a FROM there is no image to reason about.
   if (dockerfile.stages.length === 0) return sortFindings(findings);
   const input: StaticInput = { options: resolved, files, ignore, dockerfile };

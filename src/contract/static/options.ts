@@ -18,6 +18,8 @@ export interface StaticCheckOptions {
   network?: boolean;
   /** Above this many bytes, a build context without .dockerignore is reported (default 50 MiB). */
   largeContextBytes?: number;
+  /** The build will have BuildKit (docker buildx); without it, BuildKit-only steps are findings (default true). */
+  buildkit?: boolean;
 }
 
 /** The options with defaults applied and values checked. */
@@ -28,6 +30,7 @@ export interface ResolvedOptions {
   requiresRoot: boolean;
   network: boolean;
   largeContextBytes: number;
+  buildkit: boolean;
 }
 
 /** Everything a check may look at: the folder as read once, the options, the parsed Dockerfile. */
@@ -69,5 +72,6 @@ export function resolveOptions(dir: string, options: StaticCheckOptions): Resolv
     requiresRoot: options.requiresRoot === true,
     network: options.network === true,
     largeContextBytes: large,
+    buildkit: options.buildkit !== false,
   };
 }

@@ -1,18 +1,19 @@
 import type Docker from 'dockerode';
 import { finding, type Finding } from '../../contract/finding.js';
 import { checkModule } from '../../contract/static/index.js';
-import { BuildFailure, buildImage } from '../../engine/build.js';
+import { BuildFailure, buildImage, pickBuildSettings, type BuildSettings } from '../../engine/build.js';
 import { statusOf } from '../../engine/connect.js';
 import { escapeControl, ModuleError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { buildOutput, failureText, hasBuildkit } from './builder.js';
 
 /** What validate and the matrix both need to check and build a module folder. */
-export interface ModuleImageOptions {
-  dockerfile?: string;
+export interface ModuleImageOptions extends BuildSettings {
   imageName?: string;
-  buildArgs?: Record<string, string>;
   requiresRoot?: boolean;
+  /** The module's network at run time (mercure's network_enabled), not the build's. */
   network?: boolean;
+  signal?: AbortSignal;
 }
 
 /** The part of a report these steps fill in. */
@@ -30,6 +31,8 @@ export async function staticChecks(dir: string, options: ModuleImageOptions, log
     buildArgs: options.buildArgs ?? {},
     requiresRoot: options.requiresRoot ?? false,
     network: options.network ?? false,
+    // Also warns, once, when builds fall back to the legacy builder.
+    buildkit: await hasBuildkit(logger),
   });
   step.done(`${findings.length} finding(s)`);
   return findings;
@@ -49,10 +52,10 @@ export async function buildForValidation(
   const step = logger.step(`building ${dir}`);
   try {
     const built = await buildImage(docker, {
+      ...pickBuildSettings(options),
       dir,
-      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-      buildArgs: options.buildArgs ?? {},
-      onLine: (line) => logger.debug(line),
+      onLine: buildOutput(logger),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     step.done(built.imageId.slice(0, 19));
     report.build = { imageId: built.imageId, logTail: built.log.slice(-5).map((l) => escapeControl(l)) };
@@ -62,9 +65,8 @@ export async function buildForValidation(
     step.done('failed');
     // The build log carries the module's RUN output: module text, shown to people.
     report.build = { logTail: error.log.slice(-20).map((l) => escapeControl(l)) };
-    const at = error.step ? ` at "${error.step}"` : '';
     report.findings.push(
-      finding('build-failed', `the build failed${at}: ${error.message.trim()}`, {
+      finding(error.frontend ? 'syntax-frontend-unreachable' : 'build-failed', failureText(error), {
         file: options.dockerfile ?? 'Dockerfile',
       }),
     );

@@ -1,0 +1,39 @@
+import type { BuildSettings } from './build-settings.js';
+
+/** What to build and how; everything but `dir` is optional. */
+export interface BuildSpec extends BuildSettings {
+  dir: string;
+  /** Full references to tag the result with, e.g. `acme/blur:1.2.3`. */
+  tags?: string[];
+  /** Each line of build output (secrets scrubbed), with the name of the step it belongs to when known. */
+  onLine?: (line: string, step: string | undefined) => void;
+  /** The environment of the docker CLI (PATH finds it and its plugins; DOCKER_CONFIG its logins). */
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  imageId: string;
+  /** The whole build output, for the report's log tail. */
+  log: string[];
+  /** Which builder built it: BuildKit through buildx, or the Engine's legacy builder. */
+  builder: 'buildkit' | 'legacy';
+  /** The Dockerfile steps that came from the build cache, e.g. `RUN pip install -r requirements.txt`. */
+  cachedSteps: string[];
+}
+
+/** Thrown when the Dockerfile fails to build; carries the failing step and the output tail. */
+export class BuildFailure extends Error {
+  /** True when BuildKit could not fetch the frontend image a `# syntax=` line names. */
+  readonly frontend: boolean;
+
+  constructor(
+    message: string,
+    readonly step: string | undefined,
+    readonly log: string[],
+    options: { frontend?: boolean } = {},
+  ) {
+    super(message);
+    this.frontend = options.frontend ?? false;
+  }
+}
