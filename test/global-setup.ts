@@ -38,6 +38,10 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (left.length > 0)
       problems.push(`${left.length} container(s) left behind: ${left.map((c) => c.Names.join(',')).join(' ')}`);
     if (tempAfter.length > 0) problems.push(`temp folder(s) left behind in ${os.tmpdir()}: ${tempAfter.join(' ')}`);
-    if (problems.length > 0) throw new Error(`Cleanup check failed: ${problems.join('; ')}`);
+    if (problems.length > 0) {
+      // vitest prints an error thrown here as "error during close" and still exits 0: fail the run.
+      process.exitCode = 1;
+      throw new Error(`Cleanup check failed: ${problems.join('; ')}`);
+    }
   };
 }
