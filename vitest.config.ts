@@ -16,6 +16,8 @@ const UNIT = [
   'test/registry/auth-flow.test.ts',
   'test/hub/limits.test.ts',
   'test/cli/terminal-logger.test.ts',
+  'test/cli/style.test.ts',
+  'test/cli/render-publish.test.ts',
   'test/action/inputs.test.ts',
   'test/action/annotations.test.ts',
   'test/action/action-yml.test.ts',

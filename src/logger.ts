@@ -7,7 +7,7 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   /** A named phase (build, smoke run, push); `done` ends it. */
-  step(title: string): { done(summary?: string): void };
+  step(title: string): StepHandle;
   /**
    * How far a long transfer has come (bytes of a push or copy), as often as it likes: a terminal
    * redraws one line, other loggers may ignore it. Optional.
@@ -19,6 +19,11 @@ export interface Logger {
    * gets the lines otherwise.
    */
   output?(line: string, step: string | undefined): void;
+}
+
+/** The end of a step: `done(summary)`, or `done(summary, 'failed')` when the step failed (shown as such, never as a tick). */
+export interface StepHandle {
+  done(summary?: string, outcome?: 'ok' | 'failed'): void;
 }
 
 /** A logger that drops everything: the default for library callers who pass none. */
@@ -43,7 +48,7 @@ export class MemoryLogger implements Logger {
   warn(message: string): void {
     this.lines.push({ level: 'warn', message });
   }
-  step(title: string): { done(summary?: string): void } {
+  step(title: string): StepHandle {
     this.lines.push({ level: 'step', message: title });
     return {
       done: (summary?: string) => summary && this.lines.push({ level: 'step', message: `${title}: ${summary}` }),

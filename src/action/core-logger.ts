@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Logger } from '../logger.js';
+import type { Logger, StepHandle } from '../logger.js';
 import { ProgressMeter } from '../report/progress.js';
 
 /** A runner's log is no terminal: a progress line at most this often, and one at the end. */
@@ -42,20 +42,20 @@ export class ActionLogger implements Logger {
     core.warning(message);
   }
   /** Opens a group for the step; `done` closes it and prints the result outside it, so it stays visible. */
-  step(title: string): { done(summary?: string): void } {
+  step(title: string): StepHandle {
     const started = Date.now();
     const grouped = this.open.length === 0;
     if (grouped) core.startGroup(title);
     else core.info(`› ${title}`);
     this.open.push(title);
     return {
-      done: (summary?: string) => {
+      done: (summary?: string, outcome: 'ok' | 'failed' = 'ok') => {
         const at = this.open.lastIndexOf(title);
         if (at < 0) return;
         this.open.splice(at);
         if (grouped) core.endGroup();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        core.info(`✓ ${title}${summary ? `: ${summary}` : ''} (${seconds} s)`);
+        core.info(`${outcome === 'failed' ? '✗' : '✓'} ${title}${summary ? `: ${summary}` : ''} (${seconds} s)`);
       },
     };
   }

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger, StepHandle } from '../logger.js';
 import { ProgressMeter } from '../report/progress.js';
 import { styleFor } from '../report/style.js';
 
@@ -58,17 +58,16 @@ export class TerminalLogger implements Logger {
     this.clearProgress();
     this.stream.write(`${this.style.yellow('warning:')} ${message}\n`);
   }
-  step(title: string): { done(summary?: string): void } {
+  step(title: string): StepHandle {
     const started = Date.now();
     if (!this.quiet) this.stream.write(`${this.style.dim('›')} ${title}\n`);
     return {
-      done: (summary?: string) => {
+      done: (summary?: string, outcome: 'ok' | 'failed' = 'ok') => {
         this.clearProgress();
         if (this.quiet) return;
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        this.stream.write(
-          `${this.style.dim('✓')} ${title}${summary ? `: ${summary}` : ''} ${this.style.dim(`(${seconds} s)`)}\n`,
-        );
+        const mark = outcome === 'failed' ? this.style.red('✗') : this.style.dim('✓');
+        this.stream.write(`${mark} ${title}${summary ? `: ${summary}` : ''} ${this.style.dim(`(${seconds} s)`)}\n`);
       },
     };
   }

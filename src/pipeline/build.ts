@@ -85,7 +85,7 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
     return { imageId: built.imageId, reference, version: version.full, labels };
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
-    step.done('failed');
+    step.done('failed', 'failed');
     const tail = error.log
       .slice(-10)
       .map((line) => `  | ${line}`)

@@ -254,7 +254,7 @@ async function revalidate(pinned: string, options: PromoteOptions, logger: Logge
   }
   const step = logger.step(`re-validating ${pinned}`);
   const ok = await options.revalidate(pinned);
-  step.done(ok ? 'passed' : 'failed');
+  step.done(ok ? 'passed' : 'failed', ok ? 'ok' : 'failed');
   if (!ok) {
     throw new ModuleError('not-validated', `${pinned} failed re-validation: nothing was promoted`, {
       kind: 'refused',

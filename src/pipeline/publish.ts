@@ -308,7 +308,11 @@ async function requireValidation(
   logger: Logger,
 ): Promise<void> {
   if (options.skipValidate) {
-    logger.warn(`publishing ${source} WITHOUT validation (--skip-validate)`);
+    logger.warn(
+      options.dryRun
+        ? `dry run: ${source} would be published WITHOUT validation (--skip-validate)`
+        : `publishing ${source} WITHOUT validation (--skip-validate)`,
+    );
     return;
   }
   if (await findValidation(imageId, options.validationDir ?? stateDir())) return;

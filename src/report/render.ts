@@ -71,7 +71,14 @@ export function renderValidation(report: ValidationReport, style: Style): string
 /** The human report of `publish`: the plan (dry run) or the tags read back, and what was not moved. */
 export function renderPublish(result: PublishResult, style: Style): string {
   const lines: string[] = [];
-  if (result.skipValidate) lines.push(style.yellow('published WITHOUT validation (--skip-validate)'));
+  if (result.skipValidate)
+    lines.push(
+      style.yellow(
+        result.dryRun
+          ? 'would publish WITHOUT validation (--skip-validate); nothing was published (dry run)'
+          : 'published WITHOUT validation (--skip-validate)',
+      ),
+    );
   if (result.dryRun) {
     lines.push(style.bold(`Dry run: ${result.image} ${result.version} would get`));
     for (const t of result.plan.tags) lines.push(`  ${t.tag.padEnd(24)} ${style.dim(t.reason)}`);

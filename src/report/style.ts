@@ -20,6 +20,9 @@ const PLAIN: Style = { red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s
 
 /** The style for a stream: colours for an interactive terminal, plain text when piped. */
 export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Style {
+  const force = env['FORCE_COLOR'];
+  // FORCE_COLOR=0 (or false) asks for no colours, as Node and chalk read it; any other value forces them.
+  if (force !== undefined && force !== '') return force === '0' || force === 'false' ? PLAIN : COLOURS;
   const wanted = stream.isTTY === true && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
-  return wanted || env['FORCE_COLOR'] ? COLOURS : PLAIN;
+  return wanted ? COLOURS : PLAIN;
 }

@@ -38,3 +38,17 @@ describe('TerminalLogger progress', () => {
     }
   });
 });
+
+describe('TerminalLogger steps', () => {
+  it('marks a failed step with ✗, never with ✓', () => {
+    const { out, text } = stream(false);
+    const logger = new TerminalLogger(out);
+    logger.step('building acme/blur:1.0.0').done('failed', 'failed');
+    logger.step('static checks').done('2 warning(s)');
+    const [failed, passed] = text()
+      .split('\n')
+      .filter((l) => /^[✓✗]/.test(l));
+    expect(failed).toMatch(/^✗ building acme\/blur:1\.0\.0: failed/);
+    expect(passed).toMatch(/^✓ static checks: 2 warning\(s\)/);
+  });
+});

@@ -22,11 +22,16 @@ import { locateEntry } from './model/entry.js';
 import { entryFindings } from './rules/entry-script.js';
 import { hardcodedPathFindings } from './rules/hardcoded-path.js';
 import { makefileFindings } from './rules/makefile.js';
-import { readModuleFiles } from './model/module-files.js';
-import { resolveOptions, type StaticCheckOptions, type StaticInput } from './options.js';
+import { readModuleFiles, type ModuleFiles } from './model/module-files.js';
+import { resolveOptions, type ResolvedOptions, type StaticCheckOptions, type StaticInput } from './options.js';
 import { runtimeStepFindings } from './rules/runtime-steps.js';
 
-export { DEFAULT_LARGE_CONTEXT_BYTES, type StaticCheckOptions } from './options.js';
+export {
+  DEFAULT_LARGE_CONTEXT_BYTES,
+  resolveOptions,
+  type ResolvedOptions,
+  type StaticCheckOptions,
+} from './options.js';
 
 /** Checks a module folder against mercure's contract without building it; findings sorted errors first. */
 export async function checkModule(dir: string, options: StaticCheckOptions = {}): Promise<Finding[]> {
@@ -38,31 +43,53 @@ export async function checkModule(dir: string, options: StaticCheckOptions = {})
     });
   }
   const files = await readModuleFiles(dir);
+  // The Dockerfile may sit outside the context (`docker build -f ../Dockerfile .`), so read it from
+  // disk; but a Dockerfile *link* out of the module folder is refused, not read and quoted.
+  const outside = await linksOutside(dir, resolved.dockerfile);
+  if (outside) return checkModuleFiles(files, { outside }, resolved);
+  const read = await readRegularText(resolve(dir, resolved.dockerfile), MAX_DOCKERFILE_BYTES).catch(
+    (error: unknown) => error as FileReadError,
+  );
+  if (typeof read !== 'string')
+    return checkModuleFiles(files, { unread: dockerfileUnread(read, resolved.dockerfile, dir) }, resolved);
+  return checkModuleFiles(files, { text: read }, resolved);
+}
+
+/** The Dockerfile as found: its text, the finding that says why it could not be read, or a link `outside` the module folder. */
+export type DockerfileSource = { text: string } | { unread: Finding } | { outside: string };
+
+/**
+ * The checks over a module folder already read: no file system access but through `files`, so the
+ * rules can be driven by generated folders (test/fuzz). Findings sorted errors first.
+ */
+export async function checkModuleFiles(
+  files: ModuleFiles,
+  source: DockerfileSource,
+  resolved: ResolvedOptions,
+): Promise<Finding[]> {
   const ignore = await loadDockerIgnore(files, resolved.dockerfile);
   const findings: Finding[] = [
     ...contextSizeFindings(files, ignore, resolved.largeContextBytes),
     ...(await makefileFindings(files, resolved.image)),
   ];
-  // The Dockerfile may sit outside the context (`docker build -f ../Dockerfile .`), so read it from
-  // disk; but a Dockerfile *link* out of the module folder is refused, not read and quoted.
-  const outside = await linksOutside(dir, resolved.dockerfile);
-  if (outside) {
+  if ('outside' in source) {
     findings.push(
-      finding('no-dockerfile', `${resolved.dockerfile} is a symbolic link to ${outside}, outside the module folder`, {
-        file: resolved.dockerfile,
-        hint: 'Put the real Dockerfile in the module folder (a link out of it is not part of what you publish).',
-      }),
+      finding(
+        'no-dockerfile',
+        `${resolved.dockerfile} is a symbolic link to ${source.outside}, outside the module folder`,
+        {
+          file: resolved.dockerfile,
+          hint: 'Put the real Dockerfile in the module folder (a link out of it is not part of what you publish).',
+        },
+      ),
     );
     return sortFindings(findings);
   }
-  const read = await readRegularText(resolve(dir, resolved.dockerfile), MAX_DOCKERFILE_BYTES).catch(
-    (error: unknown) => error as FileReadError,
-  );
-  if (typeof read !== 'string') {
-    findings.push(dockerfileUnread(read, resolved.dockerfile, dir));
+  if ('unread' in source) {
+    findings.push(source.unread);
     return sortFindings(findings);
   }
-  const text = read;
+  const text = source.text;
   const dockerfile = readDockerfile(text, resolved.dockerfile, resolved.buildArgs);
   findings.push(...syntaxFindings(dockerfile), ...needsBuildkitFindings(text, resolved.dockerfile, resolved.buildkit));
   // Without a FROM there is no image to reason about.

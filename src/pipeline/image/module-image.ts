@@ -62,7 +62,7 @@ export async function buildForValidation(
     return built.imageId;
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
-    step.done('failed');
+    step.done('failed', 'failed');
     // The build log carries the module's RUN output: module text, shown to people.
     report.build = { logTail: error.log.slice(-20).map((l) => escapeControl(l)) };
     report.findings.push(

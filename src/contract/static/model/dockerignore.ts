@@ -2,6 +2,7 @@ import dockerignore from '@balena/dockerignore';
 
 // A CommonJS module: under NodeNext its default import is module.exports, which re-exports itself as `default`.
 const ignore = dockerignore.default;
+import { inputForMessage, ModuleError } from '../../../errors.js';
 import type { ModuleFiles } from './module-files.js';
 
 /** The .dockerignore that applies to a build, with Docker's rules (last matching pattern wins, `!` re-includes). */
@@ -48,13 +49,27 @@ export function parseDockerIgnore(
     const negated = trimmed.startsWith('!');
     const pattern = negated ? trimmed.slice(1).trim() : trimmed;
     if (pattern === '') return;
-    lines.push({ line: index + 1, pattern: trimmed, negated, matcher: ignore().add(pattern) });
+    const matcher = ignore().add(pattern);
+    // @balena/dockerignore (like Docker's own matcher) turns a pattern into a regular expression
+    // and throws on one that does not compile, e.g. "("; Docker then refuses the whole build.
+    try {
+      matcher.ignores('probe');
+      ignore().add(trimmed).ignores('probe'); // as the whole file reads it: `!#(` is no comment there
+    } catch (error) {
+      throw new ModuleError(
+        'dockerignore-invalid',
+        `${file ?? '.dockerignore'}:${index + 1}: pattern "${inputForMessage(trimmed)}" is not a valid pattern (${(error as Error).message}); docker build refuses it`,
+        { hint: 'Escape the character with a backslash (e.g. \\( ) or remove the line.' },
+      );
+    }
+    lines.push({ line: index + 1, pattern: trimmed, negated, matcher });
   });
   const all = ignore().add(lines.map((l) => l.pattern));
   return {
     file,
     excludedBy(path) {
-      if (file === undefined || alwaysSent.includes(path) || !all.ignores(path)) return undefined;
+      // '' is the context root itself, which is always sent.
+      if (file === undefined || path === '' || alwaysSent.includes(path) || !all.ignores(path)) return undefined;
       // Docker lets the last matching pattern decide; name that one so the user knows which line to change.
       for (let i = lines.length - 1; i >= 0; i -= 1) {
         const candidate = lines[i]!;
