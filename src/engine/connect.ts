@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { ModuleError } from '../errors.js';
+import { responseTimeoutMs } from '../retry/request.js';
 
 /** The Docker Engine API version we speak (Debian bookworm's docker.io 20.10 offers 1.41). */
 const MIN_API = '1.41';
@@ -10,11 +11,19 @@ const MIN_API = '1.41';
  */
 export async function connectEngine(options: { docker?: Docker } = {}): Promise<Docker> {
   const docker = options.docker ?? new Docker();
+  // An Engine that accepts the connection and never answers would hang here for good.
+  const ms = responseTimeoutMs();
   try {
-    await docker.ping();
+    await (docker.ping as (opts: { abortSignal: AbortSignal }) => Promise<unknown>)({
+      abortSignal: AbortSignal.timeout(ms),
+    });
   } catch (error) {
     const where = process.env['DOCKER_HOST'] ?? '/var/run/docker.sock';
-    throw new ModuleError('engine-unreachable', `no Docker Engine answers at ${where}: ${reason(error)}`, {
+    const why =
+      (error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError'
+        ? `no answer within ${ms / 1000} s (MERCURE_MODULE_REQUEST_TIMEOUT)`
+        : reason(error);
+    throw new ModuleError('engine-unreachable', `no Docker Engine answers at ${where}: ${why}`, {
       kind: 'environment',
       hint: 'Start Docker (on Debian: `bash scripts/setup.sh` starts dockerd), or set DOCKER_HOST to a running engine.',
     });

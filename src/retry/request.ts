@@ -86,8 +86,29 @@ export async function sendWithRetries(peer: Peer, request: PeerRequest): Promise
  * The one place a single try of a request to a peer happens (a per-try timeout belongs here).
  */
 async function attemptOnce(peer: Peer, request: PeerRequest, signal: AbortSignal | undefined): Promise<Response> {
-  const response = await peer.fetch(request.url, signal ? { ...request.init, signal } : request.init);
-  return request.receive ? await request.receive(response) : response;
+  // A peer that accepts the connection and never answers: each try waits at most this long for the
+  // answer's headers (undici's own limit is 300 s), then fails as a retryable ETIMEDOUT.
+  const ms = responseTimeoutMs();
+  const timer = new AbortController();
+  const timeout = setTimeout(() => {
+    const error = new Error(`${request.peer} did not answer within ${ms / 1000} s`) as NodeJS.ErrnoException;
+    error.code = 'ETIMEDOUT';
+    timer.abort(error);
+  }, ms);
+  try {
+    const both = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+    const response = await peer.fetch(request.url, { ...request.init, signal: both });
+    clearTimeout(timeout);
+    return request.receive ? await request.receive(response) : response;
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+/** MERCURE_MODULE_REQUEST_TIMEOUT (seconds, default 30): how long one try waits for an answer. */
+export function responseTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env['MERCURE_MODULE_REQUEST_TIMEOUT'] ?? '');
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : 30_000;
 }
 
 function judge(error: unknown, request: PeerRequest, on: string): Transient | undefined {

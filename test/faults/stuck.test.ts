@@ -100,3 +100,29 @@ describe('SIGINT ends every command', () => {
     expect(await leftIn(tmp)).toEqual([]);
   });
 });
+
+describe('peers that never answer time out by themselves (MERCURE_MODULE_REQUEST_TIMEOUT)', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    execa(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...env, MERCURE_MODULE_REQUEST_TIMEOUT: '1', HOME: sandbox },
+      reject: false,
+      stdin: 'ignore',
+      timeout: 120_000,
+    });
+
+  test('status names the registry that did not answer, exit 3', async () => {
+    const result = await run(['status', `${silent.host}/acme/blur:1`], {});
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`registry at http://${silent.host}/v2/acme/blur/manifests/1`);
+    expect(result.stderr).toContain('ETIMEDOUT');
+  });
+
+  test('validate names the Engine that did not answer, exit 3', async () => {
+    const result = await run(['validate', '--image', 'mmk-base/busybox:static'], {
+      DOCKER_HOST: `tcp://${silent.host}`,
+    });
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`no Docker Engine answers at tcp://${silent.host}: no answer within 1 s`);
+  });
+});
