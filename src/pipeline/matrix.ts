@@ -325,6 +325,6 @@ async function staticAndBuild(
   if (dir !== undefined) report.findings.push(...(await staticChecks(dir, options, logger)));
   if (options.image !== undefined) return options.image;
   if (dir === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
-  if (report.findings.some((f) => f.code === 'no-dockerfile')) return undefined;
+  if (report.findings.some((f) => f.code === 'no-dockerfile' || f.code === 'dockerfile-syntax')) return undefined;
   return buildForValidation(docker, dir, options, report, logger);
 }

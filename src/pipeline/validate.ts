@@ -73,7 +73,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   let image = options.image;
   if (image === undefined && dir !== undefined) {
-    if (findings.some((f) => f.code === 'no-dockerfile')) return finish(report);
+    // Findings before blame: a Dockerfile the checks cannot read or parse is the module's fault
+    // (exit 1 with the static findings), not a build the Engine refuses (exit 3).
+    if (findings.some((f) => f.code === 'no-dockerfile' || f.code === 'dockerfile-syntax')) return finish(report);
     image = await buildForValidation(docker, dir, options, report, logger);
     if (image === undefined) return finish(report);
   }

@@ -396,6 +396,13 @@ const CASES: BadCase[] = [
     2,
     /--readme file cannot be read: .*fifo is a FIFO/,
   ],
+  // Findings before blame (class 6).
+  [
+    'bi61 validate: a Dockerfile the parser rejects gets its static findings, exit 1',
+    (c) => ['validate', c.bad('dockerfile-unknown-instruction')],
+    1,
+    /dockerfile-syntax\s+Dockerfile:2: Unknown instruction FROBNICATE/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
