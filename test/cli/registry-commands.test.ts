@@ -98,3 +98,19 @@ describe('release, promote and status through the CLI', () => {
     expect(status.stderr).toMatch(/not found|no tag|does not exist/i);
   });
 });
+
+describe('promote --from SRC --to DEST (the form promotion was specified with)', () => {
+  it('takes the source as --from, refuses two different sources and none', async () => {
+    const missing = `${registryHost}/staging/never-published:1.0.0`;
+    const viaOption = await runCli(['promote', '--from', missing, '--to', `${registryHost}/prod/x`, '--dry-run'], env);
+    expect(viaOption.stderr).not.toMatch(/unknown option|too many arguments/);
+    expect(viaOption.stderr).toContain('never-published');
+    expect(viaOption.code).not.toBe(0);
+    const both = await runCli(['promote', missing, '--from', `${missing}x`, '--to', `${registryHost}/prod/x`], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+    const none = await runCli(['promote', '--to', `${registryHost}/prod/x`], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('needs the tested image');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ModuleError } from '../../errors.js';
 import { resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../../pipeline/access/credentials.js';
 import { promote } from '../../pipeline/promote.js';
 import { smokeRevalidator } from '../../pipeline/validation/revalidate.js';
@@ -24,6 +25,7 @@ import {
 
 interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags, RepositoryFlags {
   to: string;
+  from?: string;
   version?: string;
   sourceUsername?: string;
   sourceRegistryUrl?: string;
@@ -34,6 +36,22 @@ interface PromoteFlags extends TagFlags, LoginFlags, SmokeFlags, RepositoryFlags
   verbose?: boolean;
 }
 
+/** The image to promote, given as the argument or as --from (one of them, once). */
+function promotedImage(positional: string | undefined, option: string | undefined): string {
+  if (positional !== undefined && option !== undefined && positional !== option) {
+    throw new ModuleError('usage', 'promote got two source images: give it as the argument or as --from, not both', {
+      hint: 'e.g. mercure-module promote --from registry.example.org/staging/blur:1.2.3 --to acme/blur',
+    });
+  }
+  const from = positional ?? option;
+  if (from === undefined) {
+    throw new ModuleError('usage', 'promote needs the tested image: give it as the argument or as --from', {
+      hint: 'e.g. mercure-module promote registry.example.org/staging/blur:1.2.3 --to acme/blur',
+    });
+  }
+  return from;
+}
+
 /** `promote`: copy a tested image to a release repository (same digest), then tag it forward. */
 export function registerPromote(program: Command, ctx: CliContext): void {
   const promoteCommand = program
@@ -41,7 +59,8 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .description(
       'Copy a tested image to a release repository without rebuilding (same digest), then tag it forward only.',
     )
-    .argument('<from>', 'the tested image: REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:...')
+    .argument('[from]', 'the tested image: REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:... (or --from)')
+    .option('--from <image>', 'the tested image, as the positional argument names it')
     .requiredOption('--to <repository>', 'release repository without tag, e.g. acme/blur')
     .option('--version <version>', "release version (default: the image's org.opencontainers.image.version label)")
     .option('--source-username <user>', `login for the source registry (password: $${SOURCE_CREDENTIAL_ENV.password})`)
@@ -57,7 +76,8 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       'after',
       '\nExample:\n  $ MERCURE_SOURCE_REGISTRY_USERNAME=ci MERCURE_SOURCE_REGISTRY_PASSWORD=*** \\\n    mercure-module promote registry.example.org/staging/blur:1.2.3 --to acme/blur --username acme --password-stdin',
     )
-    .action(async (from: string, opts: PromoteFlags) => {
+    .action(async (positional: string | undefined, opts: PromoteFlags) => {
+      const from = promotedImage(positional, opts.from);
       const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
       const targetLogin = await cliCredentials(opts);
       const sourceLogin = resolveCredentials({ username: opts.sourceUsername }, process.env, SOURCE_CREDENTIAL_ENV);
