@@ -403,6 +403,13 @@ const CASES: BadCase[] = [
     1,
     /dockerfile-syntax\s+Dockerfile:2: Unknown instruction FROBNICATE/,
   ],
+  // The case folder (class 7).
+  [
+    'bi62 validate: binary task.json without --settings is refused, naming the file',
+    (c) => ['validate', '--image', c.tiny, '--fixtures', c.bad('case-task-binary')],
+    2,
+    /case-task-binary\/task\.json(:\d+)? is not valid JSON/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */

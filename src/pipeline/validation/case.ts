@@ -67,17 +67,22 @@ async function copyCase(from: string, inDir: string, settings: Record<string, un
   for (const entry of await readdir(from, { withFileTypes: true })) {
     if (entry.isFile()) await copyFile(path.join(from, entry.name), path.join(inDir, entry.name));
   }
-  if (Object.keys(settings).length === 0) return;
+  // Checked with or without --settings: a broken task.json must not reach the module unchecked.
   const taskPath = path.join(inDir, TASK_FILE);
   let task: { process?: { settings?: Record<string, unknown> } };
+  let text = '';
   try {
-    task = JSON.parse(await readRegularText(taskPath, MAX_TASK_BYTES)) as typeof task;
+    text = await readRegularText(taskPath, MAX_TASK_BYTES);
+    task = JSON.parse(text) as typeof task;
   } catch (error) {
+    const at = /at position (\d+)/.exec((error as Error).message);
+    const line = at ? `:${text.slice(0, Number(at[1])).split('\n').length}` : '';
     throw new ModuleError(
       'bad-task-json',
-      `${path.join(from, TASK_FILE)} is not valid JSON: ${(error as Error).message}`,
+      `${path.join(from, TASK_FILE)}${line} is not valid JSON: ${(error as Error).message}`,
     );
   }
+  if (Object.keys(settings).length === 0) return;
   if (!task.process || typeof task.process !== 'object') {
     throw new ModuleError(
       'bad-task-json',
