@@ -76,12 +76,40 @@ export async function main(
     await program.parseAsync(argv, { from: 'user' });
     return ctx.signal.aborted ? ExitCode.interrupted : ctx.exitCode;
   } catch (error) {
-    return reportError(error, out.stderr, ctx);
+    const code = reportError(error, out.stderr, ctx);
+    if (wantsJson(argv)) out.stdout.write(`${JSON.stringify(jsonFailure(error, code))}\n`);
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await removeLiveContainers();
   }
+}
+
+/** `--json` among the options (not after a `--`): failures then print a JSON object on stdout too. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The failure as one JSON document, for scripts that read stdout (the text stays on stderr). */
+function jsonFailure(error: unknown, exitCode: number): { ok: false; error: Record<string, unknown> } {
+  if (isModuleError(error)) {
+    return {
+      ok: false,
+      error: {
+        code: error.code,
+        kind: error.kind,
+        message: error.message,
+        exitCode,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    };
+  }
+  if (error instanceof CommanderError) {
+    return { ok: false, error: { code: error.code, kind: 'usage', message: error.message, exitCode } };
+  }
+  return { ok: false, error: { code: 'internal-error', kind: 'internal', message: String(error), exitCode } };
 }
 
 function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext): number {

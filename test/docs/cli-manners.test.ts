@@ -124,4 +124,19 @@ describe('colours: only on a terminal, never with NO_COLOR', () => {
     expect(styleFor(pipe, {}).red('x')).toBe('x');
     expect(styleFor(pipe, { FORCE_COLOR: '1' }).red('x')).toBe(`${ESC}31mx${ESC}39m`);
   });
+
+  it('prints a failure as a JSON error object on stdout with --json (the text stays on stderr)', async () => {
+    const missing = await runCli(['check', '/nonexistent/module-folder', '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { kind: 'usage', exitCode: 2 } });
+    expect(missing.stderr).toContain('mercure-module: error:');
+    const badVersion = await runCli(['publish', '--image', '127.0.0.1:1/x/y', '--version', 'not-a-version', '--json']);
+    const parsed = JSON.parse(badVersion.stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.error.message).toContain('not-a-version');
+    expect(badVersion.code).toBe(2);
+    const unknown = await runCli(['check', '--no-such-option', '--json']);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: 'commander.unknownOption' } });
+    expect((await runCli(['check', '/nonexistent/module-folder'])).stdout).toBe('');
+  });
 });
