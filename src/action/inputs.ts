@@ -95,6 +95,16 @@ export function runnerContext(): RunContext {
   };
 }
 
+/** The value read, or undefined where the login it reads is incomplete (credentials-incomplete). */
+function ignoreIncomplete<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ModuleError && error.code === 'credentials-incomplete') return undefined;
+    throw error;
+  }
+}
+
 /**
  * Reads every input. Secrets are masked first, before any other input is read or anything is
  * logged; a bad value is a ModuleError naming the input and the value it got.
@@ -109,12 +119,15 @@ export function readInputs(
   const sourcePassword = source.get('source-password') || undefined;
   for (const secret of [sourcePassword, env[SOURCE_CREDENTIAL_ENV.password]]) if (secret) maskSecret(source, secret);
   const username = source.get('username') || undefined;
-  const credentials = resolveCredentials({ username, password }, env);
+  const command = oneOf(source, 'command', COMMANDS, 'release');
+  // Validation logs in nowhere: a half login (a password secret a fork's run lacks the user of)
+  // is no reason to refuse it. Every other command needs the login whole.
+  const login = <T>(read: () => T): T | undefined => (command === 'validate' ? ignoreIncomplete(read) : read());
+  const credentials = login(() => resolveCredentials({ username, password }, env));
   if (credentials) source.mask(Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
-  const sourceCredentials = readSourceCredentials(source, sourcePassword, env);
+  const sourceCredentials = login(() => readSourceCredentials(source, sourcePassword, env));
 
   const run = given ?? runnerContext();
-  const command = oneOf(source, 'command', COMMANDS, 'release');
   const registry = parseRegistry(source.get('registry'));
   const image = withRegistry(source.get('image') || undefined, registry.host, command);
   const { version, versionFrom } = readVersion(source.get('version'), run, command);

@@ -348,19 +348,26 @@ describe('readInputs: every input read once, validated and normalised', () => {
     ['bad22 level', { command: 'validate', level: 'patient' }, BRANCH, 'input "level": expected one of series, study'],
     [
       'bad23 a source password without a source user',
-      { command: 'validate', 'source-password': 'x' },
+      { command: 'promote', 'source-password': 'x' },
       BRANCH,
       'a registry password was given but no username',
     ],
     [
       'bad15 a password without a user',
-      { command: 'validate', password: 's3cret' },
+      { command: 'release', password: 's3cret' },
       BRANCH,
       'a registry password was given but no username',
     ],
   ];
   it.each(refused)('%s', (_name, inputs, run, message) => {
     expect(() => readInputs(table(inputs), run, {})).toThrow(message);
+  });
+
+  it('validate needs no login: a password without a user is no reason to refuse it (and is still masked)', () => {
+    const source = table({ command: 'validate', password: 's3cret', 'source-password': 'x' });
+    const inputs = readInputs(source, BRANCH, {});
+    expect(inputs.credentials).toBeUndefined();
+    expect(source.masked).toContain('s3cret');
   });
 
   it('masks the password, its base64 and the Basic credentials before reading any other input', () => {
