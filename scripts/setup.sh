@@ -19,6 +19,7 @@ command -v htpasswd >/dev/null || missing+=(apache2-utils)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx cat || missing+=(busybox-static)
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || missing+=(python3-pydicom)
+command -v skopeo >/dev/null || missing+=(skopeo)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
