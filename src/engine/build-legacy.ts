@@ -4,6 +4,7 @@ import { buildkitOnlyOptions, singlePlatform } from './build-settings.js';
 import { BuildFailure, type BuildResult, type BuildSpec } from './build-types.js';
 import { reason } from './connect.js';
 import { listBuildContext, packBuildContext } from './context.js';
+import { imageIdOf } from './image-id.js';
 
 interface ProgressEvent {
   stream?: string;
@@ -78,6 +79,6 @@ export async function buildWithEngine(docker: Docker, spec: BuildSpec): Promise<
   if (failure) throw new BuildFailure(failure, step, log);
   imageId ??= events.map((e) => /Successfully built ([0-9a-f]+)/.exec(e.stream ?? '')?.[1]).find(Boolean);
   if (!imageId) throw new BuildFailure('the build ended without producing an image', step, log);
-  if (!imageId.startsWith('sha256:')) imageId = (await docker.getImage(imageId).inspect()).Id;
+  if (!imageId.startsWith('sha256:')) imageId = await imageIdOf(docker, imageId);
   return { imageId, log, builder: 'legacy', cachedSteps };
 }

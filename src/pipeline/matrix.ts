@@ -22,7 +22,8 @@ import {
 import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase } from './validation/case.js';
 import { loadModuleScope, outOfScope, type ModuleScope } from './matrix/module-scope.js';
-import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
+import { buildForValidation, staticChecks } from './image/module-image.js';
+import { imageIdOf } from '../engine/image-id.js';
 import type { ValidateOptions } from './validate.js';
 import { groupCauses, type FailureCause } from './matrix/causes.js';
 import type { VariantOutcome } from './matrix/outcome.js';
@@ -115,7 +116,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     report.variants = variants.map((v) => skipped(v, 'not run: there is no image to run'));
     return finish(report, started);
   }
-  const imageId = await resolveImage(docker, imageRef);
+  const imageId = await imageIdOf(docker, imageRef);
   report.image = { ref: imageRef, id: imageId };
   const shown = imageRef === imageId ? imageId.slice(0, 19) : imageRef;
   const now = options.now?.() ?? new Date();

@@ -3,12 +3,13 @@ import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
 import { copyImage, type BlobCounts } from '../registry/copy.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
-import { defaultRetryPolicy, type RetryOptions } from '../retry/index.js';
+import type { RetryOptions } from '../retry/index.js';
 import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { runnableImage, tagNotFound } from './status.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
+import { registryClientFor, targetReference } from './access/registry-access.js';
 
 /** One side of a promotion: a login and an API URL override, both optional. */
 export interface PromoteSide {
@@ -81,7 +82,11 @@ export interface PromoteResult {
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const logger = options.logger ?? silentLogger;
   const from = parseReference(options.from);
-  const to = targetReference(options.to);
+  const to = targetReference(
+    options.to,
+    `the destination ${options.to}`,
+    'The tags come from the version: promote e.g. to acme/blur with --version 1.2.3.',
+  );
   // Bad input fails here, before any request: a given version and the tag options.
   planTags(options.version ?? '0.0.0', [], options.tagOptions ?? {});
   const sourceClient = client(from, options.source, options, logger);
@@ -197,25 +202,14 @@ function client(
   options: PromoteOptions,
   logger: Logger,
 ): RegistryClient {
-  return new RegistryClient({
-    registry: ref.registry,
-    logger,
-    ...(side?.credentials ? { credentials: side.credentials } : {}),
-    ...(side?.registryUrl ? { url: side.registryUrl } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    retry: defaultRetryPolicy(options.retry),
+  return registryClientFor(ref, {
+    credentials: side?.credentials,
+    registryUrl: side?.registryUrl,
+    fetch: options.fetch,
+    retry: options.retry,
     signal: options.signal,
+    logger,
   });
-}
-
-function targetReference(image: string): ImageReference {
-  const target = parseReference(image);
-  if (target.tag || target.digest) {
-    throw new ModuleError('image-has-tag', `the destination ${image} must name a repository without a tag or digest`, {
-      hint: 'The tags come from the version: promote e.g. to acme/blur with --version 1.2.3.',
-    });
-  }
-  return target;
 }
 
 /** The version to release as: the given one, else the image's label; a mismatch is worth a warning. */

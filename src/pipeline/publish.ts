@@ -1,15 +1,17 @@
 import type Docker from 'dockerode';
-import { connectEngine, statusOf } from '../engine/connect.js';
+import { connectEngine } from '../engine/connect.js';
+import { localImage } from '../engine/image-id.js';
 import { pushTag } from '../engine/push.js';
 import { ModuleError, isModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { RegistryClient } from '../registry/client.js';
-import { defaultRetryPolicy, type RetryOptions } from '../retry/index.js';
+import type { RetryOptions } from '../retry/index.js';
 import { isIndex, parseManifest } from '../registry/manifest.js';
-import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
+import { formatReference } from '../registry/reference.js';
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
+import { registryClientFor, targetReference } from './access/registry-access.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 import { findValidation, stateDir } from './validation/validation-record.js';
 import { pushImage, type LayerCounts } from './push/push-image.js';
@@ -89,15 +91,18 @@ export interface PublishResult {
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const logger = options.logger ?? silentLogger;
-  const target = targetReference(options.image);
+  const target = targetReference(
+    options.image,
+    `--image ${options.image}`,
+    'The tags come from --version: give e.g. --image acme/blur --version 1.2.3.',
+  );
   // Bad input fails here, before any request: the version and the tag options, planned against nothing.
   planTags(options.version, [], options.tagOptions ?? {});
-  const registry = new RegistryClient({
-    registry: target.registry,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.registryUrl ? { url: options.registryUrl } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    retry: defaultRetryPolicy(options.retry),
+  const registry = registryClientFor(target, {
+    credentials: options.credentials,
+    registryUrl: options.registryUrl,
+    fetch: options.fetch,
+    retry: options.retry,
     signal: options.signal,
     logger,
   });
@@ -239,7 +244,11 @@ async function prepare(
   const plan = planTags(options.version, existing, options.tagOptions ?? {});
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const source = options.source ?? `${name}:${plan.version}`;
-  const { imageId, labels } = await localImage(docker, source);
+  const { imageId, labels } = await localImage(
+    docker,
+    source,
+    'Build it first (`mercure-module build --image NAME --version V`), or name it with --source.',
+  );
   await requireValidation(imageId, source, options, logger);
   const held = await heldImage(registry, repository, plan.tags[0]?.tag ?? plan.version);
   return { plan, docker, source, imageId, held, existing, labels };
@@ -274,31 +283,6 @@ function afterPush(error: unknown, reference: string, digest: string, plan: TagP
     hint: 'Run the same command again to finish: publishing is idempotent.',
     cause: error,
   });
-}
-
-function targetReference(image: string): ImageReference {
-  const target = parseReference(image);
-  if (target.tag || target.digest) {
-    throw new ModuleError('image-has-tag', `--image ${image} must name a repository without a tag or digest`, {
-      hint: 'The tags come from --version: give e.g. --image acme/blur --version 1.2.3.',
-    });
-  }
-  return target;
-}
-
-async function localImage(
-  docker: Docker,
-  source: string,
-): Promise<{ imageId: string; labels: Record<string, string> }> {
-  try {
-    const inspect = await docker.getImage(source).inspect();
-    return { imageId: inspect.Id, labels: inspect.Config.Labels ?? {} };
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    throw new ModuleError('image-not-found', `image ${source} is not in the Docker Engine`, {
-      hint: 'Build it first (`mercure-module build --image NAME --version V`), or name it with --source.',
-    });
-  }
 }
 
 async function requireValidation(

@@ -8,7 +8,8 @@ import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase, type CaseSource } from './validation/case.js';
-import { buildForValidation, resolveImage, staticChecks } from './image/module-image.js';
+import { buildForValidation, staticChecks } from './image/module-image.js';
+import { imageIdOf } from '../engine/image-id.js';
 import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run.js';
 import { recordValidation, stateDir } from './validation/validation-record.js';
 
@@ -80,7 +81,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     if (image === undefined) return finish(report);
   }
   if (image === undefined) throw new ModuleError('no-image', 'nothing to validate: give a module folder or --image');
-  const imageId = await resolveImage(docker, image);
+  const imageId = await imageIdOf(docker, image);
   report.image = { ref: image, id: imageId };
 
   const source: CaseSource = {

@@ -2,8 +2,7 @@ import type Docker from 'dockerode';
 import { finding, type Finding } from '../../contract/finding.js';
 import { checkModule } from '../../contract/static/index.js';
 import { BuildFailure, buildImage, pickBuildSettings, type BuildSettings } from '../../engine/build.js';
-import { statusOf } from '../../engine/connect.js';
-import { escapeControl, ModuleError } from '../../errors.js';
+import { escapeControl } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { buildOutput, failureText, hasBuildkit } from './builder.js';
 
@@ -71,17 +70,5 @@ export async function buildForValidation(
       }),
     );
     return undefined;
-  }
-}
-
-/** The ID of an image in the engine; a clear ModuleError when it is not there. */
-export async function resolveImage(docker: Docker, image: string): Promise<string> {
-  try {
-    return (await docker.getImage(image).inspect()).Id;
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    throw new ModuleError('image-not-found', `image ${image} is not in the Docker Engine`, {
-      hint: 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.',
-    });
   }
 }
