@@ -41,13 +41,16 @@ function smokeOptions(inputs: ActionInputs) {
   };
 }
 
-function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSignal) {
+/** The library options of publish (and release's publish step) from the inputs. */
+export function publishOptions(inputs: ActionInputs, logger: Logger, signal: AbortSignal) {
   return {
     image: required(inputs.image, 'image'),
     version: required(inputs.version, 'version'),
     tagOptions: inputs.tagOptions,
     dryRun: inputs.dryRun,
     force: inputs.force,
+    pusher: inputs.pusher,
+    ...(inputs.baseImage ? { baseImage: inputs.baseImage } : {}),
     repository: inputs.repository,
     logger,
     signal,

@@ -7,6 +7,7 @@ import { CREDENTIAL_ENV, resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../pi
 import type { Credentials } from '../registry/auth.js';
 import { parseReference } from '../registry/reference.js';
 import type { RepositoryOptions } from '../pipeline/access/repository.js';
+import type { Pusher } from '../pipeline/publish.js';
 import type { TagPlanOptions } from '../release/index.js';
 import { parseVersion } from '../release/version.js';
 import {
@@ -45,6 +46,10 @@ export interface ActionInputs {
   repository: RepositoryOptions;
   /** Overwrite a version tag that holds another image. */
   force: boolean;
+  /** Who uploads the version: our own push (kit) or the Engine's. */
+  pusher: Pusher;
+  /** The base image in its registry, whose layers are mounted or copied instead of uploaded. */
+  baseImage: string | undefined;
   buildArgs: Record<string, string>;
   /** The build inputs named as docker/build-push-action names them (build-inputs.ts). */
   build: BuildSettings;
@@ -152,6 +157,8 @@ export function readInputs(
     tagOptions: readTagOptions(source, extraTags, env),
     repository: readRepositoryOptions(source, visibility, env),
     force: booleanInput(source, 'force', false),
+    pusher: oneOf(source, 'pusher', ['kit', 'engine'] as const, 'kit'),
+    baseImage: source.get('base-image').trim() || undefined,
     buildArgs: parseBuildArgs(source.get('build-args')),
     build: readBuildInputs(source),
     fixtures: source.get('fixtures') || undefined,

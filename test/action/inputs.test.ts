@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { publishOptions } from '../../src/action/commands.js';
 import { readInputs, type ActionInputs, type InputSource, type RunContext } from '../../src/action/inputs.js';
+import { silentLogger } from '../../src/logger.js';
 
 /** Inputs from a table, booleans as @actions/core reads them (YAML 1.2 core schema), every call recorded. */
 function table(values: Record<string, string>): InputSource & { calls: string[]; masked: string[] } {
@@ -179,7 +181,20 @@ const rows: Row[] = [
     'in17 defaults of the tag plan and the repository: latest moves, nothing else',
     { image: 'acme/blur' },
     TAG,
-    { tagOptions: { extraTags: [], latest: true }, repository: {}, force: false, level: 'series' },
+    {
+      tagOptions: { extraTags: [], latest: true },
+      repository: {},
+      force: false,
+      level: 'series',
+      pusher: 'kit',
+      baseImage: undefined,
+    },
+  ],
+  [
+    'in20 the Engine pushes, and the base image is named in its registry',
+    { image: 'acme/blur', pusher: 'engine', 'base-image': ' ghcr.io/acme/python:3.12 ' },
+    TAG,
+    { pusher: 'engine', baseImage: 'ghcr.io/acme/python:3.12' },
   ],
   [
     'in18 the repository: visibility, change-visibility, description, readme from a file',
@@ -352,6 +367,7 @@ describe('readInputs: every input read once, validated and normalised', () => {
       BRANCH,
       'a registry password was given but no username',
     ],
+    ['bad24 pusher', { image: 'acme/blur', pusher: 'docker' }, TAG, 'input "pusher": expected one of kit, engine'],
     [
       'bad15 a password without a user',
       { command: 'release', password: 's3cret' },
@@ -361,6 +377,20 @@ describe('readInputs: every input read once, validated and normalised', () => {
   ];
   it.each(refused)('%s', (_name, inputs, run, message) => {
     expect(() => readInputs(table(inputs), run, {})).toThrow(message);
+  });
+
+  it('pusher and base-image reach publish (and release) as the library options pusher and baseImage', () => {
+    const signal = new AbortController().signal;
+    const read = (values: Record<string, string>) => readInputs(table({ image: 'acme/blur', ...values }), TAG, {});
+    const given = publishOptions(
+      read({ pusher: 'engine', 'base-image': 'ghcr.io/acme/python:3.12' }),
+      silentLogger,
+      signal,
+    );
+    expect(given).toMatchObject({ pusher: 'engine', baseImage: 'ghcr.io/acme/python:3.12' });
+    const defaults = publishOptions(read({}), silentLogger, signal);
+    expect(defaults.pusher).toBe('kit');
+    expect('baseImage' in defaults).toBe(false);
   });
 
   it('validate needs no login: a password without a user is no reason to refuse it (and is still masked)', () => {
