@@ -29,6 +29,7 @@ const UNIT = [
   'test/docs/findings.test.ts',
   'test/architecture/**/*.test.ts',
   'test/retry/**/*.test.ts',
+  'test/credentials/docker-config.test.ts',
 ];
 
 export default defineConfig({

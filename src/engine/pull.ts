@@ -50,5 +50,6 @@ function pullError(reference: string, message: string): ModuleError {
 }
 
 function scrub(message: string, auth?: EngineAuth): string {
-  return auth?.password ? message.split(auth.password).join('***') : message;
+  for (const secret of [auth?.identitytoken, auth?.password]) if (secret) message = message.split(secret).join('***');
+  return message;
 }

@@ -9,6 +9,8 @@ export interface EngineAuth {
   password: string;
   /** The registry host, e.g. `docker.io` or `127.0.0.1:5000`. */
   serveraddress: string;
+  /** A Docker config identity token (an OAuth refresh token), used instead of username and password. */
+  identitytoken?: string;
 }
 
 /** Options of `pushTag`. */
@@ -213,6 +215,7 @@ function interruptedPush(signal: AbortSignal, repository: string, tag: string): 
 
 /** Removes a password (and its base64 forms) that an engine or registry message might echo. */
 function scrub(message: string, auth?: EngineAuth): string {
+  if (auth?.identitytoken) message = message.split(auth.identitytoken).join('***');
   if (!auth?.password) return message;
   // Longest first: the base64 of user:password contains that of the password when "user:" is 3n bytes.
   const forms = [

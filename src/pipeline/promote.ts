@@ -10,6 +10,7 @@ import { runnableImage, tagNotFound } from './status.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 import { registryClientFor, targetReference } from './access/registry-access.js';
+import { loginFor, type LoginLookup } from './access/login.js';
 
 /** One side of a promotion: a login and an API URL override, both optional. */
 export interface PromoteSide {
@@ -18,7 +19,7 @@ export interface PromoteSide {
 }
 
 /** Options of `promote`. */
-export interface PromoteOptions {
+export interface PromoteOptions extends LoginLookup {
   /** The tested image: `REGISTRY/REPO:TAG` or `REGISTRY/REPO@sha256:…`. */
   from: string;
   /** The repository to release into, without tag: `acme/blur`, `ghcr.io/acme/blur`. */
@@ -89,6 +90,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   );
   // Bad input fails here, before any request: a given version and the tag options.
   planTags(options.version ?? '0.0.0', [], options.tagOptions ?? {});
+  options = {
+    ...options,
+    source: await side(from.registry, options.source, options, logger),
+    target: await side(to.registry, options.target, options, logger),
+  };
   const sourceClient = client(from, options.source, options, logger);
   const targetClient = client(to, options.target, options, logger);
   const name = formatReference({ ...to, tag: undefined, digest: undefined });
@@ -210,6 +216,17 @@ function client(
     signal: options.signal,
     logger,
   });
+}
+
+/** A side of the promotion with the Docker config's login filled in where none was given. */
+async function side(
+  registry: string,
+  given: PromoteSide | undefined,
+  lookup: LoginLookup,
+  logger: Logger,
+): Promise<PromoteSide> {
+  const credentials = await loginFor(registry, given?.credentials, lookup, logger);
+  return { ...given, ...(credentials ? { credentials } : {}) };
 }
 
 /** The version to release as: the given one, else the image's label; a mismatch is worth a warning. */

@@ -16,9 +16,11 @@ import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } fro
 import { findValidation, stateDir } from './validation/validation-record.js';
 import { pushImage, type LayerCounts } from './push/push-image.js';
 import { relatedImages } from './push/related.js';
+import { loginFor, type LoginLookup } from './access/login.js';
+import { engineAuth } from '../credentials/index.js';
 
 /** Options of `mercure-module publish`. */
-export interface PublishOptions {
+export interface PublishOptions extends LoginLookup {
   /** Target repository without tag: `acme/blur`, `127.0.0.1:5000/acme/blur`. */
   image: string;
   version: string;
@@ -98,6 +100,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   );
   // Bad input fails here, before any request: the version and the tag options, planned against nothing.
   planTags(options.version, [], options.tagOptions ?? {});
+  const credentials = await loginFor(target.registry, options.credentials, options, logger);
+  options = { ...options, ...(credentials ? { credentials } : {}) };
   const registry = registryClientFor(target, {
     credentials: options.credentials,
     registryUrl: options.registryUrl,
@@ -161,7 +165,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     if (options.pusher === 'engine') {
       await docker.getImage(source).tag({ repo: name, tag: versionTag });
       digest = await pushTag(docker, name, versionTag, {
-        ...(options.credentials ? { auth: { ...options.credentials, serveraddress: target.registry } } : {}),
+        ...(options.credentials ? { auth: engineAuth(options.credentials, target.registry) } : {}),
         onEvent: (line) => logger.debug(line),
         onProgress: (done, total) => logger.progress?.(`pushing ${name}:${versionTag}`, done, total),
         onRetry: (message) => {

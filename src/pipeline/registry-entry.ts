@@ -3,7 +3,8 @@ import type { Credentials } from '../registry/auth.js';
 import { registryClientFor } from './access/registry-access.js';
 import { DOCKER_HUB, parseReference } from '../registry/reference.js';
 import { compareVersions, tryParseVersion } from '../release/version.js';
-import type { Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { loginFor, type LoginLookup } from './access/login.js';
 
 /**
  * One entry of mercure-imaging/modules-registry's `modules.json` (the "Browse" list in mercure's
@@ -196,7 +197,7 @@ function familiarName(registry: string, repository: string): string {
 }
 
 /** Options of `registryEntryFromRegistry`: the entry's fields and how to reach the registry. */
-export interface RegistryEntryFromRegistryOptions extends Omit<RegistryEntryInput, 'tags'> {
+export interface RegistryEntryFromRegistryOptions extends Omit<RegistryEntryInput, 'tags'>, LoginLookup {
   credentials?: Credentials;
   registryUrl?: string;
   fetch?: typeof fetch;
@@ -210,8 +211,9 @@ export async function registryEntryFromRegistry(
   // Bad fields are refused before the registry is asked anything.
   checkFields(options);
   const ref = parseReference(options.image);
-  const client = registryClientFor(ref, options);
+  const credentials = await loginFor(ref.registry, options.credentials, options, options.logger ?? silentLogger);
+  const client = registryClientFor(ref, { ...options, ...(credentials ? { credentials } : {}) });
   const tags = await client.listTags(ref.repository);
-  const { credentials: _c, registryUrl: _u, fetch: _f, logger: _l, ...input } = options;
+  const { credentials: _c, registryUrl: _u, fetch: _f, logger: _l, dockerConfig: _d, env: _e, ...input } = options;
   return registryEntry({ ...input, tags });
 }

@@ -4,7 +4,8 @@ import { RegistryClient, type ImageConfig, type StoredManifest } from '../regist
 import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference, parseReference } from '../registry/reference.js';
 import { tryParseVersion } from '../release/version.js';
-import type { Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { loginFor, type LoginLookup } from './access/login.js';
 import { registryClientFor } from './access/registry-access.js';
 import { orderTags } from './registry-entry.js';
 
@@ -53,7 +54,7 @@ export async function runnableImage(
 }
 
 /** Options of `status`. */
-export interface StatusOptions {
+export interface StatusOptions extends LoginLookup {
   /** The digest the server runs now (`docker images --digests`, or the image ID): sets `updateAvailable`. */
   installed?: string;
   /** A login for a private repository; public ones are read anonymously. */
@@ -98,7 +99,8 @@ export async function status(image: string, options: StatusOptions = {}): Promis
   const ref = parseReference(image);
   const installed = options.installed === undefined ? undefined : normaliseDigest(options.installed);
   const tag = ref.digest ? ref.tag : (ref.tag ?? 'latest');
-  const client = registryClientFor(ref, options);
+  const credentials = await loginFor(ref.registry, options.credentials, options, options.logger ?? silentLogger);
+  const client = registryClientFor(ref, { ...options, ...(credentials ? { credentials } : {}) });
   const wanted = ref.digest ?? tag ?? 'latest';
   const head = await client.headManifest(ref.repository, wanted);
   if (!head)

@@ -8,8 +8,13 @@ import { displayUrl } from '../retry/index.js';
 /** A registry login. Held in memory only; the password never enters a message, log or error. */
 export interface Credentials {
   username: string;
-  /** A password or an access token. */
+  /** A password or an access token; with `identityToken`, an OAuth refresh token. */
   password: string;
+  /**
+   * The Docker config's `identitytoken`: a refresh token, exchanged at the registry's token
+   * service (the token spec's OAuth POST), never sent as a Basic login.
+   */
+  identityToken?: boolean;
 }
 
 /** Docker Hub's token service, known up front so the first request needs no 401 round trip. */
@@ -66,6 +71,7 @@ export class RegistryAuth {
   /** The user, when credentials were given (safe to show). */
   readonly username: string | undefined;
   #password: string | undefined;
+  readonly #identityToken: boolean;
   #challenge: Challenge | undefined;
   readonly #tokens = new Map<string, { token: string; expiresAt: number }>();
   readonly #transport: Transport;
@@ -80,6 +86,7 @@ export class RegistryAuth {
     this.registry = registry;
     this.username = credentials?.username;
     this.#password = credentials?.password;
+    this.#identityToken = credentials?.identityToken === true;
     this.#transport = transport;
     this.#now = now;
     if (registry === DOCKER_HUB) this.#challenge = DOCKER_HUB_CHALLENGE;
@@ -113,6 +120,16 @@ export class RegistryAuth {
     }
     if (basic) {
       if (this.#password === undefined) throw this.loginRequired();
+      if (this.#identityToken) {
+        throw new ModuleError(
+          'registry-auth',
+          `registry ${this.registry} wants a username and password, and the login for it is an identity token`,
+          {
+            kind: 'environment',
+            hint: `Log in again with a password (\`docker login ${this.registry}\`), or give the login as an option.`,
+          },
+        );
+      }
       if (sentAuthorization && this.#challenge?.scheme === 'basic') throw this.refusedCredentials();
       this.#challenge = basic;
       return scopes;
@@ -192,14 +209,11 @@ export class RegistryAuth {
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     if (this.username !== undefined) realm.searchParams.set('account', this.username);
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (this.#password !== undefined) headers.Authorization = this.#basic();
+    if (this.#password !== undefined && !this.#identityToken) headers.Authorization = this.#basic();
     const started = this.#now();
-    const response = await send(this.#transport, realm.href, {
-      method: 'GET',
-      headers,
-      replayable: true,
-      buffer: TOKEN_LIMIT,
-    });
+    const response = this.#identityToken
+      ? await this.#refresh(realm, challenge, scopes)
+      : await send(this.#transport, realm.href, { method: 'GET', headers, replayable: true, buffer: TOKEN_LIMIT });
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => {});
       throw this.#password === undefined ? this.loginRequired() : this.refusedCredentials();
@@ -232,6 +246,24 @@ export class RegistryAuth {
     const lifetime = seconds * 1000;
     this.#tokens.set(key, { token, expiresAt: started + lifetime - Math.min(RENEW_MARGIN_MS, lifetime / 4) });
     return token;
+  }
+
+  /** The token spec's OAuth form: an identity token (refresh token) exchanged for an access token. */
+  async #refresh(realm: URL, challenge: Challenge, scopes: string[]): Promise<Response> {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.#password ?? '' });
+    form.set('client_id', 'mercure-module-kit');
+    if (challenge.params.service) form.set('service', challenge.params.service);
+    const scope = mergeScopes(scopes).join(' ');
+    if (scope) form.set('scope', scope);
+    const url = new URL(realm.href);
+    url.search = '';
+    return send(this.#transport, url.href, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      replayable: true,
+      buffer: TOKEN_LIMIT,
+    });
   }
 
   // The realm comes from the registry: refuse to send credentials anywhere but https (or loopback).

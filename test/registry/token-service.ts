@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,8 @@ export interface TokenRequest {
   scopes: string[];
   service: string | null;
   account: string | null;
+  /** `refresh_token` for the OAuth form (an identity token), absent for the GET form. */
+  grant?: string;
 }
 
 /** A registry behind a token service, and what the service was asked. */
@@ -82,6 +84,31 @@ function basicUser(request: IncomingMessage): { user: string; password: string }
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** The token spec's OAuth form: grant_type=refresh_token with the identity token, answered with access_token. */
+function refreshGrant(
+  request: IncomingMessage,
+  response: ServerResponse,
+  requests: TokenRequest[],
+  issueFor: (scopes: string[]) => string,
+  refreshToken: string | undefined,
+): void {
+  let body = '';
+  request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  request.on('end', () => {
+    const form = new URLSearchParams(body);
+    const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    const grant = form.get('grant_type') ?? '';
+    requests.push({ user: undefined, scopes, service: form.get('service'), account: null, grant });
+    if (grant !== 'refresh_token' || !refreshToken || form.get('refresh_token') !== refreshToken) {
+      response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"invalid refresh token"}');
+      return;
+    }
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ access_token: issueFor(scopes), expires_in: 300 }));
+  });
+}
+
 /**
  * Starts a token service on a free loopback port and a docker-registry that trusts it; a token
  * whose number (1 for the first) `expired` picks has run out already: the registry refuses it.
@@ -91,6 +118,8 @@ export async function startTokenRegistry(options: {
   password: string;
   expiresIn?: number;
   expired?: (issued: number) => boolean;
+  /** The identity token (OAuth refresh token) the POST form accepts for `username`. */
+  refreshToken?: string;
 }): Promise<TokenRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'mmk-token-'));
   let server: Server | undefined;
@@ -119,6 +148,16 @@ export async function startTokenRegistry(options: {
     const certDer = new X509Certificate(await readFile(certPath)).raw.toString('base64');
     const requests: TokenRequest[] = [];
     server = createServer((request, response) => {
+      if (request.method === 'POST') {
+        refreshGrant(
+          request,
+          response,
+          requests,
+          (scopes) => issue(key, certDer, options.username, scopes, 300),
+          options.refreshToken,
+        );
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const login = basicUser(request);
       const scopes = url.searchParams

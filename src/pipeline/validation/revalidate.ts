@@ -4,12 +4,15 @@ import { pullImage } from '../../engine/pull.js';
 import type { Credentials } from '../../registry/auth.js';
 import { parseReference } from '../../registry/reference.js';
 import { silentLogger, type Logger } from '../../logger.js';
+import { engineAuth } from '../../credentials/index.js';
+import { loginFor, type LoginLookup } from '../access/login.js';
 import { validate, type ValidateOptions, type ValidationReport } from '../validate.js';
 import type { ModuleRunOptions } from './module-run.js';
 
 /** How to re-run the smoke run on a registry image before promoting it. */
 export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal'> &
-  ModuleRunOptions & {
+  ModuleRunOptions &
+  LoginLookup & {
     credentials?: Credentials;
     logger?: Logger;
     docker?: Docker;
@@ -27,12 +30,13 @@ export function smokeRevalidator(options: RevalidateOptions): (reference: string
     const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
     const step = logger.step(`pulling ${reference}`);
     const registry = parseReference(reference).registry;
+    const credentials = await loginFor(registry, options.credentials, options, logger);
     await pullImage(docker, reference, {
-      ...(options.credentials ? { auth: { ...options.credentials, serveraddress: registry } } : {}),
+      ...(credentials ? { auth: engineAuth(credentials, registry) } : {}),
       onEvent: (line) => logger.debug(line),
     });
     step.done();
-    const { credentials: _credentials, onReport, docker: _docker, ...smoke } = options;
+    const { credentials: _credentials, onReport, docker: _docker, dockerConfig: _d, env: _e, ...smoke } = options;
     const report = await validate({ ...smoke, image: reference, recordTo: false, docker, logger });
     onReport?.(report);
     return report.ok;
