@@ -30,6 +30,7 @@ const UNIT = [
   'test/architecture/**/*.test.ts',
   'test/retry/**/*.test.ts',
   'test/credentials/docker-config.test.ts',
+  'test/front-door/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 import type { BuildSettings } from '../engine/build-settings.js';
 import { parseSecret } from '../engine/build-settings.js';
 import { ModuleError } from '../errors.js';
+import { parseLabel } from '../front-door/values.js';
 
 /** The part of the Action's input source these read (inputs.ts passes its own). */
 interface InputSource {
@@ -55,7 +56,12 @@ export function readBuildInputs(source: InputSource): BuildSettings {
 /** `labels`: one KEY=VALUE a line, as docker/metadata-action writes its `labels` output. */
 export function readLabels(value: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const [key, label] of pairs(value, 'labels')) labels[key] = label;
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const [key, label] = parseLabel(line, `input "labels" line ${index + 1}`);
+    labels[key] = label;
+  });
   return labels;
 }
 
@@ -74,7 +80,7 @@ function pairs(value: string, input: string): [string, string][] {
     const at = line.indexOf('=');
     if (at <= 0)
       throw new ModuleError('bad-input', `input "${input}": line ${index + 1} is not KEY=VALUE`, {
-        hint: `Write one ${input === 'labels' ? 'label' : 'secret'} a line, e.g. ${input === 'labels' ? 'org.opencontainers.image.vendor=Acme' : 'id=value'}.`,
+        hint: 'Write one secret a line, e.g. id=value.',
       });
     return [[line.slice(0, at).trim(), line.slice(at + 1)]];
   });

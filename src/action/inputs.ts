@@ -1,8 +1,8 @@
-import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import type { BuildSettings } from '../engine/build-settings.js';
 import { ModuleError } from '../errors.js';
+import { parseBuildArgLines, parseSettingsValue, parseTimeoutValue } from '../front-door/values.js';
 import { CREDENTIAL_ENV, resolveCredentials, SOURCE_CREDENTIAL_ENV } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
 import { parseReference } from '../registry/reference.js';
@@ -327,52 +327,15 @@ export function splitList(value: string): string[] {
 
 /** `build-args`: one KEY=VALUE a line; blank lines and # comments are skipped. */
 export function parseBuildArgs(value: string): Record<string, string> {
-  const args: Record<string, string> = {};
-  value.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const at = line.indexOf('=');
-    if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, at).trim())) {
-      throw badInput(
-        'build-args',
-        `line ${index + 1} is not KEY=VALUE: "${line}"`,
-        'Write one build argument a line, e.g. BASE_IMAGE=python:3.12-slim-bookworm.',
-      );
-    }
-    args[line.slice(0, at).trim()] = line.slice(at + 1);
-  });
-  return args;
+  return parseBuildArgLines(value, 'input "build-args"');
 }
 
 /** `settings`: a JSON object, inline or as @file. */
 export function parseSettingsInput(value: string): Record<string, unknown> {
-  let text = value;
-  if (value.startsWith('@')) {
-    try {
-      text = readRegularTextSync(value.slice(1), MAX_SETTINGS_FILE_BYTES);
-    } catch (error) {
-      throw badInput('settings', `file cannot be read: ${(error as Error).message}`);
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw badInput(
-      'settings',
-      `not valid JSON: ${(error as Error).message}`,
-      'Give a JSON object, e.g. settings: \'{"radius": 2}\', or @settings.json.',
-    );
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw badInput('settings', 'must be a JSON object, e.g. {"radius": 2}');
-  return parsed as Record<string, unknown>;
+  return parseSettingsValue(value, 'input "settings"', `settings: '{"radius": 2}'`);
 }
 
 /** `timeout`: a positive number of seconds. */
 export function parseTimeout(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw badInput('timeout', `expected a positive number of seconds, got "${value}"`);
-  return seconds;
+  return parseTimeoutValue(value, 'input "timeout"');
 }

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { renderPublish, renderValidation } from '../report/render.js';
 import { styleFor } from '../report/style.js';
-import { ExitCode, isModuleError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { runFrontDoor, type FrontDoor } from '../front-door/runner.js';
 import { parseVersion } from '../release/version.js';
 import { KIT_VERSION } from '../version.js';
 import { annotateFindings } from './annotations.js';
@@ -31,58 +32,55 @@ async function report(outcome: ActionOutcome, inputs: ActionInputs): Promise<voi
 
 /**
  * The action: read the inputs (masking secrets first), run the command through the library,
- * report it, and fail the step with one clear message when anything went wrong.
+ * report it, and fail the step with one clear message when anything went wrong. Signals, exit
+ * codes and clean-up are the front-door runner's, shared with the CLI.
  */
 export async function run(): Promise<void> {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return; // a runner cancelling sends SIGINT, then SIGTERM
-    core.warning(`${signal} received: stopping and removing containers`);
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const logger = new ActionLogger();
   let command: ActionCommand | undefined;
-  try {
+  const door: FrontDoor = {
+    ownProcess: true,
+    notice: (text) => core.warning(text),
+    fail: async (failure) => {
+      logger.close();
+      if (failure.kind === 'module') {
+        const { error } = failure;
+        core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+        await writeErrorSummary(command, error).catch((e: unknown) =>
+          core.warning(`job summary not written: ${String(e)}`),
+        );
+      } else if (failure.kind === 'interrupted') {
+        core.setFailed('interrupted: containers and temp folders were removed');
+      } else {
+        // Not a user error: a bug. Show everything so it can be reported.
+        const error = failure.error as Error | undefined;
+        core.setFailed(`internal error (please report it): ${error?.stack ?? String(error)}`);
+      }
+    },
+  };
+  const code = await runFrontDoor(door, async (signal) => {
     const inputs = readInputs();
     command = inputs.command;
     core.info(announce(inputs));
     // The library (engine, registry, DICOM) loads after the first line, so the log shows at once what runs.
     const { runCommand } = await import('./commands.js');
-    const outcome = await runCommand(inputs, logger, controller.signal);
+    const outcome = await runCommand(inputs, logger, signal);
     logger.close();
     await report(outcome, inputs);
-    if (controller.signal.aborted) {
+    if (signal.aborted) {
       // The command finished, so whatever it published is complete (see the outputs and summary).
       const published =
         outcome.digest && !outcome.dryRun
           ? `; it had finished: ${outcome.image ?? ''} ${outcome.version ?? ''} is published as ${outcome.digest}`
           : '';
       core.setFailed(`interrupted: containers and temp folders were removed${published}`);
-      process.exitCode = ExitCode.interrupted;
-    } else if (!outcome.ok) {
+      return ExitCode.interrupted;
+    }
+    if (!outcome.ok) {
       core.setFailed(outcome.failure ?? `${outcome.command} failed`);
-      process.exitCode = ExitCode.findings;
+      return ExitCode.findings;
     }
-  } catch (error) {
-    logger.close();
-    if (isModuleError(error)) {
-      core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
-      process.exitCode = controller.signal.aborted ? ExitCode.interrupted : error.exitCode;
-      await writeErrorSummary(command, error).catch((e: unknown) =>
-        core.warning(`job summary not written: ${String(e)}`),
-      );
-    } else if (controller.signal.aborted) {
-      core.setFailed('interrupted: containers and temp folders were removed');
-      process.exitCode = ExitCode.interrupted;
-    } else {
-      // Not a user error: a bug. Show everything so it can be reported.
-      core.setFailed(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await (await import('../engine/containers.js')).removeLiveContainers();
-  }
+    return ExitCode.ok;
+  });
+  process.exitCode = code;
 }

@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { escapeControl, ExitCode, isModuleError } from '../errors.js';
-import { runCleanups } from '../cleanup.js';
-import { removeLiveContainers } from '../engine/containers.js';
+import { escapeControl, ExitCode } from '../errors.js';
+import { runFrontDoor, type Failure, type FrontDoor } from '../front-door/runner.js';
 import { registerCheck } from './commands/check.js';
 import { registerFixtures } from './commands/fixtures.js';
 import { registerInit } from './commands/init.js';
@@ -16,75 +15,65 @@ import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
 import type { CliContext } from './context.js';
 
-/** How long an interrupted command may take to wind down before the process cleans up and exits. */
-export const INTERRUPT_GRACE_MS = 2000;
-
 /**
- * Runs the CLI on argv (without node and script) and returns the exit code. Run as the process's own
- * CLI (no streams given), an interrupt that the work has not answered within INTERRUPT_GRACE_MS, or
- * a second one, runs the registered clean-ups (containers, case folders) and exits 130: whatever a
- * step is stuck in (a peer that never answers, a read that never ends), the process ends.
+ * Runs the CLI on argv (without node and script) and returns the exit code, through the front-door
+ * runner shared with the Action (signals, exit codes, clean-up). Run as the process's own CLI (no
+ * streams given), an interrupt that the work has not answered in time, or a second one, runs the
+ * registered clean-ups (containers, case folders) and exits 130: whatever a step is stuck in (a peer
+ * that never answers, a read that never ends), the process ends.
  */
 export async function main(
   argv: string[],
   streams?: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  const ownProcess = streams === undefined;
   const out = streams ?? { stdout: process.stdout, stderr: process.stderr };
-  const controller = new AbortController();
-  const ctx: CliContext = { signal: controller.signal, ...out, exitCode: ExitCode.ok };
-  const forceExit = (why: string) => {
-    out.stderr.write(`mercure-module: ${why}: removing containers and temp folders, then exiting\n`);
-    void runCleanups().finally(() => process.exit(ExitCode.interrupted));
+  const door: FrontDoor = {
+    ownProcess: streams === undefined,
+    notice: (text) => out.stderr.write(`\nmercure-module: ${text}\n`),
+    fail: (failure) => {
+      printFailure(failure, out.stderr);
+      if (wantsJson(argv)) out.stdout.write(`${JSON.stringify(jsonFailure(failure))}\n`);
+    },
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      if (ownProcess) forceExit(`second ${signal}`);
-      return;
+  return runFrontDoor(door, async (signal) => {
+    const ctx: CliContext = { signal, ...out, exitCode: ExitCode.ok };
+    const program = new Command('mercure-module')
+      .description('Validate, build and publish mercure processing modules.')
+      .version(KIT_VERSION, '-V, --version')
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) })
+      .enablePositionalOptions()
+      .exitOverride();
+    for (const register of COMMANDS) register(program, ctx);
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      // Commander has already printed its message (or the help / version text).
+      if (error.exitCode === 0) return ExitCode.ok;
+      if (wantsJson(argv)) {
+        const failure = { ok: false, error: { code: error.code, kind: 'usage', message: error.message, exitCode: 2 } };
+        out.stdout.write(`${JSON.stringify(failure)}\n`);
+      }
+      return ExitCode.usage;
     }
-    out.stderr.write(`\nmercure-module: ${signal} received: stopping and removing containers\n`);
-    controller.abort(signal);
-    ctx.exitCode = ExitCode.interrupted;
-    if (ownProcess)
-      setTimeout(
-        () => forceExit(`still busy ${INTERRUPT_GRACE_MS / 1000} s after ${signal}`),
-        INTERRUPT_GRACE_MS,
-      ).unref();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const program = new Command('mercure-module')
-    .description('Validate, build and publish mercure processing modules.')
-    .version(KIT_VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) })
-    .enablePositionalOptions()
-    .exitOverride();
-  registerCheck(program, ctx);
-  registerFixtures(program, ctx);
-  registerValidate(program, ctx);
-  registerBuild(program, ctx);
-  registerPublish(program, ctx);
-  registerRelease(program, ctx);
-  registerPromote(program, ctx);
-  registerStatus(program, ctx);
-  registerRegistryEntry(program, ctx);
-  registerInit(program, ctx);
-
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return ctx.signal.aborted ? ExitCode.interrupted : ctx.exitCode;
-  } catch (error) {
-    const code = reportError(error, out.stderr, ctx);
-    if (wantsJson(argv)) out.stdout.write(`${JSON.stringify(jsonFailure(error, code))}\n`);
-    return code;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await removeLiveContainers();
-  }
+    return ctx.exitCode;
+  });
 }
+
+/** Every command, in the order `--help` lists them. */
+const COMMANDS = [
+  registerCheck,
+  registerFixtures,
+  registerValidate,
+  registerBuild,
+  registerPublish,
+  registerRelease,
+  registerPromote,
+  registerStatus,
+  registerRegistryEntry,
+  registerInit,
+];
 
 /** `--json` among the options (not after a `--`): failures then print a JSON object on stdout too. */
 function wantsJson(argv: string[]): boolean {
@@ -93,8 +82,10 @@ function wantsJson(argv: string[]): boolean {
 }
 
 /** The failure as one JSON document, for scripts that read stdout (the text stays on stderr). */
-function jsonFailure(error: unknown, exitCode: number): { ok: false; error: Record<string, unknown> } {
-  if (isModuleError(error)) {
+function jsonFailure(failure: Failure): { ok: false; error: Record<string, unknown> } {
+  const { exitCode } = failure;
+  if (failure.kind === 'module') {
+    const { error } = failure;
     return {
       ok: false,
       error: {
@@ -106,28 +97,23 @@ function jsonFailure(error: unknown, exitCode: number): { ok: false; error: Reco
       },
     };
   }
-  if (error instanceof CommanderError) {
-    return { ok: false, error: { code: error.code, kind: 'usage', message: error.message, exitCode } };
+  if (failure.kind === 'interrupted') {
+    return { ok: false, error: { code: 'interrupted', kind: 'interrupted', message: 'interrupted', exitCode } };
   }
-  return { ok: false, error: { code: 'internal-error', kind: 'internal', message: String(error), exitCode } };
+  return { ok: false, error: { code: 'internal-error', kind: 'internal', message: String(failure.error), exitCode } };
 }
 
-function reportError(error: unknown, stderr: NodeJS.WriteStream, ctx: CliContext): number {
-  if (error instanceof CommanderError) {
-    // Commander has already printed its message (or the help / version text).
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
+function printFailure(failure: Failure, stderr: NodeJS.WriteStream): void {
   const style = styleFor(stderr);
-  if (isModuleError(error)) {
+  if (failure.kind === 'module') {
+    const { error } = failure;
     stderr.write(`${style.red('mercure-module: error:')} ${escapeControl(error.message, { keepLineBreaks: true })}\n`);
     if (error.hint) stderr.write(`  ${style.dim(`hint: ${escapeControl(error.hint, { keepLineBreaks: true })}`)}\n`);
-    // A failure caused by the interrupt (an aborted request) still exits as interrupted.
-    return ctx.signal.aborted ? ExitCode.interrupted : error.exitCode;
+  } else if (failure.kind === 'internal') {
+    // Not a user error: a bug. Show everything so it can be reported.
+    const error = failure.error as Error | undefined;
+    stderr.write(
+      `${style.red('mercure-module: internal error (please report it):')}\n${error?.stack ?? String(error)}\n`,
+    );
   }
-  if (ctx.signal.aborted) return ExitCode.interrupted;
-  // Not a user error: a bug. Show everything so it can be reported.
-  stderr.write(
-    `${style.red('mercure-module: internal error (please report it):')}\n${(error as Error)?.stack ?? String(error)}\n`,
-  );
-  return 70;
 }

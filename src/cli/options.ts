@@ -1,67 +1,26 @@
 import { inputForMessage, ModuleError } from '../errors.js';
-import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
+import { parseBuildArg, parseLabel, parseSettingsValue, parseTimeoutValue } from '../front-door/values.js';
 
-/** Collects repeatable `--build-arg KEY=VALUE` options into a record. */
+/** Collects repeatable `--build-arg KEY=VALUE` options into a record (the rule: front-door/values.ts). */
 export function collectBuildArg(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const at = value.indexOf('=');
-  if (at <= 0) throw new ModuleError('bad-build-arg', `--build-arg expects KEY=VALUE, got "${value}"`);
-  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+  const [key, arg] = parseBuildArg(value, '--build-arg');
+  return { ...previous, [key]: arg };
+}
+
+/** Collects repeatable `--label KEY=VALUE` options into a record. */
+export function collectLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const [key, label] = parseLabel(value, '--label');
+  return { ...previous, [key]: label };
 }
 
 /** `--settings`: a JSON object given inline or as @file. */
 export function parseSettings(value: string): Record<string, unknown> {
-  let text = value;
-  if (value.startsWith('@')) {
-    try {
-      text = readRegularTextSync(value.slice(1), MAX_SETTINGS_FILE_BYTES);
-    } catch (error) {
-      throw new ModuleError('bad-settings', `--settings file cannot be read: ${(error as Error).message}`);
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ModuleError('bad-settings', `--settings is not valid JSON: ${(error as Error).message}`, {
-      hint: `Give a JSON object, e.g. --settings '{"radius": 2}', or @settings.json.`,
-    });
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ModuleError('bad-settings', '--settings must be a JSON object, e.g. {"radius": 2}');
-  }
-  if (depthOf(parsed) > MAX_SETTINGS_DEPTH) {
-    throw new ModuleError(
-      'bad-settings',
-      `--settings nests deeper than ${MAX_SETTINGS_DEPTH} levels: module settings are a flat or shallow object`,
-    );
-  }
-  return parsed as Record<string, unknown>;
+  return parseSettingsValue(value, '--settings', `--settings '{"radius": 2}'`);
 }
 
-/** Deeper settings than this are refused: every later step (task.json, reports) walks them recursively. */
-const MAX_SETTINGS_DEPTH = 32;
-
-/** How deep a JSON value nests, without recursion (a hostile value may nest very deep). */
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [unknown, number];
-    if (item === null || typeof item !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > MAX_SETTINGS_DEPTH) return deepest;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
-/** A positive number of seconds. */
+/** `--timeout`: a positive number of seconds. */
 export function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new ModuleError('bad-timeout', `--timeout expects a positive number of seconds, got "${value}"`);
-  }
-  return seconds;
+  return parseTimeoutValue(value, '--timeout');
 }
 
 /** A positive whole number for counts and sizes, at most `max`. */

@@ -12,7 +12,7 @@ import {
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
 import { cleanupOnExit } from '../cleanup.js';
-import { escapeControl } from '../errors.js';
+import { escapeControl, ModuleError } from '../errors.js';
 import { checkDirectives } from './routing.js';
 import { createLock, startFinding, withoutGpu } from './smoke-start.js';
 import { execFailureInLog } from './start-failure.js';
@@ -62,6 +62,19 @@ export interface SmokeRun {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
+/** The longest timeout a Node timer holds (2^31 - 1 ms): past it the timer fires at once. */
+export const MAX_TIMEOUT_SECONDS = 2_147_483;
+
+/** The smoke run's timeout (default DEFAULT_TIMEOUT_SECONDS); a value the run cannot keep is a ModuleError. */
+export function checkTimeoutSeconds(seconds: number | undefined): number {
+  const timeout = seconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!(timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS))
+    throw new ModuleError(
+      'bad-timeout',
+      `the timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}, got ${timeout}`,
+    );
+  return timeout;
+}
 const PROBE_TIMEOUT_MS = 60_000;
 const LOG_TAIL_LINES = 40;
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
-import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { checkTimeoutSeconds, smokeRun, type SmokeRun } from '../contract/smoke.js';
 import { resolveModuleRun } from './validation/module-run.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
@@ -73,9 +73,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const started = Date.now();
   const logger = options.logger ?? silentLogger;
   const dir = options.dir ?? (options.image ? undefined : '.');
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!(timeoutSeconds > 0))
-    throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  const timeoutSeconds = checkTimeoutSeconds(options.timeoutSeconds);
   const longSeriesSlices = options.longSeriesSlices ?? DEFAULT_LONG_SERIES_SLICES;
   // Everything that can be wrong with the input is found before anything is built.
   for (const [folder, what] of [

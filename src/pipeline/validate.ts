@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
-import { DEFAULT_TIMEOUT_SECONDS, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { checkTimeoutSeconds, smokeRun, type SmokeRun } from '../contract/smoke.js';
 import type { BuildSettings } from '../engine/build.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
@@ -59,9 +59,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const dir = options.dir ?? (options.image ? undefined : '.');
   if (dir !== undefined) await requireFolder(dir, 'module folder');
   if (options.fixtures !== undefined) await requireFolder(options.fixtures, '--fixtures folder');
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!(timeoutSeconds > 0))
-    throw new ModuleError('bad-timeout', `--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  const timeoutSeconds = checkTimeoutSeconds(options.timeoutSeconds);
 
   // The module's configuration is checked before anything runs: a bad value stops here.
   const moduleRun = await resolveModuleRun(options);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { buildModule } from '../../pipeline/build.js';
 import type { CliContext } from '../context.js';
 import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
-import { collectBuildArg } from '../options.js';
+import { collectBuildArg, collectLabel } from '../options.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
 /** `build`: the module's image with OCI labels, tagged <image>:<version> in the engine. */
@@ -15,7 +15,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .requiredOption('--version <version>', 'semantic version, e.g. 1.2.3, v1.2.3 or refs/tags/v1.2.3')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
-    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {});
+    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectLabel, {});
   addBuildOptions(command)
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show build output')

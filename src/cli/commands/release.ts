@@ -6,7 +6,7 @@ import { styleFor } from '../../report/style.js';
 import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
 import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
-import { collectBuildArg } from '../options.js';
+import { collectBuildArg, collectLabel } from '../options.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
 import {
@@ -33,7 +33,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
     .requiredOption('--version <version>', 'semantic version, e.g. 1.2.3 or refs/tags/v1.2.3')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
-    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectBuildArg, {});
+    .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectLabel, {});
   addSmokeOptions(addBuildOptions(releaseCommand))
     .option('--dry-run', 'build and validate, print the tag plan, push nothing')
     .option('--force', 'overwrite an existing version tag that holds another image')
