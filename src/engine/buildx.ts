@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { tempRoot } from '../local/index.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
@@ -43,7 +43,7 @@ export async function buildWithBuildx(docker: Docker, spec: BuildSpec): Promise<
   const secrets = await secretValues(spec.secrets, env);
   const platform = singlePlatform(spec.platforms);
   const network = spec.buildNetwork ?? (await defaultNetwork(docker, spec));
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'mercure-buildx-'));
+  const temp = await mkdtemp(path.join(await tempRoot(), 'mercure-buildx-'));
   try {
     const args = ['buildx', 'build', '--progress', 'plain', '--load'];
     args.push('--iidfile', path.join(temp, 'iid'), '--metadata-file', path.join(temp, 'metadata.json'));

@@ -35,6 +35,8 @@ export interface CaseOptions {
   receiverAet?: string;
   /** Extra tags for the .tags files (mercure's dcm_extra_tags): keywords or "gggg,eeee". */
   extraTags?: readonly string[];
+  /** Checked before each file: an aborted signal stops the writing (the caller removes the folder). */
+  signal?: AbortSignal;
 }
 
 /** Options of writeInputFolder: the case, and the series to put in it. */
@@ -142,6 +144,8 @@ export async function startCase(options: CaseOptions): Promise<CaseWriter> {
   const names = new Set<string>();
 
   const add = async (bytes: Uint8Array, origin = `file ${files.length + 1}`): Promise<InputFile> => {
+    if (options.signal?.aborted)
+      throw new ModuleError('interrupted', `interrupted while writing ${options.dir}`, { kind: 'environment' });
     const header = parseDicomHeader(bytes, keywords);
     const seriesUid = requireName(header, 'SeriesInstanceUID', origin);
     const sopUid = requireName(header, 'SOPInstanceUID', origin);

@@ -1,5 +1,4 @@
 import { copyFile, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
@@ -30,7 +29,8 @@ import type { VariantOutcome } from './matrix/outcome.js';
 
 export type { FailureCause } from './matrix/causes.js';
 export type { VariantOutcome } from './matrix/outcome.js';
-import { recordValidation, stateDir } from './validation/validation-record.js';
+import { recordValidation, requireRecordable, stateDir } from './validation/validation-record.js';
+import { tempRoot } from '../local/index.js';
 
 /** Options of `validate --matrix`: those of validate (--fixtures and --level shape the baseline case), plus the matrix's. */
 export interface MatrixOptions extends ValidateOptions {
@@ -106,8 +106,10 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     ...(dir !== undefined ? { dir } : {}),
     ...(scope ? { scope } : {}),
   };
-  // The module's configuration is checked before anything is built.
+  // The module's configuration is checked before anything is built; so is this machine.
   const moduleRun = await resolveModuleRun(options);
+  await tempRoot(logger);
+  if (options.recordTo !== false) await requireRecordable(options.recordTo ?? stateDir());
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const imageRef = await staticAndBuild(docker, dir, options, report, logger);
   if (imageRef === undefined) {
@@ -121,7 +123,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const ctx = { samples, now, longSeriesSlices };
   const caseOptions = { moduleName: 'module-under-test', dockerTag: imageRef, settings: options.settings ?? {}, now };
 
-  const stage = await mkdtemp(path.join(os.tmpdir(), 'mercure-case-matrix-'));
+  const stage = await mkdtemp(path.join(await tempRoot(logger), 'mercure-case-matrix-'));
   const write = (variant: Variant, folder: string): Promise<unknown> =>
     variant.source === 'user'
       ? prepareCase(folder, {

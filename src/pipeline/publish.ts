@@ -14,6 +14,7 @@ import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { registryClientFor, targetReference } from './access/registry-access.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 import { findValidation, stateDir } from './validation/validation-record.js';
+import { tempRoot, whyUnwritable } from '../local/index.js';
 import { pushImage, type LayerCounts } from './push/push-image.js';
 import { relatedImages } from './push/related.js';
 import { loginFor, type LoginLookup } from './access/login.js';
@@ -100,6 +101,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   );
   // Bad input fails here, before any request: the version and the tag options, planned against nothing.
   planTags(options.version, [], options.tagOptions ?? {});
+  if (!options.dryRun && options.pusher !== 'engine') await checkPushFolders(options, logger);
   const credentials = await loginFor(target.registry, options.credentials, options, logger);
   options = { ...options, ...(credentials ? { credentials } : {}) };
   const registry = registryClientFor(target, {
@@ -287,6 +289,17 @@ function afterPush(error: unknown, reference: string, digest: string, plan: TagP
     hint: 'Run the same command again to finish: publishing is idempotent.',
     cause: error,
   });
+}
+
+/** Our push spools layers in a temp folder (checked now) and remembers them in the state folder (a shortcut: said, not fatal). */
+async function checkPushFolders(options: PublishOptions, logger: Logger): Promise<void> {
+  await tempRoot(logger);
+  const cacheDir = options.layerCacheDir ?? stateDir();
+  const why = await whyUnwritable(cacheDir);
+  if (why)
+    logger.warn(
+      `the layer cache ${cacheDir} cannot be written (${why.at} ${why.reason}): this push is not remembered, so the next one compresses every layer again`,
+    );
 }
 
 async function requireValidation(

@@ -11,7 +11,8 @@ import { prepareCase, type CaseSource } from './validation/case.js';
 import { buildForValidation, staticChecks } from './image/module-image.js';
 import { imageIdOf } from '../engine/image-id.js';
 import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run.js';
-import { recordValidation, stateDir } from './validation/validation-record.js';
+import { recordValidation, requireRecordable, stateDir } from './validation/validation-record.js';
+import { tempRoot } from '../local/index.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
 export interface ValidateOptions extends ModuleRunOptions, BuildSettings {
@@ -63,6 +64,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
 
   // The module's configuration is checked before anything runs: a bad value stops here.
   const moduleRun = await resolveModuleRun(options);
+  // So is this machine: where the case folder goes and where a pass is recorded.
+  await tempRoot(logger);
+  if (options.recordTo !== false) await requireRecordable(options.recordTo ?? stateDir());
 
   const findings: Finding[] = dir !== undefined ? await staticChecks(dir, options, logger) : [];
   findings.push(...moduleRun.findings);

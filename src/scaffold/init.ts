@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
+import { requireWritable } from '../local/index.js';
 import { KIT_VERSION } from '../version.js';
 import { moduleNames, PLACEHOLDER_NAMESPACE, type ModuleNames } from './names.js';
 import { LANGUAGES, renderFiles, type Language } from './templates.js';
@@ -88,6 +89,9 @@ function checkLanguage(language: string): Language {
 
 /** Creates the folder, or checks that an existing one is empty (unless forced). */
 async function prepareFolder(shown: string, dir: string, force: boolean): Promise<void> {
+  await requireWritable(dir, 'the module folder', {
+    hint: 'Give a folder on a writable disk (for example under your home folder).',
+  });
   const info = await stat(dir).catch(() => undefined);
   if (info && !info.isDirectory()) {
     throw new ModuleError('not-a-folder', `${shown} exists and is not a folder`, { hint: 'Choose a new folder name.' });

@@ -24,8 +24,14 @@ interface Context {
   tiny: string;
 }
 
-/** One bad input: the arguments, the exit code and the message it must get. */
-type BadCase = [name: string, args: (c: Context) => string[], code: number, message: RegExp];
+/** One bad input: the arguments, the exit code and the message it must get (and, for the machine's, its environment). */
+type BadCase = [
+  name: string,
+  args: (c: Context) => string[],
+  code: number,
+  message: RegExp,
+  env?: (c: Context) => Record<string, string>,
+];
 
 const CASES: BadCase[] = [
   // Broken Dockerfiles: `check` reports them as findings (exit 1), `build` as the engine's refusal.
@@ -410,6 +416,39 @@ const CASES: BadCase[] = [
     2,
     /case-task-binary\/task\.json(:\d+)? is not valid JSON/,
   ],
+  // The local machine (class 4): a file where a folder should be, checked before any work.
+  [
+    'bi63 fixtures: OUT is a file',
+    (c) => ['fixtures', path.join(c.inputs, 'a-file')],
+    2,
+    /the input folder .*a-file cannot be written: it is a file, not a folder/,
+  ],
+  [
+    'bi64 fixtures: a variant into a folder under a file',
+    (c) => ['fixtures', path.join(c.inputs, 'a-file', 'case'), '--variant', 'rgb'],
+    2,
+    /the input folder .*a-file\/case cannot be written: .*a-file is a file, not a folder/,
+  ],
+  [
+    'bi65 init: a module folder under a file',
+    (c) => ['init', path.join(c.inputs, 'a-file', 'blur')],
+    2,
+    /the module folder .*a-file\/blur cannot be written: .*a-file is a file, not a folder/,
+  ],
+  [
+    'bi66 validate: the state folder is a file: stopped before the smoke run, exit 3',
+    (c) => ['validate', '--image', c.tiny],
+    3,
+    /the folder validations are recorded in, .*a-file cannot be written: it is a file, not a folder\n.*MERCURE_MODULE_STATE_DIR/,
+    (c) => ({ MERCURE_MODULE_STATE_DIR: path.join(c.inputs, 'a-file') }),
+  ],
+  [
+    'bi67 validate: TMPDIR is a file: /tmp instead, said before the next error',
+    (c) => ['validate', '--image', c.tiny],
+    3,
+    /the temp folder .*a-file \(TMPDIR\) cannot be used: it is a file, not a folder; using \/tmp instead[\s\S]*validations are recorded in/,
+    (c) => ({ TMPDIR: path.join(c.inputs, 'a-file'), MERCURE_MODULE_STATE_DIR: path.join(c.inputs, 'a-file') }),
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
@@ -464,6 +503,7 @@ beforeAll(async () => {
   await mkdir(path.join(inputs, 'fifo-task'));
   for (const fifo of ['fifo', 'fifo-dockerfile/Dockerfile', 'fifo-task/task.json'])
     await execa('mkfifo', [path.join(inputs, fifo)]);
+  await writeFile(path.join(inputs, 'a-file'), 'not a folder\n');
   await writeFile(path.join(inputs, 'deep-settings.json'), `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
   context = { bad: (name) => path.join(BAD, name), inputs, tiny: await tinyModule('0.0.1', 'bad input') };
 }, 120_000);
@@ -475,7 +515,7 @@ afterAll(async () => {
 });
 
 describe('bad input to every command', () => {
-  test.each(CASES)('%s', async (name, args, code, message) => {
+  test.each(CASES)('%s', async (name, args, code, message, env) => {
     const dirs = {
       home: path.join(sandbox, 'home'),
       tmp: path.join(sandbox, 'tmp'),
@@ -497,6 +537,7 @@ describe('bad input to every command', () => {
         DOCKER_CONFIG: undefined,
         MERCURE_REGISTRY_USERNAME: undefined,
         MERCURE_REGISTRY_PASSWORD: undefined,
+        ...env?.(context),
       });
     } finally {
       process.chdir(cwd);

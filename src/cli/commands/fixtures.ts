@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ModuleError } from '../../errors.js';
-import { prepareCase } from '../../pipeline/validation/case.js';
+import { prepareCase, writingCase } from '../../pipeline/validation/case.js';
 import { readInputFolder } from '../../mercure/input-listing.js';
 import {
   DEFAULT_LONG_SERIES_SLICES,
@@ -85,10 +85,19 @@ Examples:
         const variant = findVariant(opts.variant);
         const now = new Date();
         const samples = await findSamples();
-        await writeVariant(
-          variant,
-          { dir: out, moduleName: 'module-under-test', dockerTag: opts.dockerTag, settings: opts.settings ?? {}, now },
-          { samples, now, longSeriesSlices: opts.longSeries ?? DEFAULT_LONG_SERIES_SLICES },
+        await writingCase(out, ctx.signal, () =>
+          writeVariant(
+            variant,
+            {
+              dir: out,
+              moduleName: 'module-under-test',
+              dockerTag: opts.dockerTag,
+              settings: opts.settings ?? {},
+              now,
+              signal: ctx.signal,
+            },
+            { samples, now, longSeriesSlices: opts.longSeries ?? DEFAULT_LONG_SERIES_SLICES },
+          ),
         );
       } else {
         await prepareCase(out, {
@@ -98,6 +107,7 @@ Examples:
           slices: opts.slices,
           matrix: opts.matrix,
           ...(opts.from ? { fixtures: opts.from } : {}),
+          signal: ctx.signal,
         });
       }
       const listing = await readInputFolder(out);

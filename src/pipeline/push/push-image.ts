@@ -4,7 +4,7 @@
 // go last, once every blob is confirmed.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempRoot } from '../../local/index.js';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -76,7 +76,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
   const platform = { os: inspect.Os, architecture: inspect.Architecture };
   const known = await knownLayers(image.diffIds, cache, options.related ?? [], platform, logger);
   const push = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
-  const temp = await mkdtemp(path.join(tmpdir(), 'mercure-push-'));
+  const temp = await mkdtemp(path.join(await tempRoot(logger), 'mercure-push-'));
   try {
     await push.resolveKnown(image.diffIds);
     // A second export only when the first one skipped a layer it should not have (a copy that failed).

@@ -1,4 +1,6 @@
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cleanupOnExit } from '../../cleanup.js';
+import { requireWritable } from '../../local/index.js';
 import { MAX_TASK_BYTES, readRegularText } from '../../regular-file.js';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
@@ -25,6 +27,8 @@ export interface CaseSource {
   slices?: number;
   matrix?: number;
   now?: Date;
+  /** Stops the writing between two files; the partial folder is then removed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -33,6 +37,51 @@ export interface CaseSource {
  * series level; CT and MR at study level).
  */
 export async function prepareCase(inDir: string, source: CaseSource): Promise<void> {
+  return writingCase(inDir, source.signal, () => fillCase(inDir, source));
+}
+
+/**
+ * Runs `write` into the case folder `dir` so that nothing half-done stays: the folder is checked
+ * writable first (a file there, a read-only disk: a clear error before any work); when the writing
+ * fails or is interrupted (SIGINT, or the process's clean-up after a second one), what it wrote
+ * goes again: the folder itself when it was new, its entries when it was empty, nothing otherwise.
+ */
+export async function writingCase<T>(
+  dir: string,
+  signal: AbortSignal | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  await requireWritable(dir, 'the input folder', {
+    hint: 'Give a new or empty folder on a writable disk (for example under your home folder or /tmp).',
+  });
+  const existed = (await stat(dir).catch(() => undefined)) !== undefined;
+  // A folder that already holds something is never ours to clear: the write refuses it anyway.
+  const ours = !existed || (await readdir(dir).catch(() => ['?'])).length === 0;
+  const undo = async (): Promise<void> => {
+    if (!ours) return;
+    if (!existed) return rm(dir, { recursive: true, force: true });
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(entries.map((entry) => rm(path.join(dir, entry), { recursive: true, force: true })));
+  };
+  const forget = cleanupOnExit(undo);
+  try {
+    const result = await write();
+    signal?.throwIfAborted();
+    return result;
+  } catch (error) {
+    await undo();
+    if (signal?.aborted)
+      throw new ModuleError('interrupted', `interrupted: the partial input folder ${dir} was removed`, {
+        kind: 'environment',
+        cause: error,
+      });
+    throw error;
+  } finally {
+    forget();
+  }
+}
+
+async function fillCase(inDir: string, source: CaseSource): Promise<void> {
   const now = source.now ?? new Date();
   const moduleName = source.moduleName ?? 'module-under-test';
   const common = {
@@ -44,6 +93,7 @@ export async function prepareCase(inDir: string, source: CaseSource): Promise<vo
     ...(source.moduleSettings ? { moduleSettings: source.moduleSettings } : {}),
     ...(source.module ? { module: source.module } : {}),
     now,
+    ...(source.signal ? { signal: source.signal } : {}),
   };
   if (source.fixtures !== undefined) {
     if (await isCaseFolder(source.fixtures)) return copyCase(source.fixtures, inDir, source.settings);

@@ -1,4 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { ModuleError } from '../../errors.js';
+import { requireWritable } from '../../local/index.js';
 import { readRegularText } from '../../regular-file.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,15 +38,40 @@ async function load(dir: string): Promise<ValidationRecord[]> {
   }
 }
 
+const STATE_HINT =
+  'Set MERCURE_MODULE_STATE_DIR (or XDG_STATE_HOME) to a writable folder: publish looks there for the validation.';
+
+/**
+ * Stops before any work when the validation record could not be written afterwards (a read-only
+ * HOME): a smoke run that passes and then cannot be remembered would be a minute wasted.
+ */
+export async function requireRecordable(dir = stateDir()): Promise<void> {
+  await requireWritable(dir, 'the folder validations are recorded in,', {
+    code: 'state-unwritable',
+    kind: 'environment',
+    hint: STATE_HINT,
+  });
+}
+
 /** Records that an image ID passed validate (written atomically; the newest record wins). */
 export async function recordValidation(record: ValidationRecord, dir = stateDir()): Promise<void> {
   const records = (await load(dir)).filter((r) => r.imageId !== record.imageId);
   records.push(record);
-  await mkdir(dir, { recursive: true });
   const target = path.join(dir, FILE);
   const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(records.slice(-KEEP), null, 2)}\n`);
-  await rename(temp, target);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(temp, `${JSON.stringify(records.slice(-KEEP), null, 2)}\n`);
+    await rename(temp, target);
+  } catch (error) {
+    // Checked before the run (requireRecordable); this is the folder changing under a running command.
+    const why = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ModuleError('state-unwritable', `the validation passed but could not be recorded in ${dir} (${why})`, {
+      kind: 'environment',
+      hint: STATE_HINT,
+      cause: error,
+    });
+  }
 }
 
 /** The record for an image ID, if it ever passed validate. */
