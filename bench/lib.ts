@@ -57,3 +57,41 @@ export async function sideBySide(
   console.log(`  ratio ours/theirs: ${result.ratio.toFixed(3)}`);
   return result;
 }
+
+/** What one run of a side measured: named figures (seconds, bytes...). */
+export type Figures = Record<string, number>;
+
+/**
+ * Runs `ours` and `theirs` alternately (who goes first alternates), `warmups` untimed rounds and
+ * then `runs` rounds; each run reports its own figures (several timings of one workflow, bytes).
+ */
+export async function alternately(
+  { ours, theirs }: { ours: () => Promise<Figures>; theirs: () => Promise<Figures> },
+  runs: number,
+  warmups = 1,
+): Promise<{ ours: Figures[]; theirs: Figures[] }> {
+  const got: { ours: Figures[]; theirs: Figures[] } = { ours: [], theirs: [] };
+  for (let i = -warmups; i < runs; i++) {
+    const order = i % 2 ? (['theirs', 'ours'] as const) : (['ours', 'theirs'] as const);
+    for (const key of order) {
+      const figures = await (key === 'ours' ? ours : theirs)();
+      if (i >= 0) got[key].push(figures);
+    }
+  }
+  return got;
+}
+
+/** Prints both medians of one figure (seconds) and the ratio ours/theirs; returns them. */
+export function compare(
+  title: string,
+  names: { ours: string; theirs: string },
+  ours: number[],
+  theirs: number[],
+): { ours: number; theirs: number; ratio: number } {
+  const result = { ours: median(ours), theirs: median(theirs), ratio: median(ours) / median(theirs) };
+  const line = (name: string, value: number, all: number[]) =>
+    `  ${name.padEnd(32)} median ${value.toFixed(3)} s  (${all.map((t) => t.toFixed(2)).join(', ')})`;
+  console.log(`${title}\n${line(names.ours, result.ours, ours)}\n${line(names.theirs, result.theirs, theirs)}`);
+  console.log(`  ratio ours/theirs: ${result.ratio.toFixed(3)}`);
+  return result;
+}

@@ -1,80 +1,162 @@
-// bench/publish: one image published under 4 tags (1.2.3, 1.2, 1, latest), ours (engine push of
-// the version tag, then manifest PUTs, every tag read back) against `docker tag` + `docker push`
-// of each tag with the docker CLI, on the same local registry. Target: ratio at most 0.8.
-// Run: `npx tsx bench/publish.ts` (after scripts/setup.sh).
+// bench/publish: a first release of a ~590 MB module image (the Python base, 240 MB of library-like
+// files, 120 MB of model weights, a small layer of module code) into an empty registry, then a
+// re-release (the module code changed: one small layer), ours (`publish`: our own push of the
+// version, then the floating tags, every tag read back) against the Engine's `docker push` of the
+// same four tags (1.0.0, 1.0, 1, latest). The two sides alternate, each run into a fresh registry
+// of its own, after one warm-up each. Also prints the bytes each side stored (the blobs its
+// manifest names) and our compression level's trade-off on the library layer.
+// Targets: first release at most 0.5x with at most 1.15x the bytes; re-release no worse than 0.45.
+// Run: npx tsx bench/publish.ts   (BENCH_RUNS=5, BENCH_WARMUPS=1, BENCH_LIB_MB=240, BENCH_WEIGHTS_MB=120)
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
+import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { buildImage } from '../src/engine/build.js';
 import { publish } from '../src/pipeline/publish.js';
-import { startRegistry, type TestRegistry } from '../test/support/registry.js';
-import { sideBySide } from './lib.js';
+import { startRegistry } from '../test/support/registry.js';
+import { alternately, compare, median, type Figures } from './lib.js';
+import { binaryPool, buildModuleImages, prng, sourcePool } from './module-image.js';
+import { gzipSync } from 'node:zlib';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const docker = new Docker();
-const registry = await startRegistry();
-// Cold runs publish into a registry that has never seen the layers: 12 = (1 warm-up + 5 runs) x 2.
-const fresh: TestRegistry[] = await Promise.all(Array.from({ length: 12 }, () => startRegistry()));
-const created: string[] = [];
-try {
-  const { imageId } = await buildImage(docker, {
-    dir: path.join(root, 'examples/blur'),
-    buildArgs: { BASE_IMAGE: 'mmk-base/python-pydicom:bookworm' },
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const WARMUPS = Number(process.env['BENCH_WARMUPS'] ?? 1);
+const sizes = {
+  libraryMiB: Number(process.env['BENCH_LIB_MB'] ?? 240),
+  weightsMiB: Number(process.env['BENCH_WEIGHTS_MB'] ?? 120),
+};
+const TAGS = (version: string) => [
+  version,
+  version.replace(/\.\d+$/, ''),
+  version.replace(/\.\d+\.\d+$/, ''),
+  'latest',
+];
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'mmk-bench-publish-'));
+console.log(`building the module image (${sizes.libraryMiB} MiB libraries, ${sizes.weightsMiB} MiB weights) ...`);
+const images = await buildModuleImages(`pushbench-publish-${process.pid}`, sizes);
+const { stdout: sizeText } = await execa('docker', ['image', 'inspect', '--format', '{{.Size}}', images.v1]);
+console.log(`image ${images.v1}: ${(Number(sizeText) / 1e6).toFixed(0)} MB uncompressed`);
+
+/** The compressed bytes a tag's image stores: its manifest's layers and config. */
+async function storedBytes(host: string, repository: string, tag: string): Promise<number> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+    headers: {
+      accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+    },
   });
-  let run = 0;
-  // Each run publishes into a new repository of the same registry, so both sides do the same
-  // blob work (the engine mounts the layers it already pushed) and differ only in the tagging.
-  const ours = async () => {
-    const image = `${registry.host}/bench/ours-${run++}`;
-    created.push(image);
-    await publish({ image, version: '1.2.3', source: imageId, skipValidate: true });
-  };
-  const theirs = async () => {
-    const image = `${registry.host}/bench/cli-${run++}`;
-    created.push(image);
-    for (const tag of ['1.2.3', '1.2', '1', 'latest']) {
-      await execa('docker', ['tag', imageId, `${image}:${tag}`]);
+  const manifest = (await response.json()) as { config: { size: number }; layers: { size: number }[] };
+  return manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config.size);
+}
+
+const seconds = (start: number) => (performance.now() - start) / 1000;
+const engineTags: string[] = [];
+let runs = 0;
+const cacheDir = path.join(work, 'layer-cache');
+
+/** Ours: publish 1.0.0 (the first release), then 1.0.1 (the re-release), into a fresh registry. */
+async function ours(): Promise<Figures> {
+  const registry = await startRegistry();
+  try {
+    const image = `${registry.host}/bench/kit-${++runs}`;
+    let start = performance.now();
+    const first = await publish({
+      image,
+      version: '1.0.0',
+      source: images.v1,
+      skipValidate: true,
+      layerCacheDir: cacheDir,
+    });
+    const firstRelease = seconds(start);
+    const bytes = await storedBytes(registry.host, `bench/kit-${runs}`, '1.0.0');
+    start = performance.now();
+    await publish({ image, version: '1.0.1', source: images.v2, skipValidate: true, layerCacheDir: cacheDir });
+    return {
+      firstRelease,
+      versionTag: Number.NaN,
+      reRelease: seconds(start),
+      bytes,
+      uploaded: first.bytesUploaded ?? 0,
+    };
+  } finally {
+    await registry.stop();
+  }
+}
+
+/** Theirs: `docker tag` + `docker push` of each of the four tags, 1.0.0 then 1.0.1, into a fresh registry. */
+async function theirs(): Promise<Figures> {
+  const registry = await startRegistry();
+  const image = `${registry.host}/bench/engine-${++runs}`;
+  const pushAll = async (source: string, version: string) => {
+    let versionTag = 0;
+    for (const [i, tag] of TAGS(version).entries()) {
+      const start = performance.now();
+      engineTags.push(`${image}:${tag}`);
+      await execa('docker', ['tag', source, `${image}:${tag}`]);
       await execa('docker', ['push', '--quiet', `${image}:${tag}`]);
+      if (i === 0) versionTag = seconds(start);
     }
+    return versionTag;
   };
-  await sideBySide('publish one image under 4 tags, layers already in the registry (a re-release)', {
-    ours,
-    theirs,
-    oursName: 'mercure-module publish',
-    theirsName: 'docker tag + docker push x4',
-  });
-  const next = () => {
-    const target = fresh.pop();
-    if (!target) throw new Error('out of fresh registries');
-    return `${target.host}/bench/blur`;
-  };
-  await sideBySide('publish one image under 4 tags into an empty registry (a first release)', {
-    ours: async () => {
-      const image = next();
-      created.push(image);
-      await publish({ image, version: '1.2.3', source: imageId, skipValidate: true });
-    },
-    theirs: async () => {
-      const image = next();
-      created.push(image);
-      for (const tag of ['1.2.3', '1.2', '1', 'latest']) {
-        await execa('docker', ['tag', imageId, `${image}:${tag}`]);
-        await execa('docker', ['push', '--quiet', `${image}:${tag}`]);
-      }
-    },
-    oursName: 'mercure-module publish',
-    theirsName: 'docker tag + docker push x4',
-  });
+  try {
+    let start = performance.now();
+    const versionTag = await pushAll(images.v1, '1.0.0');
+    const firstRelease = seconds(start);
+    const bytes = await storedBytes(registry.host, `bench/engine-${runs}`, '1.0.0');
+    start = performance.now();
+    await pushAll(images.v2, '1.0.1');
+    return { firstRelease, versionTag, reRelease: seconds(start), bytes, uploaded: bytes };
+  } finally {
+    await registry.stop();
+    // Only the tags this bench made; the images stay until the end.
+    await execa('docker', ['rmi', '--no-prune', ...engineTags.splice(0)], { reject: false });
+  }
+}
+
+try {
+  const got = await alternately({ ours, theirs }, RUNS, WARMUPS);
+  const of = (side: Figures[], key: string) => side.map((f) => f[key] ?? Number.NaN);
+  const names = { ours: 'mercure-module publish', theirs: 'docker tag + docker push x4' };
+  const first = compare(
+    `first release of ${images.v1} into an empty registry (4 tags)`,
+    names,
+    of(got.ours, 'firstRelease'),
+    of(got.theirs, 'firstRelease'),
+  );
+  const versionOnly = compare(
+    'the same, against the first `docker push` alone (the version tag, every layer)',
+    { ours: names.ours, theirs: 'docker push (version tag only)' },
+    of(got.ours, 'firstRelease'),
+    of(got.theirs, 'versionTag'),
+  );
+  const again = compare(
+    're-release: the module code changed (one small layer), into the registry holding the first release',
+    names,
+    of(got.ours, 'reRelease'),
+    of(got.theirs, 'reRelease'),
+  );
+  const bytes = { ours: median(of(got.ours, 'bytes')), theirs: median(of(got.theirs, 'bytes')) };
+  console.log(
+    `bytes stored by the first release (manifest's blobs): ours ${(bytes.ours / 1e6).toFixed(1)} MB, engine ${(bytes.theirs / 1e6).toFixed(1)} MB, ratio ${(bytes.ours / bytes.theirs).toFixed(3)} (ours uploaded ${(median(of(got.ours, 'uploaded')) / 1e6).toFixed(1)} MB)`,
+  );
+  console.log(
+    `targets: first release <= 0.5 (${first.ratio.toFixed(2)}; ${versionOnly.ratio.toFixed(2)} vs the version push alone), bytes <= 1.15x (${(bytes.ours / bytes.theirs).toFixed(2)}), re-release <= 0.45 (${again.ratio.toFixed(2)})`,
+  );
+  // The level's trade-off on library-like bytes, one core (the push runs one piece a core).
+  const random = prng('levels');
+  const source = sourcePool(8 << 20, random);
+  const library = Buffer.concat([source, binaryPool(8 << 20, random, source)]);
+  for (const level of [1, 6]) {
+    const start = performance.now();
+    const size = gzipSync(library, { level }).length;
+    const rate = library.length / 1e6 / seconds(start);
+    console.log(
+      `gzip level ${level} on library-like bytes: ${rate.toFixed(0)} MB/s one core, ratio ${(size / library.length).toFixed(3)}`,
+    );
+  }
+  console.log(
+    JSON.stringify({ sizes, runs: RUNS, first, versionOnly, again, bytes, cores: os.availableParallelism() }),
+  );
 } finally {
-  // Remove the local tags both sides made, then the registry and its storage.
-  const tags = (await docker.listImages())
-    .flatMap((i) => i.RepoTags ?? [])
-    .filter((t) => created.some((c) => t.startsWith(`${c}:`)));
-  for (const tag of tags)
-    await docker
-      .getImage(tag)
-      .remove({ noprune: true })
-      .catch(() => undefined);
-  await Promise.all([registry, ...fresh].map((r) => r.stop()));
+  await images.remove();
+  await rm(work, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { constants, gzip as gzipCallback } from 'node:zlib';
 import { limiter } from './blob-stream.js';
 import type { BlobSpool } from './spool.js';
 
@@ -22,6 +22,16 @@ export const GZIP_LEVEL = 1;
 /** Each piece is one gzip member; 4 MiB makes the members' headers and dictionary resets negligible. */
 export const PIECE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Pieces that level 1 shrinks less than this (model weights: float32 gzips to about 0.93, all of it
+ * from the Huffman coding of the repeating exponent bytes) are tried Huffman-only as well.
+ * Measured here on such weights: level 1 at 30 MB/s per core, Huffman-only at 106 MB/s, both
+ * 0.927; on library files Huffman-only loses (0.66 against 0.31), so they never get that far.
+ */
+const HUFFMAN_TRY_RATIO = 0.85;
+/** In Huffman-only mode, every this many pieces go through level 1 too, to notice when matches pay again. */
+const RECHECK_EVERY = 16;
+
 /** At most this many pieces are compressed at once, over all layers: one per core. */
 const compressing = limiter(Math.max(1, availableParallelism()));
 
@@ -31,6 +41,38 @@ export interface CompressedLayer {
   uncompressedSize: number;
   digest: string;
   size: number;
+  /** Pieces compressed Huffman-only (string matching found nothing worth its time there). */
+  huffmanPieces: number;
+}
+
+/**
+ * How a layer's pieces are compressed: string matching at `level` while it pays, else Huffman
+ * only (same bytes within 1%, several times faster), rechecked now and then. Pieces are
+ * compressed in parallel, so a decision applies to the pieces queued after the one that made it.
+ */
+class PieceCompressor {
+  #huffman = false;
+  #sinceCheck = 0;
+  huffmanPieces = 0;
+
+  constructor(readonly level: number) {}
+
+  async compress(piece: Buffer): Promise<Buffer> {
+    if (this.#huffman && ++this.#sinceCheck < RECHECK_EVERY) {
+      this.huffmanPieces++;
+      return gzip(piece, { level: this.level, strategy: constants.Z_HUFFMAN_ONLY });
+    }
+    this.#sinceCheck = 0;
+    const matched = await gzip(piece, { level: this.level });
+    if (this.level === 0 || matched.length < piece.length * HUFFMAN_TRY_RATIO) {
+      this.#huffman = false;
+      return matched;
+    }
+    const huffman = await gzip(piece, { level: this.level, strategy: constants.Z_HUFFMAN_ONLY });
+    // Switch only where it costs (almost) nothing in bytes; keep the smaller member either way.
+    this.#huffman = huffman.length <= matched.length * 1.01;
+    return huffman.length < matched.length ? huffman : matched;
+  }
 }
 
 /** Options of `compressLayer`. */
@@ -54,6 +96,7 @@ export async function compressLayer(
   const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   const window = Math.max(2, availableParallelism() + 1);
   const diff = createHash('sha256');
+  const compressor = new PieceCompressor(level);
   const pending: Promise<Buffer>[] = [];
   let uncompressedSize = 0;
   let parts: Buffer[] = [];
@@ -66,7 +109,7 @@ export async function compressLayer(
   const enqueue = async (piece: Buffer) => {
     diff.update(piece);
     uncompressedSize += piece.length;
-    pending.push(compressing(() => gzip(piece, { level })));
+    pending.push(compressing(() => compressor.compress(piece)));
     options.onRead?.(uncompressedSize);
     while (pending.length >= window) await flushOldest();
   };
@@ -90,7 +133,13 @@ export async function compressLayer(
     if (partsBytes > 0 || uncompressedSize === 0) await enqueue(Buffer.concat(parts, partsBytes));
     while (pending.length > 0) await flushOldest();
     const digest = spool.finish();
-    return { diffId: `sha256:${diff.digest('hex')}`, uncompressedSize, digest, size: spool.written };
+    return {
+      diffId: `sha256:${diff.digest('hex')}`,
+      uncompressedSize,
+      digest,
+      size: spool.written,
+      huffmanPieces: compressor.huffmanPieces,
+    };
   } catch (error) {
     // Pieces still compressing settle on their own; their results are dropped.
     for (const piece of pending) piece.catch(() => {});
