@@ -53,7 +53,7 @@ export async function dockerConfigLogin(
 }
 
 /** The login an `auths` entry holds inline: `auth` (base64 user:password), the split fields, or an identity token. */
-function inlineLogin(entry: AuthEntry, key: string, file: string): Credentials | undefined {
+export function inlineLogin(entry: AuthEntry, key: string, file: string): Credentials | undefined {
   let username = entry.username;
   let password = entry.password;
   if (entry.auth) {

@@ -4,6 +4,8 @@ import { buildkitOnlyOptions, singlePlatform } from './build-settings.js';
 import { BuildFailure, type BuildResult, type BuildSpec } from './build-types.js';
 import { reason } from './connect.js';
 import { listBuildContext, packBuildContext } from './context.js';
+import { configKey } from '../credentials/build-config.js';
+import type { Credentials } from '../registry/auth.js';
 import { imageIdOf } from './image-id.js';
 
 interface ProgressEvent {
@@ -43,6 +45,8 @@ export async function buildWithEngine(docker: Docker, spec: BuildSpec): Promise<
   if (platform) options['platform'] = platform;
   if (spec.buildNetwork) options['networkmode'] = spec.buildNetwork;
   if (spec.noCache) options['nocache'] = true;
+  // The Engine's builder pulls with the logins in X-Registry-Config (the Docker CLI sends its own there).
+  if (spec.logins && Object.keys(spec.logins).length > 0) options['registryconfig'] = registryConfig(spec.logins);
 
   let stream: NodeJS.ReadableStream;
   try {
@@ -81,4 +85,15 @@ export async function buildWithEngine(docker: Docker, spec: BuildSpec): Promise<
   if (!imageId) throw new BuildFailure('the build ended without producing an image', step, log);
   if (!imageId.startsWith('sha256:')) imageId = await imageIdOf(docker, imageId);
   return { imageId, log, builder: 'legacy', cachedSteps };
+}
+
+/** X-Registry-Config: logins by config key, as the Engine API's build endpoint takes them. */
+function registryConfig(logins: Record<string, Credentials>): Record<string, Record<string, string>> {
+  const config: Record<string, Record<string, string>> = {};
+  for (const [registry, login] of Object.entries(logins)) {
+    config[configKey(registry)] = login.identityToken
+      ? { identitytoken: login.password, serveraddress: registry }
+      : { username: login.username, password: login.password, serveraddress: registry };
+  }
+  return config;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
+import { buildDockerConfig, type BuildDockerConfig } from '../credentials/build-config.js';
 import { ModuleError } from '../errors.js';
 import { isFrontendFailure, instructionOf, PlainProgress } from './build-progress.js';
 import { scrub, secretValues, singlePlatform } from './build-settings.js';
@@ -44,7 +45,9 @@ export async function buildWithBuildx(docker: Docker, spec: BuildSpec): Promise<
   const platform = singlePlatform(spec.platforms);
   const network = spec.buildNetwork ?? (await defaultNetwork(docker, spec));
   const temp = await mkdtemp(path.join(await tempRoot(), 'mercure-buildx-'));
+  let logins: BuildDockerConfig | undefined;
   try {
+    if (spec.logins && Object.keys(spec.logins).length > 0) logins = await buildDockerConfig(spec.logins, env);
     const args = ['buildx', 'build', '--progress', 'plain', '--load'];
     args.push('--iidfile', path.join(temp, 'iid'), '--metadata-file', path.join(temp, 'metadata.json'));
     args.push('--file', spec.dockerfile ?? 'Dockerfile');
@@ -63,7 +66,7 @@ export async function buildWithBuildx(docker: Docker, spec: BuildSpec): Promise<
 
     const child = execa('docker', args, {
       cwd: spec.dir,
-      env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
+      env: { ...(logins?.env ?? env), BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
@@ -99,6 +102,7 @@ export async function buildWithBuildx(docker: Docker, spec: BuildSpec): Promise<
     return { imageId, log, builder: 'buildkit', cachedSteps: cached };
   } finally {
     await rm(temp, { recursive: true, force: true });
+    await logins?.remove();
   }
 }
 

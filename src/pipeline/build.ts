@@ -5,10 +5,11 @@ import type Docker from 'dockerode';
 import { BuildFailure, buildImage, pickBuildSettings, type BuildSettings } from '../engine/build.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
+import type { Credentials } from '../registry/auth.js';
 import { parseReference, formatReference } from '../registry/reference.js';
 import { ociLabels, parseVersion } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { buildOutput, failureText, hasBuildkit } from './image/builder.js';
+import { baseLoginHint, buildOutput, failureText, hasBuildkit } from './image/builder.js';
 import { readGitInfo } from './image/git-info.js';
 
 /**
@@ -27,6 +28,14 @@ export interface BuildOptions extends BuildSettings {
   docker?: Docker;
   now?: () => Date;
   signal?: AbortSignal;
+  /**
+   * Logins for the build's pulls (a FROM on a private base image) by registry host, reaching
+   * buildx without a Docker config file (see buildDockerConfig); the Docker config's own logins
+   * buildx reads itself.
+   */
+  logins?: Record<string, Credentials>;
+  /** The environment of the docker CLI: PATH finds it and its plugins, DOCKER_CONFIG its logins. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BuildReport {
@@ -72,9 +81,11 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const step = logger.step(`building ${reference}`);
   try {
-    await hasBuildkit(logger);
+    await hasBuildkit(logger, options.env);
     const built = await buildImage(docker, {
       ...pickBuildSettings(options),
+      ...(options.logins ? { logins: options.logins } : {}),
+      ...(options.env ? { env: options.env } : {}),
       dir: options.dir,
       tags: [reference],
       labels,
@@ -86,6 +97,11 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
     step.done('failed', 'failed');
+    if (error.deniedBase)
+      throw new ModuleError('base-image-login', failureText(error), {
+        kind: 'environment',
+        hint: baseLoginHint(error.deniedBase),
+      });
     const tail = error.log
       .slice(-10)
       .map((line) => `  | ${line}`)

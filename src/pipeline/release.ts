@@ -46,7 +46,11 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   // Where it will publish is checked before a minute of building and smoke-running.
   const target = parseReference(options.image);
   registryBaseUrl(target.registry, options.registryUrl);
-  const built = await buildModule(options);
+  // A login given for the target also serves a base image on that registry (buildx reads the Docker config's itself).
+  const built = await buildModule({
+    ...options,
+    ...(options.credentials ? { logins: { [target.registry]: options.credentials, ...options.logins } } : {}),
+  });
   const validation = await validate({
     dir: options.dir,
     image: built.imageId,

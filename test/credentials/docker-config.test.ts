@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerConfigLogin } from '../../src/credentials/index.js';
+import { buildDockerConfig } from '../../src/credentials/build-config.js';
+import { dockerConfigLogin, helperGet } from '../../src/credentials/index.js';
 import { ModuleError } from '../../src/errors.js';
 import { loginWorld, type LoginWorld } from './helpers.js';
 
@@ -163,5 +165,51 @@ describe('logins from the Docker config', () => {
     const error = await failure('ghcr.io');
     expect(error.message).toMatch(/^credential helper mmk-garbage answered with something that is not a login/);
     expect(`${error.message} ${error.hint ?? ''}`).not.toContain('hunter2');
+  });
+});
+
+describe('the temporary Docker config that hands our logins to buildx', () => {
+  it('names only our helper, holds no secret, answers through the helper protocol and is removed', async () => {
+    await mkdir(path.join(world.configDir, 'buildx'));
+    await world.writeConfig({
+      auths: { 'https://index.docker.io/v1/': { auth: basic('hubuser', 'hub-secret') }, 'ghcr.io': {} },
+      credHelpers: { 'ghcr.io': 'mmk-gh', '127.0.0.1:5000': 'mmk-shadowed' },
+    });
+    const before = await readFile(path.join(world.configDir, 'config.json'), 'utf8');
+    const temp = await buildDockerConfig(
+      { '127.0.0.1:5000': { username: 'robot', password: 'robot-secret' } },
+      world.env,
+    );
+    const dir = temp.env['DOCKER_CONFIG'] ?? '';
+    try {
+      expect(dir).not.toBe(world.configDir);
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      const file = path.join(dir, 'config.json');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const text = await readFile(file, 'utf8');
+      expect(text).not.toMatch(/robot-secret|hub-secret|aHVi/);
+      expect(JSON.parse(text)).toEqual({
+        credHelpers: {
+          'ghcr.io': 'mmk-gh',
+          '127.0.0.1:5000': 'mercure-module-kit',
+          'https://index.docker.io/v1/': 'mercure-module-kit',
+        },
+      });
+      // buildx keeps its builders where the user has them.
+      expect((await stat(path.join(dir, 'buildx'))).isDirectory()).toBe(true);
+      expect(await helperGet('mercure-module-kit', '127.0.0.1:5000', { env: temp.env })).toEqual({
+        username: 'robot',
+        secret: 'robot-secret',
+      });
+      expect(await helperGet('mercure-module-kit', 'https://index.docker.io/v1/', { env: temp.env })).toEqual({
+        username: 'hubuser',
+        secret: 'hub-secret',
+      });
+      expect(await helperGet('mercure-module-kit', 'quay.io', { env: temp.env })).toBeUndefined();
+    } finally {
+      await temp.remove();
+    }
+    await expect(stat(dir)).rejects.toThrow(/ENOENT/);
+    expect(await readFile(path.join(world.configDir, 'config.json'), 'utf8')).toBe(before);
   });
 });
