@@ -15,20 +15,92 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export type ErrorKind = 'usage' | 'environment' | 'refused';
 
 /**
+ * Options and commands a library message may point the user at. Each front door spells them its
+ * own way (`--force` on the command line, `force: true` in a workflow, `force: true` in code), and
+ * some have none (the Action cannot skip validation), so library text names the key, not a flag.
+ */
+export type OptionKey =
+  | 'force'
+  | 'changeVisibility'
+  | 'skipValidate'
+  | 'visibility'
+  | 'description'
+  | 'readme'
+  | 'pusher'
+  | 'source'
+  | 'password'
+  | 'command:validate'
+  | 'command:release'
+  | 'command:build';
+
+/** Options that are switched on rather than given a value. */
+const SWITCHES: readonly OptionKey[] = ['force', 'changeVisibility', 'skipValidate'];
+
+/** How a front door names options: `option` spells one (set to `value`), `has` says whether it has it. */
+export interface Spelling {
+  option(key: OptionKey, value?: string): string;
+  has(key: OptionKey): boolean;
+}
+
+/** Text that may name options: a string, or a function of the spelling of the door that shows it. */
+export type Said = string | ((say: Spelling) => string);
+
+/**
+ * A Spelling from a door's table of names. `flag` spells `--force` / `--visibility private`,
+ * `input` spells `force: true` / `visibility: private`; a `command:` entry is used as it stands.
+ * A key the table lacks is spelled as the library spells it, and `has` is false.
+ */
+export function spellingFrom(names: Partial<Record<OptionKey, string>>, style: 'flag' | 'input'): Spelling {
+  return {
+    has: (key) => names[key] !== undefined,
+    option(key, value) {
+      const name = names[key];
+      if (name === undefined) return librarySpelling.option(key, value);
+      if (key.startsWith('command:')) return name;
+      if (style === 'flag') return value === undefined ? name : `${name} ${value}`;
+      if (value !== undefined) return `${name}: ${value}`;
+      return SWITCHES.includes(key) ? `${name}: true` : name;
+    },
+  };
+}
+
+/** The library's own spelling: the option's property (`force: true`), the verb (`validate()`). */
+export const librarySpelling: Spelling = {
+  has: () => true,
+  option(key, value) {
+    if (key.startsWith('command:')) return `${key.slice('command:'.length)}()`;
+    if (key === 'password') return 'credentials';
+    if (value !== undefined) return `${key}: '${value}'`;
+    return SWITCHES.includes(key) ? `${key}: true` : key;
+  },
+};
+
+const say = (text: Said | undefined, spelling: Spelling): string | undefined =>
+  typeof text === 'function' ? text(spelling) : text;
+
+/**
  * The one error type for failures a user can act on. Its message says what is wrong, `hint` what to
  * do next; the CLI prints both on one or two lines and never a stack trace. Anything else is a bug.
+ * `message` and `hint` are spelled for library callers; a front door shows `told(itsSpelling)`.
  */
 export class ModuleError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
+  readonly #said: { message: Said; hint: Said | undefined };
 
-  constructor(code: string, message: string, options: { kind?: ErrorKind; hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: string, message: Said, options: { kind?: ErrorKind; hint?: Said; cause?: unknown } = {}) {
+    super(say(message, librarySpelling), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModuleError';
     this.code = code;
     this.kind = options.kind ?? 'usage';
-    this.hint = options.hint;
+    this.hint = say(options.hint, librarySpelling);
+    this.#said = { message, hint: options.hint };
+  }
+
+  /** The message and hint as the front door with `spelling` names its options. */
+  told(spelling: Spelling): { message: string; hint: string | undefined } {
+    return { message: say(this.#said.message, spelling) ?? this.message, hint: say(this.#said.hint, spelling) };
   }
 
   get exitCode(): ExitCode {

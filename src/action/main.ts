@@ -10,6 +10,7 @@ import type { ActionOutcome } from './outcome.js';
 import { ActionLogger } from './core-logger.js';
 import { actionOutputs } from './outputs.js';
 import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';
+import { actionSpelling } from './spelling.js';
 import { writeErrorSummary, writeSummary } from './summary.js';
 
 /** What the run is about to do, in one line: the first line of the log. */
@@ -40,13 +41,14 @@ export async function run(): Promise<void> {
   let command: ActionCommand | undefined;
   const door: FrontDoor = {
     ownProcess: true,
+    spelling: actionSpelling,
     notice: (text) => core.warning(text),
     fail: async (failure) => {
       logger.close();
       if (failure.kind === 'module') {
-        const { error } = failure;
-        core.setFailed(`${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
-        await writeErrorSummary(command, error).catch((e: unknown) =>
+        const { message, hint } = failure;
+        core.setFailed(`${message}${hint ? `\nhint: ${hint}` : ''}`);
+        await writeErrorSummary(command, { message, hint }).catch((e: unknown) =>
           core.warning(`job summary not written: ${String(e)}`),
         );
       } else if (failure.kind === 'interrupted') {

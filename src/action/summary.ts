@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import type { Finding } from '../contract/finding.js';
 import type { SmokeRun } from '../contract/smoke.js';
-import type { ModuleError } from '../errors.js';
 import type { ModuleStatus } from '../pipeline/status.js';
 import type { ValidationReport } from '../pipeline/validate.js';
 import type { ActionOutcome } from './outcome.js';
@@ -134,7 +133,10 @@ export async function writeSummary(outcome: ActionOutcome): Promise<void> {
 }
 
 /** The job summary of a command that stopped with an error: what went wrong and what to do. */
-export async function writeErrorSummary(command: ActionCommand | undefined, error: ModuleError): Promise<void> {
+export async function writeErrorSummary(
+  command: ActionCommand | undefined,
+  error: { message: string; hint: string | undefined },
+): Promise<void> {
   if (!hasSummary()) return;
   const summary = core.summary.addHeading(`❌ mercure module${command ? ` ${command}` : ''}`, 2);
   summary.addRaw(`<p><strong>${escapeHtml(error.message)}</strong></p>`, true);

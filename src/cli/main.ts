@@ -14,6 +14,7 @@ import { registerValidate } from './commands/validate.js';
 import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
 import type { CliContext } from './context.js';
+import { cliSpelling } from './spelling.js';
 
 /**
  * Runs the CLI on argv (without node and script) and returns the exit code, through the front-door
@@ -29,6 +30,7 @@ export async function main(
   const out = streams ?? { stdout: process.stdout, stderr: process.stderr };
   const door: FrontDoor = {
     ownProcess: streams === undefined,
+    spelling: cliSpelling,
     notice: (text) => out.stderr.write(`\nmercure-module: ${text}\n`),
     fail: (failure) => {
       printFailure(failure, out.stderr);
@@ -85,15 +87,15 @@ function wantsJson(argv: string[]): boolean {
 function jsonFailure(failure: Failure): { ok: false; error: Record<string, unknown> } {
   const { exitCode } = failure;
   if (failure.kind === 'module') {
-    const { error } = failure;
+    const { error, message, hint } = failure;
     return {
       ok: false,
       error: {
         code: error.code,
         kind: error.kind,
-        message: error.message,
+        message,
         exitCode,
-        ...(error.hint ? { hint: error.hint } : {}),
+        ...(hint ? { hint } : {}),
       },
     };
   }
@@ -106,9 +108,9 @@ function jsonFailure(failure: Failure): { ok: false; error: Record<string, unkno
 function printFailure(failure: Failure, stderr: NodeJS.WriteStream): void {
   const style = styleFor(stderr);
   if (failure.kind === 'module') {
-    const { error } = failure;
-    stderr.write(`${style.red('mercure-module: error:')} ${escapeControl(error.message, { keepLineBreaks: true })}\n`);
-    if (error.hint) stderr.write(`  ${style.dim(`hint: ${escapeControl(error.hint, { keepLineBreaks: true })}`)}\n`);
+    const { message, hint } = failure;
+    stderr.write(`${style.red('mercure-module: error:')} ${escapeControl(message, { keepLineBreaks: true })}\n`);
+    if (hint) stderr.write(`  ${style.dim(`hint: ${escapeControl(hint, { keepLineBreaks: true })}`)}\n`);
   } else if (failure.kind === 'internal') {
     // Not a user error: a bug. Show everything so it can be reported.
     const error = failure.error as Error | undefined;

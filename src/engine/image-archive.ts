@@ -210,6 +210,6 @@ const EMPTY_CONTAINER_CONFIG = {
 export function exportFailed(why: string): ModuleError {
   return new ModuleError('export-failed', `the Docker Engine's export of the image failed: ${why}`, {
     kind: 'environment',
-    hint: 'Run the same command again; if it persists, publish with --pusher engine.',
+    hint: (say) => `Run the same command again; if it persists, publish with ${say.option('pusher', 'engine')}.`,
   });
 }

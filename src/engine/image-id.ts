@@ -1,8 +1,9 @@
 import type Docker from 'dockerode';
-import { ModuleError } from '../errors.js';
+import { ModuleError, type Said } from '../errors.js';
 import { statusOf } from './connect.js';
 
-const NOT_THERE = 'Build it first (`mercure-module build`), `docker pull` it, or check the name and tag.';
+const NOT_THERE: Said = (say) =>
+  `Build it first${say.has('command:build') ? ` (${say.option('command:build')})` : ''}, \`docker pull\` it, or check the name and tag.`;
 
 /**
  * The one image lookup: the ID (sha256:...) and labels of an image in the engine, by reference
@@ -12,7 +13,7 @@ const NOT_THERE = 'Build it first (`mercure-module build`), `docker pull` it, or
 export async function localImage(
   docker: Docker,
   image: string,
-  hint = NOT_THERE,
+  hint: Said = NOT_THERE,
 ): Promise<{ imageId: string; labels: Record<string, string> }> {
   try {
     const inspect = await docker.getImage(image).inspect();
@@ -24,6 +25,6 @@ export async function localImage(
 }
 
 /** The ID of an image in the engine (see localImage). */
-export async function imageIdOf(docker: Docker, image: string, hint = NOT_THERE): Promise<string> {
+export async function imageIdOf(docker: Docker, image: string, hint: Said = NOT_THERE): Promise<string> {
   return (await localImage(docker, image, hint)).imageId;
 }

@@ -5,7 +5,7 @@
  * the work left running. Each door only says how it shows a line and a failure.
  */
 import { runCleanups } from '../cleanup.js';
-import { ExitCode, isModuleError, type ModuleError } from '../errors.js';
+import { ExitCode, isModuleError, type ModuleError, type Spelling } from '../errors.js';
 
 /** How long interrupted work may take to wind down before the process cleans up and exits. */
 export const INTERRUPT_GRACE_MS = 2000;
@@ -15,8 +15,8 @@ export const INTERNAL_ERROR_EXIT = 70;
 
 /** A failure as the runner classified it, with the exit code the process ends with. */
 export type Failure =
-  /** A user-facing error (possibly caused by the interrupt: the exit code says so). */
-  | { kind: 'module'; error: ModuleError; exitCode: number }
+  /** A user-facing error (possibly caused by the interrupt: the exit code says so), told in the door's words. */
+  | { kind: 'module'; error: ModuleError; exitCode: number; message: string; hint: string | undefined }
   /** Anything else thrown after an interrupt: the interrupt is the story, not the error. */
   | { kind: 'interrupted'; error: unknown; exitCode: number }
   /** Anything else: a bug, to be shown whole so it can be reported. */
@@ -34,11 +34,16 @@ export interface FrontDoor {
    */
   ownProcess: boolean;
   graceMs?: number;
+  /** How this door names options and commands, for library messages that point at one. */
+  spelling: Spelling;
 }
 
 /** The exit code and kind of a thrown value; `aborted`: whether an interrupt came first. */
-export function classifyFailure(error: unknown, aborted: boolean): Failure {
-  if (isModuleError(error)) return { kind: 'module', error, exitCode: aborted ? ExitCode.interrupted : error.exitCode };
+export function classifyFailure(error: unknown, aborted: boolean, spelling: Spelling): Failure {
+  if (isModuleError(error)) {
+    const exitCode = aborted ? ExitCode.interrupted : error.exitCode;
+    return { kind: 'module', error, exitCode, ...error.told(spelling) };
+  }
   if (aborted) return { kind: 'interrupted', error, exitCode: ExitCode.interrupted };
   return { kind: 'internal', error, exitCode: INTERNAL_ERROR_EXIT };
 }
@@ -71,7 +76,7 @@ export async function runFrontDoor(door: FrontDoor, work: (signal: AbortSignal) 
     const code = await work(controller.signal);
     return controller.signal.aborted ? ExitCode.interrupted : code;
   } catch (error) {
-    const failure = classifyFailure(error, controller.signal.aborted);
+    const failure = classifyFailure(error, controller.signal.aborted, door.spelling);
     await door.fail(failure);
     return failure.exitCode;
   } finally {

@@ -34,20 +34,22 @@ export interface EnsureRepositoryOutcome {
 
 const visibilityOf = (isPrivate: boolean): HubVisibility => (isPrivate ? 'private' : 'public');
 
-function mismatch(repository: string, found: HubVisibility, asked: HubVisibility): ModuleError {
+/** ModuleError 'hub-visibility-mismatch', naming the options as the front door showing it spells them. */
+export function visibilityMismatch(repository: string, found: HubVisibility, asked: HubVisibility): ModuleError {
   const risk =
     asked === 'private'
       ? 'publishing would expose the module image to anyone on Docker Hub'
       : 'users without access could not pull what is published';
   return new ModuleError(
     'hub-visibility-mismatch',
-    `${repository} is ${found} on Docker Hub but --visibility ${asked} was asked: ${risk}; pass --change-visibility to make it ${asked}`,
+    (say) =>
+      `${repository} is ${found} on Docker Hub but ${say.option('visibility', asked)} was asked: ${risk}; ${say.option('changeVisibility')} makes it ${asked}`,
     {
       kind: 'refused',
-      hint:
+      hint: (say) =>
         asked === 'public'
-          ? `Making it public exposes every tag already in ${repository}; or publish with --visibility private.`
-          : `Or publish with --visibility public if ${repository} is meant to be public.`,
+          ? `Making it public exposes every tag already in ${repository}; or publish with ${say.option('visibility', 'private')}.`
+          : `Or publish with ${say.option('visibility', 'public')} if ${repository} is meant to be public.`,
     },
   );
 }
@@ -104,7 +106,7 @@ export async function ensureRepository(
   let repository = existing;
   let visibilityChanged = false;
   if (existing.isPrivate !== wantPrivate) {
-    if (!request.changeVisibility) throw mismatch(full, visibilityOf(existing.isPrivate), visibility);
+    if (!request.changeVisibility) throw visibilityMismatch(full, visibilityOf(existing.isPrivate), visibility);
     await hub.setVisibility(namespace, name, wantPrivate);
     repository = { ...repository, isPrivate: wantPrivate };
     visibilityChanged = true;

@@ -106,9 +106,9 @@ export function hubForbidden(
     `Docker Hub answered 403 (forbidden): it does not let ${who} ${call.what} in namespace ${call.namespace}${saying(said)}; ${HUB_TOKEN_SCOPES[needs]}`,
     {
       kind: 'environment',
-      hint:
+      hint: (say) =>
         needs === 'admin'
-          ? `Create a personal access token with "Read, Write, Delete" scope for ${username ?? 'the account'} (Account settings > Personal access tokens) and use it as the password${call.namespace === username ? '' : `, and check that ${username ?? 'the account'} is an admin of ${call.namespace}'s repository`}; or leave the repository's settings as they are (no --description, --readme, --change-visibility).`
+          ? `Create a personal access token with "Read, Write, Delete" scope for ${username ?? 'the account'} (Account settings > Personal access tokens) and use it as the password${call.namespace === username ? '' : `, and check that ${username ?? 'the account'} is an admin of ${call.namespace}'s repository`}; or leave the repository's settings as they are (no ${say.option('description')}, ${say.option('readme')}, ${say.option('changeVisibility')}).`
           : `Check that ${username ?? 'the account'} may write to ${call.namespace} (an organisation member with write or admin access) and that the access token has "Read & Write" scope or more.`,
     },
   );

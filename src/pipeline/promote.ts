@@ -6,6 +6,7 @@ import { formatReference, parseReference, type ImageReference } from '../registr
 import type { RetryOptions } from '../retry/index.js';
 import { planTags, tryParseVersion, type SkippedTag, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { revalidationFailed } from './refusals.js';
 import { runnableImage, tagNotFound } from './status.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
@@ -267,10 +268,7 @@ async function revalidate(pinned: string, options: PromoteOptions, logger: Logge
   const ok = await options.revalidate(pinned);
   step.done(ok ? 'passed' : 'failed', ok ? 'ok' : 'failed');
   if (!ok) {
-    throw new ModuleError('not-validated', `${pinned} failed re-validation: nothing was promoted`, {
-      kind: 'refused',
-      hint: 'Fix the module and publish a new version to the source, or pass --skip-validate to promote it anyway.',
-    });
+    throw revalidationFailed(pinned);
   }
 }
 

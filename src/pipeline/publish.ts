@@ -12,6 +12,7 @@ import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js
 import { silentLogger, type Logger } from '../logger.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { registryClientFor, targetReference } from './access/registry-access.js';
+import { buildItFirst, notValidated, versionTaken } from './refusals.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
 import { findValidation, stateDir } from './validation/validation-record.js';
 import { tempRoot, whyUnwritable } from '../local/index.js';
@@ -139,14 +140,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     retries: 0,
   };
   if (held && held.configDigest !== imageId && !options.force) {
-    throw new ModuleError(
-      'version-exists',
-      `${name}:${versionTag} already exists with another image (${held.digest})`,
-      {
-        kind: 'refused',
-        hint: 'Releases are immutable: publish a new version, or pass --force to overwrite this one.',
-      },
-    );
+    throw versionTaken(`${name}:${versionTag}`, held.digest);
   }
   result.alreadyPublished = held !== undefined && held.configDigest === imageId;
   result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, {
@@ -250,11 +244,7 @@ async function prepare(
   const plan = planTags(options.version, existing, options.tagOptions ?? {});
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
   const source = options.source ?? `${name}:${plan.version}`;
-  const { imageId, labels } = await localImage(
-    docker,
-    source,
-    'Build it first (`mercure-module build --image NAME --version V`), or name it with --source.',
-  );
+  const { imageId, labels } = await localImage(docker, source, buildItFirst);
   await requireValidation(imageId, source, options, logger);
   const held = await heldImage(registry, repository, plan.tags[0]?.tag ?? plan.version);
   return { plan, docker, source, imageId, held, existing, labels };
@@ -317,14 +307,7 @@ async function requireValidation(
     return;
   }
   if (await findValidation(imageId, options.validationDir ?? stateDir())) return;
-  throw new ModuleError(
-    'not-validated',
-    `image ${source} (${imageId.slice(0, 19)}) never passed \`mercure-module validate\``,
-    {
-      kind: 'refused',
-      hint: `Run \`mercure-module validate --image ${source}\` first (or use \`mercure-module release\`), or pass --skip-validate.`,
-    },
-  );
+  throw notValidated(source, imageId);
 }
 
 /** The digest a tag holds now and its image's config digest (the local image ID when it is ours). */

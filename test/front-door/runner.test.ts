@@ -1,12 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { ExitCode, ModuleError } from '../../src/errors.js';
+import { ExitCode, librarySpelling, ModuleError } from '../../src/errors.js';
 import { INTERNAL_ERROR_EXIT, runFrontDoor, type Failure, type FrontDoor } from '../../src/front-door/runner.js';
 
 /** A door that records what it was asked to show; never the process's own (no forced exit in a test). */
 function recordingDoor(): FrontDoor & { notices: string[]; failures: Failure[] } {
   const notices: string[] = [];
   const failures: Failure[] = [];
-  return { ownProcess: false, notices, failures, notice: (t) => notices.push(t), fail: (f) => void failures.push(f) };
+  return {
+    ownProcess: false,
+    spelling: librarySpelling,
+    notices,
+    failures,
+    notice: (t) => notices.push(t),
+    fail: (f) => void failures.push(f),
+  };
 }
 
 type Row = [

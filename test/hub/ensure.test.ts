@@ -126,7 +126,7 @@ describe('ensureRepository on an existing repository with the other visibility',
     expect(error.kind).toBe('refused');
     expect(error.exitCode).toBe(1);
     expect(error.message).toBe(
-      'acme/exposed is public on Docker Hub but --visibility private was asked: publishing would expose the module image to anyone on Docker Hub; pass --change-visibility to make it private',
+      "acme/exposed is public on Docker Hub but visibility: 'private' was asked: publishing would expose the module image to anyone on Docker Hub; changeVisibility: true makes it private",
     );
     expect(lines(requestsSince(server, mark))).toEqual([
       'POST /v2/auth/token -> 200',
@@ -145,7 +145,7 @@ describe('ensureRepository on an existing repository with the other visibility',
       client().ensureRepository({ namespace: 'acme', name: 'secret-one', visibility: 'public' }),
     );
     expect(error.code).toBe('hub-visibility-mismatch');
-    expect(error.message).toContain('acme/secret-one is private on Docker Hub but --visibility public was asked');
+    expect(error.message).toContain("acme/secret-one is private on Docker Hub but visibility: 'public' was asked");
     expect(error.hint).toContain('exposes every tag already in acme/secret-one');
     expect(server.state.repositories.get('acme/secret-one')?.isPrivate).toBe(true);
   });

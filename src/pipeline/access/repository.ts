@@ -64,7 +64,8 @@ export async function prepareRepository(
       `${namespace}/${name} does not exist on Docker Hub yet, and a first push would create it PUBLIC`,
       {
         kind: 'usage',
-        hint: 'Say which it should be: --visibility private (or public). The repository is created that way before the push.',
+        hint: (say) =>
+          `Say which it should be: ${say.option('visibility', 'private')} (or public). The repository is created that way before the push.`,
       },
     );
   }
