@@ -20,6 +20,8 @@ command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx cat || missing+=(busybox-static)
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || missing+=(python3-pydicom)
 command -v skopeo >/dev/null || missing+=(skopeo)
+# The HTML report's test opens the page in headless Chromium (driven by playwright-core).
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { ActionInputs } from './inputs.js';
 import type { ActionOutcome } from './outcome.js';
 import { runPromote } from './promote.js';
+import { reportRoot } from './report-file.js';
 
 export type { ActionOutcome } from './outcome.js';
 
@@ -38,6 +39,8 @@ function smokeOptions(inputs: ActionInputs) {
     ...(inputs.fixtures !== undefined ? { fixtures: inputs.fixtures } : {}),
     ...(inputs.settings ? { settings: inputs.settings } : {}),
     ...(inputs.moduleConfig ? { moduleConfig: inputs.moduleConfig } : {}),
+    // On a runner the HTML report is written (main.ts), so the smoke run draws its pictures.
+    ...(reportRoot() ? { previews: true } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { ActionOutcome } from './outcome.js';
 import { ActionLogger } from './core-logger.js';
 import { actionOutputs } from './outputs.js';
 import { readInputs, type ActionCommand, type ActionInputs } from './inputs.js';
+import { reportRoot, writeActionReport } from './report-file.js';
 import { actionSpelling } from './spelling.js';
 import { writeErrorSummary, writeSummary } from './summary.js';
 
@@ -27,6 +28,14 @@ async function report(outcome: ActionOutcome, inputs: ActionInputs): Promise<voi
   if (outcome.validation) core.info(renderValidation(outcome.validation, style));
   if (outcome.publish) core.info(`\n${renderPublish(outcome.publish, style)}`);
   if (outcome.validation) annotateFindings(outcome.validation.findings, inputs.context);
+  const root = reportRoot();
+  if (outcome.validation && root) {
+    // The page is a view of the run: failing to write it is told, and does not fail the step.
+    await writeActionReport(outcome.validation, root).then(
+      (file) => (outcome.reportFile = file),
+      (error: unknown) => core.warning(`HTML report not written: ${(error as Error).message}`),
+    );
+  }
   for (const [name, value] of Object.entries(actionOutputs(outcome))) core.setOutput(name, value);
   await writeSummary(outcome);
 }

@@ -3,7 +3,7 @@
 import type { ActionOutcome } from './outcome.js';
 
 /** Every output action.yml declares, by name. */
-export const OUTPUT_NAMES = ['version', 'tags', 'tag-names', 'digest', 'image', 'report'] as const;
+export const OUTPUT_NAMES = ['version', 'tags', 'tag-names', 'digest', 'image', 'report', 'report-file'] as const;
 /** One of OUTPUT_NAMES. */
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
@@ -30,5 +30,6 @@ export function actionOutputs(outcome: ActionOutcome): Record<OutputName, string
     digest: outcome.digest ?? '',
     image: outcome.image ?? '',
     report: JSON.stringify(outcome.report),
+    'report-file': outcome.reportFile ?? '',
   };
 }

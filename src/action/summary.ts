@@ -77,6 +77,15 @@ function addValidation(summary: typeof core.summary, report: ValidationReport): 
     addLog(summary, 'Build log (last lines)', report.build.logTail);
 }
 
+/** Where the HTML report is, and how to attach it to the run (a job summary cannot embed files). */
+function addReportFile(summary: typeof core.summary, file: string): void {
+  summary.addRaw(
+    `<p>📄 HTML report (verdict, container, log, each output series beside its input): <code>${escapeHtml(file)}</code>. ` +
+      'Upload it with <code>actions/upload-artifact</code> and <code>path: ${{ steps.&lt;this step&gt;.outputs.report-file }}</code> to open it from this run.</p>',
+    true,
+  );
+}
+
 function addLog(summary: typeof core.summary, title: string, lines: readonly string[]): void {
   summary.addRaw(
     `<details open><summary>${escapeHtml(title)}</summary>\n<pre><code>${escapeHtml(lines.join('\n'))}</code></pre></details>`,
@@ -128,6 +137,7 @@ export async function writeSummary(outcome: ActionOutcome): Promise<void> {
   if (outcome.note) summary.addRaw(`<p>${outcome.note}</p>`, true);
   if (outcome.failure) summary.addRaw(`<p><strong>${escapeHtml(outcome.failure)}</strong></p>`, true);
   if (outcome.validation) addValidation(summary, outcome.validation);
+  if (outcome.reportFile) addReportFile(summary, outcome.reportFile);
   addTags(summary, outcome);
   await summary.write();
 }

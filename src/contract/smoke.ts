@@ -43,6 +43,8 @@ export interface SmokeOptions {
   logger?: Logger;
   /** Where the temporary case folder goes (default: the OS temp folder). */
   tempRoot?: string;
+  /** Called after the run with the case folders, before they are removed (the HTML report reads its pictures here). */
+  inspectCase?: (folders: { inDir: string; outDir: string }) => Promise<void>;
 }
 
 /** What happened in one smoke run, and the findings judged from it. */
@@ -186,6 +188,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
     }
     findings.push(...compareSnapshots(before, await snapshotFolder(inDir)));
     const failed = findings.some((f) => f.severity === 'error');
+    await options.inspectCase?.({ inDir, outDir });
     return {
       ...base,
       exitCode: result.exitCode,

@@ -8,7 +8,7 @@ import { MODULE_RUN_OPTIONS, type ModuleRunOptions } from './validation/module-r
 
 /** Options of `mercure-module release`: those of build, validate and publish together. */
 export type ReleaseOptions = BuildOptions &
-  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal'> &
+  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal' | 'previews'> &
   ModuleRunOptions &
   Pick<
     PublishOptions,
@@ -61,6 +61,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
     ...(options.level ? { level: options.level } : {}),
     ...pickModuleRun(options),
+    ...(options.previews ? { previews: true } : {}),
     ...(options.validationDir ? { recordTo: options.validationDir } : {}),
     logger,
     ...(options.signal ? { signal: options.signal } : {}),

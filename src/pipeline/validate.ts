@@ -2,9 +2,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
-import { checkTimeoutSeconds, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { checkTimeoutSeconds, smokeRun, type SmokeOptions, type SmokeRun } from '../contract/smoke.js';
 import type { BuildSettings } from '../engine/build.js';
 import { connectEngine } from '../engine/connect.js';
+import { seriesPreviews, type SeriesPreview } from './validation/previews.js';
 import { ModuleError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase, type CaseSource } from './validation/case.js';
@@ -32,6 +33,11 @@ export interface ValidateOptions extends ModuleRunOptions, BuildSettings {
   network?: boolean;
   /** Configured image name, for the Makefile check. */
   imageName?: string;
+  /**
+   * Draw each output series' middle slice beside its input slice (report.previews) for the HTML
+   * report (report/html writeHtmlReport); the pictures stay out of the report's JSON.
+   */
+  previews?: boolean;
   /** Where to record a passing validation (default: the user's state folder); false to skip. */
   recordTo?: string | false;
   logger?: Logger;
@@ -49,6 +55,10 @@ export interface ValidationReport {
   build?: { imageId?: string; logTail: string[] };
   smoke?: SmokeRun;
   counts: { errors: number; warnings: number };
+  /** With `previews`: the output series beside their input, as PNG data URIs (not enumerable: kept out of JSON). */
+  previews?: SeriesPreview[];
+  /** With `previews`: why there are none, when there are none. */
+  previewNote?: string;
 }
 
 /**
@@ -56,6 +66,24 @@ export interface ValidationReport {
  * build and a smoke run exactly as mercure runs the image. Records the image ID when it passes.
  */
 export async function validate(options: ValidateOptions): Promise<ValidationReport> {
+  if (!options.previews) return run(options, undefined);
+  let previews: SeriesPreview[] | undefined;
+  let previewNote: string | undefined;
+  const report = await run(options, async ({ inDir, outDir }) => {
+    try {
+      previews = await seriesPreviews(inDir, outDir);
+    } catch (error) {
+      // The pictures are a view of the run, not part of its verdict: say why they are missing.
+      previewNote = `the case folders could not be read for previews: ${(error as Error).message}`;
+    }
+  });
+  if (!report.smoke) previewNote = 'The module was not run, so there is nothing to show.';
+  Object.defineProperty(report, 'previews', { value: previews ?? [], enumerable: false });
+  if (previewNote !== undefined) report.previewNote = previewNote;
+  return report;
+}
+
+async function run(options: ValidateOptions, inspectCase: SmokeOptions['inspectCase']): Promise<ValidationReport> {
   const logger = options.logger ?? silentLogger;
   const dir = options.dir ?? (options.image ? undefined : '.');
   if (dir !== undefined) await requireFolder(dir, 'module folder');
@@ -108,6 +136,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     timeoutSeconds,
     logger,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(inspectCase ? { inspectCase } : {}),
   });
   smoke.image = shown;
   report.smoke = smoke;

@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { parseCount } from '../options.js';
 import { renderPromote, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
+import { reportFile } from '../report-file.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import {
   addLoginOptions,
@@ -82,6 +83,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       const targetLogin = await cliCredentials(opts);
       const sourceLogin = resolveCredentials({ username: opts.sourceUsername }, process.env, SOURCE_CREDENTIAL_ENV);
       const style = styleFor(ctx.stdout);
+      await reportFile.check(opts.report);
       const result = await promote({
         from,
         to: opts.to,
@@ -106,7 +108,8 @@ export function registerPromote(program: Command, ctx: CliContext): void {
           signal: ctx.signal,
           ...smokeOptions(opts),
           ...(sourceLogin ? { credentials: sourceLogin } : {}),
-          onReport: (report) => {
+          onReport: async (report) => {
+            await reportFile.write(opts.report, report, logger);
             if (!opts.json && !report.ok) ctx.stdout.write(`${renderValidation(report, style)}\n`);
           },
         }),

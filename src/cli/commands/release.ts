@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
 import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
 import { collectBuildArg, collectLabel } from '../options.js';
+import { reportFile } from '../report-file.js';
 import { TerminalLogger } from '../terminal-logger.js';
 import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
 import {
@@ -63,6 +64,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
       ) => {
         const logger = new TerminalLogger(ctx.stderr, opts.verbose === true, opts.json === true);
         const credentials = await cliCredentials(opts);
+        await reportFile.check(opts.report);
         const report = await release({
           dir,
           ...buildSettings(opts),
@@ -79,6 +81,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           ...(credentials ? { credentials } : {}),
           ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),
         });
+        await reportFile.write(opts.report, report.validation, logger);
         if (opts.json) {
           ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {

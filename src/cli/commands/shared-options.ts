@@ -114,6 +114,7 @@ export interface SmokeFlags {
   forbidUnsafeDockerArgs?: boolean;
   persistenceFolder?: string;
   targets?: string[];
+  report?: string;
 }
 
 /** `--targets a,b`: the server's target names. */
@@ -156,6 +157,10 @@ export function addSmokeOptions(command: Command): Command {
       '--targets <names>',
       "the server's target names, comma-separated, to check dynamic-routing targets",
       parseTargets,
+    )
+    .option(
+      '--report <file.html>',
+      'write one self-contained HTML page: verdict, findings, container, log, output slices beside input slices',
     );
 }
 
@@ -175,5 +180,6 @@ export function smokeOptions(opts: SmokeFlags) {
     ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
     ...(opts.fixtures ? { fixtures: opts.fixtures } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(opts.report !== undefined ? { previews: true } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { collectBuildArg, parseCount, MAX_SLICES } from '../options.js';
 import { addSmokeOptions, smokeOptions, type SmokeFlags } from './shared-options.js';
 import { renderMatrix, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
+import { reportFile } from '../report-file.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
 interface ValidateFlags extends SmokeFlags, BuildFlags {
@@ -88,13 +89,17 @@ Examples:
         ] as const) {
           if (set !== undefined) throw new ModuleError('bad-option', `${flag} applies to the matrix: add --matrix`);
         }
+        await reportFile.check(opts.report);
         const report = await validate(options);
+        await reportFile.write(opts.report, report, logger);
         ctx.stdout.write(
           opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderValidation(report, styleFor(ctx.stdout))}\n`,
         );
         ctx.exitCode = report.ok ? ExitCode.ok : ExitCode.findings;
         return;
       }
+      if (opts.report !== undefined)
+        throw new ModuleError('bad-option', '--report draws one validation: leave out --matrix, or --report');
       const report = await runMatrix({
         ...options,
         tier: opts.matrix === 'full' ? 'full' : 'quick',

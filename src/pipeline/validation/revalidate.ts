@@ -10,14 +10,14 @@ import { validate, type ValidateOptions, type ValidationReport } from '../valida
 import type { ModuleRunOptions } from './module-run.js';
 
 /** How to re-run the smoke run on a registry image before promoting it. */
-export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal'> &
+export type RevalidateOptions = Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal' | 'previews'> &
   ModuleRunOptions &
   LoginLookup & {
     credentials?: Credentials;
     logger?: Logger;
     docker?: Docker;
-    /** Receives each report, e.g. to print it. */
-    onReport?: (report: ValidationReport) => void;
+    /** Receives each report, e.g. to print it or write its HTML page (awaited). */
+    onReport?: (report: ValidationReport) => void | Promise<void>;
   };
 
 /**
@@ -38,7 +38,7 @@ export function smokeRevalidator(options: RevalidateOptions): (reference: string
     step.done();
     const { credentials: _credentials, onReport, docker: _docker, dockerConfig: _d, env: _e, ...smoke } = options;
     const report = await validate({ ...smoke, image: reference, recordTo: false, docker, logger });
-    onReport?.(report);
+    await onReport?.(report);
     return report.ok;
   };
 }
