@@ -8,7 +8,6 @@ export function escapeHtml(text: string): string {
   return text.replace(HIDDEN, unicode).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
