@@ -25,4 +25,6 @@ export interface ActionOutcome {
   note?: string;
   /** The library's own report, for the `report` output. */
   report: unknown;
+  /** The HTML report written under RUNNER_TEMP (the `report-file` output). */
+  reportFile?: string;
 }
