@@ -22,6 +22,8 @@ const UNIT = [
   'test/action/annotations.test.ts',
   'test/action/action-yml.test.ts',
   'test/action/outputs.test.ts',
+  'test/action/report-file.test.ts',
+  'test/report/pixels.test.ts',
   'test/action/workflows.test.ts',
   'test/scripts/**/*.test.ts',
   'test/scaffold/names.test.ts',

@@ -10,6 +10,11 @@
 export { checkModule as check, type StaticCheckOptions as CheckOptions } from './contract/static/index.js';
 /** Builds the module, runs it as mercure would on a case and judges its output (the smoke run). */
 export { validate, type ValidateOptions, type ValidationReport } from './pipeline/validate.js';
+/** validate's `previews: true`: each output series' middle slice beside its input slice, as PNG (report.previews). */
+export type { SeriesPreview, SeriesSummary, SlicePreview } from './pipeline/validation/previews.js';
+export type { SliceImage, SliceUnavailable } from './pipeline/validation/pixels.js';
+/** Writes a validation as one self-contained HTML page (`validate --report FILE.html`); run validate with `previews: true` for its pictures. */
+export { writeHtmlReport } from './report/html/index.js';
 /** Runs validate over the fixture matrix (series and study level, real and synthetic variants). */
 export { runMatrix, type MatrixOptions, type MatrixReport, type VariantOutcome } from './pipeline/matrix.js';
 /** Builds the module image with OCI labels and tags it `<image>:<version>` in the engine. */

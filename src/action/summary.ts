@@ -77,11 +77,20 @@ function addValidation(summary: typeof core.summary, report: ValidationReport): 
     addLog(summary, 'Build log (last lines)', report.build.logTail);
 }
 
+/** The run's page, where uploaded artifacts are listed (the runner sets these three on every job). */
+export function artifactsUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+  return server && repository && run ? `${server}/${repository}/actions/runs/${run}#artifacts` : undefined;
+}
+
 /** Where the HTML report is, and how to attach it to the run (a job summary cannot embed files). */
 function addReportFile(summary: typeof core.summary, file: string): void {
+  const url = artifactsUrl();
+  const where = url ? `<a href="${escapeHtml(url)}">this run's artifacts</a>` : "this run's artifacts";
   summary.addRaw(
     `<p>📄 HTML report (verdict, container, log, each output series beside its input): <code>${escapeHtml(file)}</code>. ` +
-      'Upload it with <code>actions/upload-artifact</code> and <code>path: ${{ steps.&lt;this step&gt;.outputs.report-file }}</code> to open it from this run.</p>',
+      'Upload it with <code>actions/upload-artifact</code> and <code>path: ${{ steps.&lt;this step&gt;.outputs.report-file }}</code> ' +
+      `to open it from ${where}.</p>`,
     true,
   );
 }

@@ -1,6 +1,7 @@
 // The bundled action (dist/index.js) under Node 24, run as a GitHub runner runs it, against the
 // real Docker Engine and the suite's registries.
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import Docker from 'dockerode';
@@ -162,9 +163,14 @@ describe('the bundled action under Node 24', () => {
           timeout: '60',
         },
       },
-      (r) => Promise.resolve(r),
+      // The HTML report lives under RUNNER_TEMP, which goes with the run: read it while it is there.
+      async (r) => ({ ...r, page: r.outputs['report-file'] ? await readFile(r.outputs['report-file'], 'utf8') : '' }),
     );
     expect(result.code).not.toBe(0);
+    expect(result.outputs['report-file']).toMatch(/\/runner-temp\/mercure-module-report-[^/]+\/report\.html$/);
+    expect(result.page).toContain('✗ failed');
+    expect(result.page).toContain('output-empty');
+    expect(result.summary).toContain(`<code>${result.outputs['report-file']}</code>`);
     expect(result.stdout).toMatch(/^::error title=[^\n]*\(output-empty\)::output-empty: /m);
     expect(result.stdout).toMatch(/^::error::validation failed: 1 error\(s\)/m);
     expect(result.summary).toContain('<code>output-empty</code>');

@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportRoot, writeActionReport } from '../../src/action/report-file.js';
-import { writeSummary } from '../../src/action/summary.js';
+import { artifactsUrl, writeSummary } from '../../src/action/summary.js';
 import type { ValidationReport } from '../../src/pipeline/validate.js';
 
 // The Action's side of the HTML report, in process: the page goes under RUNNER_TEMP in a folder
 // of its own, and the job summary says where it is and how to attach it to the run.
 let temp: string;
-const saved = { RUNNER_TEMP: process.env['RUNNER_TEMP'], GITHUB_STEP_SUMMARY: process.env['GITHUB_STEP_SUMMARY'] };
+const RUN_ENV = ['RUNNER_TEMP', 'GITHUB_STEP_SUMMARY', 'GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID'];
+const saved = Object.fromEntries(RUN_ENV.map((key) => [key, process.env[key]]));
 
 beforeAll(async () => {
   temp = await mkdtemp(path.join(os.tmpdir(), 'mmk-action-report-'));
@@ -53,6 +54,11 @@ describe('the HTML report on a runner', () => {
     const summary = path.join(temp, 'summary.md');
     await writeFile(summary, '');
     process.env['GITHUB_STEP_SUMMARY'] = summary;
+    Object.assign(process.env, {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/mercure-blur',
+      GITHUB_RUN_ID: '4711',
+    });
     await writeSummary({
       command: 'validate',
       subject: 'modules/blur',
@@ -68,5 +74,7 @@ describe('the HTML report on a runner', () => {
     expect(written).toContain(`<code>${first}</code>`);
     expect(written).toContain('actions/upload-artifact');
     expect(written).toContain('outputs.report-file');
+    expect(written).toContain('<a href="https://github.com/acme/mercure-blur/actions/runs/4711#artifacts">');
+    expect(artifactsUrl({ GITHUB_SERVER_URL: 'https://github.com' })).toBeUndefined();
   });
 });

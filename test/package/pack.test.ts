@@ -83,6 +83,28 @@ describe('the packed package', () => {
     });
   });
 
+  it('imports by name: writeHtmlReport writes one self-contained page with the module text escaped', async () => {
+    const script = `
+      import { readFile } from 'node:fs/promises';
+      import { writeHtmlReport } from 'mercure-module-kit';
+      const report = {
+        ok: false,
+        dir: 'modules/blur',
+        findings: [{ code: 'output-empty', severity: 'error', message: 'wrote <b>nothing</b>', hint: 'Write to $MERCURE_OUT_DIR.' }],
+        counts: { errors: 1, warnings: 0 },
+      };
+      await writeHtmlReport('out/report.html', report);
+      const html = await readFile('out/report.html', 'utf8');
+      console.log(JSON.stringify({
+        failed: html.includes('✗ failed'),
+        escaped: html.includes('wrote &lt;b&gt;nothing&lt;/b&gt;'),
+        external: /(src|href)="(?!data:)/.test(html),
+      }));`;
+    await writeFile(path.join(project, 'report.mjs'), script);
+    const { stdout } = await run('node', ['report.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ failed: true, escaped: true, external: false });
+  });
+
   it("runs the README's library example as written", async () => {
     await writeFile(path.join(project, 'readme-example.mjs'), await libraryExample());
     const { stdout } = await run('node', ['readme-example.mjs'], { cwd: project });
