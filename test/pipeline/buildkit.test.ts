@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildkitFeatures } from '../../src/contract/static/rules/buildkit.js';
 import { release } from '../../src/pipeline/release.js';
@@ -10,6 +11,9 @@ import { runCli } from '../cli/run-cli.js';
 import { BASE_IMAGES, baseArgs, FIXTURE_MODULES } from '../support/images.js';
 
 const FEATURES = path.join(FIXTURE_MODULES, 'buildkit-features');
+/** The release's own tag in the engine (release tags what it builds `<image>:<version>`). */
+const REPOSITORY = `${inject('registryHost')}/build-test/features`;
+const RELEASED = `${REPOSITORY}:1.0.0`;
 let work: string;
 /** A PATH with git but no docker CLI: a machine without buildx, as far as builds can tell. */
 let noDocker: string;
@@ -22,6 +26,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
+  // Only the tag this file made: the engine is shared (the image goes too once nothing else tags it).
+  await new Docker()
+    .getImage(RELEASED)
+    .remove()
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
 });
 
 describe('a module using COPY --chmod and RUN --mount', () => {
@@ -37,7 +48,7 @@ describe('a module using COPY --chmod and RUN --mount', () => {
     const state = await mkdtemp(path.join(work, 'state-'));
     const report = await release({
       dir: FEATURES,
-      image: `${inject('registryHost')}/build-test/features`,
+      image: REPOSITORY,
       version: '1.0.0',
       buildArgs: baseArgs('python'),
       secrets: ['id=index_token,env=MMK_BUILD_TEST_TOKEN'],
