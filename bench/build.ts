@@ -3,7 +3,7 @@
 // ours (BuildKit through buildx, --cache-from) vs docker buildx build with the same cache, and
 // vs a cold build (--no-cache). Targets: within 1.1x of buildx, at least 5x faster than cold.
 // Run: npx tsx bench/build.ts [runs]
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -14,9 +14,17 @@ import { sideBySide } from './lib.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const docker = new Docker();
-const dir = await mkdtemp(path.join(os.tmpdir(), 'mmk-bench-build-'));
+const work = await mkdtemp(path.join(os.tmpdir(), 'mmk-bench-build-'));
+/** The build context; buildx's --iidfile is written beside it, not into it. */
+const dir = path.join(work, 'context');
+const iid = path.join(work, 'iid');
+await mkdir(dir);
 const registry = await startRegistry();
 const ref = `${registry.host}/bench/build:cache`;
+/** Every image this run built (each is unique to it: requirements.txt carries the start time), removed at the end. */
+const built = new Set<string>();
+const build = async (options: Parameters<typeof buildImage>[1]) =>
+  built.add((await buildImage(docker, options)).imageId);
 let edits = 0;
 /** The one-line source change before every build. */
 const edit = () => writeFile(path.join(dir, 'app.sh'), `#!/bin/sh\necho edit ${edits++}\n`);
@@ -29,7 +37,7 @@ try {
       'COPY --chmod=755 app.sh /app.sh\nCMD ["/app.sh"]\n',
   );
   await edit();
-  await buildImage(docker, { dir, tags: [ref], cacheTo: ['type=inline'] });
+  await build({ dir, tags: [ref], cacheTo: ['type=inline'] });
   await execa('docker', ['push', ref]);
   const cacheFrom = `type=registry,ref=${ref}`;
   const vsBuildx = await sideBySide('rebuild after a one-line change, cache from a registry', {
@@ -38,13 +46,16 @@ try {
     theirsName: 'docker buildx build',
     ours: async () => {
       await edit();
-      await buildImage(docker, { dir, cacheFrom: [cacheFrom] });
+      await build({ dir, cacheFrom: [cacheFrom] });
     },
     theirs: async () => {
       await edit();
-      await execa('docker', ['buildx', 'build', '--load', '--network', 'none', '--cache-from', cacheFrom, '.'], {
-        cwd: dir,
-      });
+      await execa(
+        'docker',
+        ['buildx', 'build', '--load', '--network', 'none', '--cache-from', cacheFrom, '--iidfile', iid, '.'],
+        { cwd: dir },
+      );
+      built.add((await readFile(iid, 'utf8')).trim());
     },
   });
   const vsCold = await sideBySide('rebuild after a one-line change vs a cold build', {
@@ -53,17 +64,23 @@ try {
     theirsName: 'cold (--no-cache)',
     ours: async () => {
       await edit();
-      await buildImage(docker, { dir, cacheFrom: [cacheFrom] });
+      await build({ dir, cacheFrom: [cacheFrom] });
     },
     theirs: async () => {
       await edit();
-      await buildImage(docker, { dir, noCache: true });
+      await build({ dir, noCache: true });
     },
   });
   console.log(
     `target: within 1.1x of buildx (${vsBuildx.ratio.toFixed(2)}x), >= 5x faster than cold (${(1 / vsCold.ratio).toFixed(1)}x)`,
   );
 } finally {
+  // The engine is shared: remove the tag and the images this run made, nothing else.
+  for (const image of [ref, ...built])
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   await registry.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
 }
