@@ -11,6 +11,7 @@ import { ACTION } from './action-manifest.js';
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, string | boolean | number>;
@@ -107,6 +108,21 @@ describe.each(reusable)('$file', ({ yaml, text }) => {
     });
     expect(inputs).toContain('kit-ref');
   });
+});
+
+describe('the HTML report', () => {
+  it.each(reusable.filter((w) => !w.file.endsWith('module-promote.yml')))(
+    '$file: uploads the report-file output as an artifact after the Action, also when the Action failed',
+    ({ yaml }) => {
+      const steps = Object.values(yaml.jobs).flatMap((job) => job.steps ?? []);
+      const action = actionStep(yaml);
+      const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+      if (!action?.id || !upload) throw new Error('no Action step with an id, or no upload step');
+      expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(action));
+      expect(upload.with?.['path']).toBe(`\${{ steps.${action.id}.outputs.report-file }}`);
+      expect(upload.if).toMatch(new RegExp(`always\\(\\) && steps\\.${action.id}\\.outputs\\.report-file != ''`));
+    },
+  );
 });
 
 describe('release and promote', () => {
