@@ -145,6 +145,8 @@ export async function writeLibraries(dir: string, bytes: number, seed: string): 
 export interface ModuleImageSizes {
   libraryMiB: number;
   weightsMiB: number;
+  /** The base image (default: the Python base). */
+  base?: string;
 }
 
 /** The built images: `v1` and `v2` differ only in the last (module code) layer. */
@@ -169,7 +171,7 @@ export async function buildModuleImages(name: string, sizes: ModuleImageSizes): 
     await writeFile(
       path.join(dir, 'Dockerfile'),
       [
-        `FROM ${PYTHON_BASE}`,
+        `FROM ${sizes.base ?? PYTHON_BASE}`,
         'COPY site-packages/ /usr/local/lib/python3.11/site-packages/',
         'COPY native/ /usr/local/lib/native/',
         'COPY model/ /opt/model/',
