@@ -191,7 +191,7 @@ try {
   let sampledPeak = 0;
   const sampler = setInterval(() => {
     if (sampling) sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
-  }, 10);
+  }, 100);
   await writeFile('/proc/self/clear_refs', '5').catch(() => {});
   const baseline = process.memoryUsage().rss;
 

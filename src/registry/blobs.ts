@@ -202,7 +202,7 @@ async function uploadOnce(
       scopes: push,
       what: `PUT blob ${repository}@${digest}`,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-      body,
+      body: Buffer.isBuffer(body) ? body : webStream(body),
       expect: [201, 204],
     })
     .catch((error: unknown) => {
@@ -217,6 +217,29 @@ async function uploadOnce(
   if (stored && stored !== digest)
     throw digestMismatch(`blob ${repository}@${digest} stored by ${conn.registry}`, stored);
   return 'uploaded';
+}
+
+/**
+ * A streamed body as a web stream, which fetch sends as it is; an async iterable it copies chunk
+ * by chunk into a byte stream of its own (twice, measured: copying a blob across registries spent
+ * more time there than hashing it). Pulled only when fetch reads, so a source opens lazily.
+ */
+function webStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  if (source instanceof ReadableStream) return source as ReadableStream<Uint8Array>;
+  const iterator = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** ModuleError 'registry-digest-mismatch': content does not hash to the digest it travels under. */

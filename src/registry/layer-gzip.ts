@@ -99,38 +99,40 @@ export async function compressLayer(
   const compressor = new PieceCompressor(level);
   const pending: Promise<Buffer>[] = [];
   let uncompressedSize = 0;
-  let parts: Buffer[] = [];
-  let partsBytes = 0;
+  // Each piece is filled in place: one copy of every byte and one allocation a piece (copying
+  // chunks out and concatenating them cost two of each, and most of the push's GC time).
+  let piece = Buffer.allocUnsafe(pieceBytes);
+  let filled = 0;
 
   const flushOldest = async () => {
     const next = pending.shift();
     if (next) await spool.append(await next);
   };
-  const enqueue = async (piece: Buffer) => {
-    diff.update(piece);
-    uncompressedSize += piece.length;
-    pending.push(compressing(() => compressor.compress(piece)));
+  const enqueue = async (bytes: Buffer) => {
+    diff.update(bytes);
+    uncompressedSize += bytes.length;
+    pending.push(compressing(() => compressor.compress(bytes)));
     options.onRead?.(uncompressedSize);
     while (pending.length >= window) await flushOldest();
   };
   try {
     for await (const chunk of source) {
-      let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      while (data.length > 0) {
-        const take = Math.min(data.length, pieceBytes - partsBytes);
-        // Copied: the source may reuse its buffers once this loop asks for the next chunk.
-        parts.push(Buffer.from(data.subarray(0, take)));
-        partsBytes += take;
-        data = data.subarray(take);
-        if (partsBytes === pieceBytes) {
-          const piece = Buffer.concat(parts, partsBytes);
-          parts = [];
-          partsBytes = 0;
-          await enqueue(piece);
+      // Copied into the piece before the next chunk is asked for: the source may reuse its buffers.
+      for (let at = 0; at < chunk.byteLength;) {
+        const take = Math.min(chunk.byteLength - at, pieceBytes - filled);
+        piece.set(chunk.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === pieceBytes) {
+          const full = piece;
+          piece = Buffer.allocUnsafe(pieceBytes);
+          filled = 0;
+          await enqueue(full);
         }
       }
     }
-    if (partsBytes > 0 || uncompressedSize === 0) await enqueue(Buffer.concat(parts, partsBytes));
+    // The last piece copied out at its size, so that a small layer's tail does not hold a whole piece.
+    if (filled > 0 || uncompressedSize === 0) await enqueue(Buffer.from(piece.subarray(0, filled)));
     while (pending.length > 0) await flushOldest();
     const digest = spool.finish();
     return {
@@ -142,7 +144,7 @@ export async function compressLayer(
     };
   } catch (error) {
     // Pieces still compressing settle on their own; their results are dropped.
-    for (const piece of pending) piece.catch(() => {});
+    for (const compressing of pending) compressing.catch(() => {});
     spool.fail(error);
     throw error;
   }
