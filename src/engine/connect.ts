@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
 import { responseTimeoutMs } from '../retry/request.js';
 
 /** The Docker Engine API version we speak (Debian bookworm's docker.io 20.10 offers 1.41). */
@@ -13,12 +13,13 @@ export async function connectEngine(options: { docker?: Docker } = {}): Promise<
   const docker = options.docker ?? new Docker();
   // An Engine that accepts the connection and never answers would hang here for good.
   const ms = responseTimeoutMs();
+  const where = process.env['DOCKER_HOST'] ?? '/var/run/docker.sock';
+  let pong: unknown;
   try {
-    await (docker.ping as (opts: { abortSignal: AbortSignal }) => Promise<unknown>)({
+    pong = await (docker.ping as (opts: { abortSignal: AbortSignal }) => Promise<unknown>)({
       abortSignal: AbortSignal.timeout(ms),
     });
   } catch (error) {
-    const where = process.env['DOCKER_HOST'] ?? '/var/run/docker.sock';
     const why =
       (error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError'
         ? `no answer within ${ms / 1000} s (MERCURE_MODULE_REQUEST_TIMEOUT)`
@@ -28,7 +29,14 @@ export async function connectEngine(options: { docker?: Docker } = {}): Promise<
       hint: 'Start Docker (on Debian: `bash scripts/setup.sh` starts dockerd), or set DOCKER_HOST to a running engine.',
     });
   }
-  const version = await docker.version();
+  // Whatever listens there is a peer: what it says is checked before anything relies on it.
+  if (String(pong) !== 'OK') throw notAnEngine(where, 'GET /_ping', pong);
+  const answer: unknown = await docker.version().catch((error: unknown) => {
+    throw notAnEngine(where, 'GET /version', reason(error));
+  });
+  const version = answer as Partial<Docker.DockerVersion> | undefined;
+  if (typeof version?.ApiVersion !== 'string' || !/^\d+\.\d+$/.test(version.ApiVersion))
+    throw notAnEngine(where, 'GET /version', answer);
   if (compareApi(version.ApiVersion, MIN_API) < 0) {
     throw new ModuleError(
       'engine-too-old',
@@ -40,6 +48,19 @@ export async function connectEngine(options: { docker?: Docker } = {}): Promise<
     );
   }
   return docker;
+}
+
+/** ModuleError 'engine-bad-response' (exit 3): what answers at DOCKER_HOST does not speak the Engine API. */
+function notAnEngine(where: string, request: string, answer: unknown): ModuleError {
+  const text = typeof answer === 'string' || Buffer.isBuffer(answer) ? String(answer) : JSON.stringify(answer);
+  return new ModuleError(
+    'engine-bad-response',
+    `what answers at ${where} is not a Docker Engine: ${request} got ${text ? `"${inputForMessage(text.trim(), 60)}"` : 'an empty answer'}`,
+    {
+      kind: 'environment',
+      hint: 'Point DOCKER_HOST at a Docker Engine (unix:///var/run/docker.sock, or tcp://host:2375), or unset it.',
+    },
+  );
 }
 
 function compareApi(a: string, b: string): number {

@@ -6,6 +6,7 @@ import { repositoryScope } from './auth.js';
 import type { RegistryConnection } from './connection.js';
 import { sha256Digest } from './manifest.js';
 import { markTransient } from './transient.js';
+import { peerDigest } from './peer-answer.js';
 
 /** A blob's size, as the registry reports it. */
 export interface BlobHead {
@@ -213,7 +214,7 @@ async function uploadOnce(
       throw error;
     });
   await done.body?.cancel().catch(() => {});
-  const stored = done.headers.get('docker-content-digest');
+  const stored = peerDigest(done.headers, { registry: conn.registry, what: `PUT blob ${repository}@${digest}` });
   if (stored && stored !== digest)
     throw digestMismatch(`blob ${repository}@${digest} stored by ${conn.registry}`, stored);
   return 'uploaded';

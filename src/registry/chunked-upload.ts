@@ -5,6 +5,7 @@
 // no longer knows is started over from the spool, never from the producer.
 import { ModuleError, isModuleError } from '../errors.js';
 import { repositoryScope } from './auth.js';
+import { peerDigest } from './peer-answer.js';
 import { digestMismatch, headBlob, uploadBlob, type UploadOutcome } from './blobs.js';
 import type { RegistryConnection } from './connection.js';
 import type { BlobSpool } from './spool.js';
@@ -167,7 +168,10 @@ class ChunkedUpload {
       expect: [201, 204],
     });
     await response.body?.cancel().catch(() => {});
-    const stored = response.headers.get('docker-content-digest');
+    const stored = peerDigest(response.headers, {
+      registry: this.conn.registry,
+      what: `PUT blob ${this.repository}@${digest}`,
+    });
     if (stored && stored !== digest)
       throw digestMismatch(`blob ${this.repository}@${digest} stored by ${this.conn.registry}`, stored);
     return 'uploaded';

@@ -7,6 +7,7 @@ import { RegistryConnection, type RegistryOptions } from './connection.js';
 import {
   MANIFEST_ACCEPT,
   MediaType,
+  descriptorProblem,
   isIndex,
   parseManifest,
   sha256Digest,
@@ -18,6 +19,7 @@ import {
 
 export type { ImageConfig } from './manifest.js';
 import type { BlobSpool } from './spool.js';
+import { listOf, parsePeerJson, peerDigest, readPeerJson } from './peer-answer.js';
 import { assertRepository, assertTagOrDigest, isDigest, type ImageReference } from './reference.js';
 
 /** What a HEAD on a manifest tells: enough to compare tags without downloading. */
@@ -119,8 +121,12 @@ export class RegistryClient {
         await response.body?.cancel().catch(() => {});
         return [];
       }
-      const body = (await response.json()) as { tags?: string[] | null };
-      tags.push(...(body.tags ?? []));
+      const page = await readPeerJson<{ tags?: string[] | null }>(
+        response,
+        { registry: this.registry, what: `list tags of ${repository}` },
+        listOf('tags', (tag) => (typeof tag === 'string' ? undefined : 'is not text')),
+      );
+      tags.push(...(page.tags ?? []));
       next = nextLink(response.headers.get('link'));
     }
     return tags;
@@ -140,7 +146,10 @@ export class RegistryClient {
       allowMissing: true,
     });
     if (response.status === 404) return undefined;
-    const digest = response.headers.get('docker-content-digest');
+    const digest = peerDigest(response.headers, {
+      registry: this.registry,
+      what: `HEAD manifest ${repository}${refSuffix(ref)}`,
+    });
     if (!digest) {
       // Some registries omit the digest on HEAD: fetch the bytes and hash them instead.
       const manifest = await this.getManifest(repository, ref);
@@ -169,14 +178,16 @@ export class RegistryClient {
     });
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
-    const claimed = response.headers.get('docker-content-digest');
+    const claimed = peerDigest(response.headers, { registry: this.registry, what: `GET manifest ${where}` });
     if (isDigest(ref) && ref.startsWith('sha256:') && ref !== digest)
       throw blobs.digestMismatch(`manifest ${where}`, digest);
     if (claimed?.startsWith('sha256:') && claimed !== digest) {
       throw blobs.digestMismatch(`manifest ${where} (announced as ${claimed})`, digest);
     }
+    // Checked here, at the door: every later reader of these bytes gets a manifest of sound shape.
+    const parsed = parseManifest(bytes, where, this.registry);
     let mediaType = mediaTypeOf(response.headers.get('content-type'));
-    if (!mediaType || mediaType === 'application/json') mediaType = parseManifest(bytes, where).mediaType ?? mediaType;
+    if (!mediaType || mediaType === 'application/json') mediaType = parsed.mediaType ?? mediaType;
     return { bytes, mediaType, digest };
   }
 
@@ -196,7 +207,10 @@ export class RegistryClient {
       atomic: true,
     });
     await response.body?.cancel().catch(() => {});
-    const stored = response.headers.get('docker-content-digest');
+    const stored = peerDigest(response.headers, {
+      registry: this.registry,
+      what: `PUT manifest ${repository}${refSuffix(tag)}`,
+    });
     if (stored && stored !== digest) {
       throw blobs.digestMismatch(
         `manifest ${repository}${refSuffix(tag)} as stored by ${this.registry} (we sent ${digest})`,
@@ -249,8 +263,12 @@ export class RegistryClient {
         if (found.length === 0) return undefined;
         break;
       }
-      const body = (await response.json()) as { manifests?: Descriptor[] | null };
-      found.push(...(body.manifests ?? []));
+      const page = await readPeerJson<{ manifests?: Descriptor[] | null }>(
+        response,
+        { registry: this.registry, what: `list referrers of ${repository}@${digest}` },
+        listOf('manifests', descriptorProblem),
+      );
+      found.push(...(page.manifests ?? []));
       next = nextLink(response.headers.get('link'));
     }
     return found;
@@ -313,14 +331,11 @@ export class RegistryClient {
       digest,
       Math.min(CONFIG_LIMIT, size > 0 ? size : CONFIG_LIMIT),
     );
-    try {
-      return JSON.parse(bytes.toString('utf8')) as ImageConfig;
-    } catch (error) {
-      throw new ModuleError('registry-bad-response', `config ${repository}@${digest} is not JSON`, {
-        kind: 'environment',
-        cause: error,
-      });
-    }
+    return parsePeerJson<ImageConfig>(
+      bytes.toString('utf8'),
+      { registry: this.registry, what: `GET config ${repository}@${digest}` },
+      (doc) => (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? undefined : 'is not an object'),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ModuleError } from '../errors.js';
+import { inputForMessage, ModuleError } from '../errors.js';
+import { isContentDigest, parsePeerJson } from './peer-answer.js';
 
 /** The four manifest media types we read and write, by their everyday names. */
 export const MediaType = {
@@ -57,24 +58,72 @@ export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** Parses manifest bytes; an index has `manifests`, an image manifest `config` and `layers`. */
-export function parseManifest(bytes: Uint8Array, where: string): ImageManifest | ImageIndex {
+/**
+ * Parses manifest bytes and checks their shape: an index has `manifests`, an image manifest
+ * `config` and `layers`, every descriptor a digest and a size. With `registry` (bytes as they came
+ * from it), what is wrong is that registry's fault and named so.
+ */
+export function parseManifest(bytes: Uint8Array, where: string, registry?: string): ImageManifest | ImageIndex {
+  const text = Buffer.from(bytes).toString('utf8');
+  if (registry !== undefined)
+    return parsePeerJson<ImageManifest | ImageIndex>(
+      text,
+      { registry, what: `GET manifest ${where}` },
+      manifestProblem,
+    );
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    doc = JSON.parse(text);
   } catch (error) {
     throw new ModuleError('registry-bad-response', `manifest ${where} is not JSON`, {
       kind: 'environment',
       cause: error,
     });
   }
-  if (typeof doc === 'object' && doc !== null && ('manifests' in doc || 'config' in doc)) {
-    return doc as ImageManifest | ImageIndex;
-  }
-  throw new ModuleError('registry-bad-response', `manifest ${where} has neither "config" nor "manifests"`, {
+  const problem = manifestProblem(doc);
+  if (problem === undefined) return doc as ImageManifest | ImageIndex;
+  throw new ModuleError('registry-bad-response', `manifest ${where} ${problem}`, {
     kind: 'environment',
     hint: 'Only Docker schema 2 and OCI manifests are supported; re-push the image with a current Docker.',
   });
+}
+
+/** What is wrong with a manifest document ("has neither ..."), or undefined when it is sound. */
+function manifestProblem(doc: unknown): string | undefined {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'is not a JSON object';
+  const fields = doc as Record<string, unknown>;
+  if ('manifests' in fields) return listProblem(fields, 'manifests');
+  if ('config' in fields) {
+    const problem = descriptorProblem(fields['config']);
+    if (problem) return `has a "config" that ${problem}`;
+    return listProblem(fields, 'layers');
+  }
+  return 'has neither "config" nor "manifests"';
+}
+
+function listProblem(fields: Record<string, unknown>, key: string): string | undefined {
+  const list = fields[key];
+  if (!Array.isArray(list)) return `has "${key}" that is not a list`;
+  for (const [i, item] of list.entries()) {
+    const problem = descriptorProblem(item);
+    if (problem) return `has "${key}"[${i}] that ${problem}`;
+  }
+  return undefined;
+}
+
+/** What is wrong with a descriptor (digest, size, media type), or undefined. */
+export function descriptorProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not an object';
+  const { digest, size, mediaType } = value as Record<string, unknown>;
+  if (!isContentDigest(digest)) return `has no valid "digest" (${shownValue(digest)})`;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    return `has no valid "size" (${shownValue(size)})`;
+  if (mediaType !== undefined && typeof mediaType !== 'string') return 'has a "mediaType" that is not text';
+  return undefined;
+}
+
+function shownValue(value: unknown): string {
+  return value === undefined ? 'none' : inputForMessage(JSON.stringify(value) ?? typeof value, 60);
 }
 
 /** Whether a parsed manifest is an index (has child manifests). */

@@ -70,6 +70,13 @@ export function parseReference(value: string): ImageReference {
       `registry host "${inputForMessage(registry)}" is not a valid host name, IP address or [IPv6] with an optional :port`,
     );
   }
+  // The grammar allows any digits; a URL (and so every request) only 1 to 65535.
+  const port = /:([0-9]+)$/.exec(registry)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535))
+    throw invalid(
+      value,
+      `port ${inputForMessage(port)} of registry host "${inputForMessage(registry)}" is not between 1 and 65535`,
+    );
   assertRepositoryIn(repository, value);
   const name = `${registry}/${repository}`;
   if (name.length > NAME_MAX_LENGTH) {

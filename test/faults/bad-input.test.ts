@@ -11,6 +11,12 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { REPO_ROOT } from '../support/images.js';
+import {
+  startGarbageEngine,
+  startGarbageRegistry,
+  type GarbageEngine,
+  type GarbageRegistry,
+} from '../support/garbage-registry.js';
 import { tinyModule } from './support.js';
 
 const BAD = path.join(REPO_ROOT, 'test/fixtures/bad');
@@ -22,6 +28,10 @@ interface Context {
   bad: (name: string) => string;
   inputs: string;
   tiny: string;
+  /** A registry answering garbage (test/support/garbage-registry.ts), one kind per repository. */
+  garbage: string;
+  /** DOCKER_HOST values of "Engines" answering garbage: to everything, and to all but the ping. */
+  engine: { garbage: string; pingOnly: string };
 }
 
 /** One bad input: the arguments, the exit code and the message it must get (and, for the machine's, its environment). */
@@ -449,6 +459,61 @@ const CASES: BadCase[] = [
     /the temp folder .*a-file \(TMPDIR\) cannot be used: it is a file, not a folder; using \/tmp instead[\s\S]*validations are recorded in/,
     (c) => ({ TMPDIR: path.join(c.inputs, 'a-file'), MERCURE_MODULE_STATE_DIR: path.join(c.inputs, 'a-file') }),
   ],
+  // Garbage from peers (class 5): the peer's fault, exit 3, naming it; a bad port is the user's (exit 2).
+  [
+    'bi68 status: the registry answers a manifest with an HTML page',
+    (c) => ['status', `${c.garbage}/html/x:1`],
+    3,
+    /registry 127\.0\.0\.1:\d+ answered GET manifest html\/x:1 with text that is not JSON \("<html>oops/,
+  ],
+  [
+    'bi69 status: a malformed Docker-Content-Digest header',
+    (c) => ['status', `${c.garbage}/bad-digest/x:1`],
+    3,
+    /registry 127\.0\.0\.1:\d+ answered HEAD manifest bad-digest\/x:1 with a malformed Docker-Content-Digest header \("sha256:zz"\)/,
+  ],
+  [
+    'bi70 publish: tags/list answers tags as text',
+    (c) => [
+      'publish',
+      '--image',
+      `${c.garbage}/tags-not-list/x`,
+      '--version',
+      '1.0.0',
+      '--source',
+      c.tiny,
+      '--skip-validate',
+      '--dry-run',
+    ],
+    3,
+    /registry 127\.0\.0\.1:\d+ answered list tags of tags-not-list\/x with JSON that has "tags" that is not a list/,
+  ],
+  [
+    'bi71 promote: a manifest whose layer digest is a path',
+    (c) => ['promote', `${c.garbage}/bad-layer/x:1.0.0`, '--to', `${c.garbage}/other/x`],
+    3,
+    /answered GET manifest bad-layer\/x:1\.0\.0 with JSON that has "layers"\[0\] that has no valid "digest"/,
+  ],
+  [
+    'bi72 status: a port out of range in the image name',
+    () => ['status', '127.0.0.1:99999/acme/blur:1'],
+    2,
+    /invalid image reference "127\.0\.0\.1:99999\/acme\/blur:1": port 99999 of registry host "127\.0\.0\.1:99999" is not between 1 and 65535/,
+  ],
+  [
+    'bi73 validate: DOCKER_HOST answers every request with an HTML page',
+    () => ['validate', '--image', 'x:1'],
+    3,
+    /what answers at tcp:\/\/127\.0\.0\.1:\d+ is not a Docker Engine: GET \/_ping got "<html>not an engine/,
+    (c) => ({ DOCKER_HOST: c.engine.garbage }),
+  ],
+  [
+    'bi74 build: the "Engine" answers the ping, then garbage',
+    (c) => ['build', c.bad('dockerfile-no-from'), '--image', `${NOWHERE}/bad/a`, '--version', '1.0.0'],
+    3,
+    /what answers at tcp:\/\/127\.0\.0\.1:\d+ is not a Docker Engine: GET \/version got "<html>not an engine/,
+    (c) => ({ DOCKER_HOST: c.engine.pingOnly }),
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
@@ -486,6 +551,7 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
 
 let sandbox: string;
 let context: Context;
+let peers: [GarbageRegistry, GarbageEngine, GarbageEngine];
 const handled: string[] = [];
 
 beforeAll(async () => {
@@ -505,9 +571,18 @@ beforeAll(async () => {
     await execa('mkfifo', [path.join(inputs, fifo)]);
   await writeFile(path.join(inputs, 'a-file'), 'not a folder\n');
   await writeFile(path.join(inputs, 'deep-settings.json'), `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
-  context = { bad: (name) => path.join(BAD, name), inputs, tiny: await tinyModule('0.0.1', 'bad input') };
+  peers = await Promise.all([startGarbageRegistry(), startGarbageEngine(), startGarbageEngine(true)]);
+  const [garbage, engine, pingOnly] = peers;
+  context = {
+    bad: (name) => path.join(BAD, name),
+    inputs,
+    tiny: await tinyModule('0.0.1', 'bad input'),
+    garbage: garbage.host,
+    engine: { garbage: engine.dockerHost, pingOnly: pingOnly.dockerHost },
+  };
 }, 120_000);
 afterAll(async () => {
+  await Promise.all(peers.map((peer) => peer.close()));
   console.log(
     `bad input: ${handled.length} of ${CASES.length} cases handled (specific error, non-zero exit, no stack trace, nothing written)`,
   );

@@ -21,7 +21,13 @@ function scripted(answer: (url: URL, authorization: string | undefined) => Respo
   return { fetch: scriptedFetch, sent };
 }
 
-const MANIFEST = '{"schemaVersion":2}';
+// A manifest of sound shape (the client checks what registries send: config, layers, digests).
+const MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 2 },
+  layers: [],
+});
 
 describe('Docker Hub', () => {
   test('asks its known token service first, anonymously, and sends the token to registry-1.docker.io', async () => {
