@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors.js';
-import { resolveCredentials } from '../pipeline/access/credentials.js';
+import { CREDENTIAL_ENV, resolveCredentials } from '../pipeline/access/credentials.js';
 import type { Credentials } from '../registry/auth.js';
 
 /** Reads a password piped on stdin (`--password-stdin`), so that it never sits on a command line. */
@@ -21,5 +21,7 @@ export async function cliCredentials(
     password = await readStdin(stdin);
     if (!password) throw new ModuleError('credentials-incomplete', '--password-stdin was given but stdin was empty');
   }
-  return resolveCredentials({ username: opts.username, password });
+  const login = resolveCredentials({ username: opts.username, password });
+  if (!login) return undefined;
+  return { ...login, origin: `from ${opts.username !== undefined ? '--username' : CREDENTIAL_ENV.username}` };
 }

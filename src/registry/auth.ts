@@ -15,6 +15,8 @@ export interface Credentials {
    * service (the token spec's OAuth POST), never sent as a Basic login.
    */
   identityToken?: boolean;
+  /** Where the login came from, for the log (`from --username`, `from the Docker config`); never the secret. */
+  origin?: string;
 }
 
 /** Docker Hub's token service, known up front so the first request needs no 401 round trip. */

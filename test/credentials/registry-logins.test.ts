@@ -125,6 +125,7 @@ describe('logins from the Docker config reach the registry', () => {
     });
     expect(given.code).toBe(0);
     expect(given.stderr).not.toContain('from the Docker config');
+    expect(given.stderr).toContain(`login for ${host}: user ${credentials.username} from MERCURE_REGISTRY_USERNAME`);
   });
 
   it('stops with a clear message, exit 3 and no stack trace when the helper fails', async () => {

@@ -20,6 +20,7 @@ export async function loginFor(
   lookup: LoginLookup,
   logger: Logger,
 ): Promise<Credentials | undefined> {
+  if (given?.origin) logger.info(`login for ${registry}: user ${given.username} ${given.origin}`);
   if (given || lookup.dockerConfig === false) return given;
   const found = await dockerConfigLogin(registry, lookup.env ? { env: lookup.env } : {});
   if (!found) return undefined;
