@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { baseArgs, FIXTURE_MODULES } from '../support/images.js';
 
 // The page as a person opens it: Debian's headless Chromium (driven by playwright-core) loads the
 // report from a loopback server; every picture must decode and nothing may leave the page.
+/** Debian's chromium (scripts/setup.sh installs it); playwright's own browser downloads are not used. */
+const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -46,7 +49,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // playwright's launch() gives the browser a fresh temporary --user-data-dir of its own.
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run \`bash scripts/setup.sh\` (Debian's chromium)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   report = await validate({
     dir: path.join(FIXTURE_MODULES, 'report-hostile'),
     buildArgs: baseArgs('python'),
