@@ -1,8 +1,8 @@
-import { copyFile, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
-import { checkTimeoutSeconds, smokeRun, type SmokeRun } from '../contract/smoke.js';
+import { checkTimeoutSeconds } from '../contract/smoke.js';
 import { resolveModuleRun } from './validation/module-run.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
@@ -13,18 +13,18 @@ import {
   userVariants,
   variantsOf,
   writeVariant,
-  type FolderTraits,
   type Variant,
-  type VariantInfo,
   type VariantTier,
 } from '../mercure/variants/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase } from './validation/case.js';
-import { loadModuleScope, outOfScope, type ModuleScope } from './matrix/module-scope.js';
+import { loadModuleScope, type ModuleScope } from './matrix/module-scope.js';
 import { buildForValidation, staticChecks } from './image/module-image.js';
 import { imageIdOf } from '../engine/image-id.js';
 import type { ValidateOptions } from './validate.js';
 import { groupCauses, type FailureCause } from './matrix/causes.js';
+import { VariantSchedule } from './matrix/schedule.js';
+import { runVariants, skipped } from './matrix/variant-loop.js';
 import type { VariantOutcome } from './matrix/outcome.js';
 
 export type { FailureCause } from './matrix/causes.js';
@@ -124,90 +124,21 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const caseOptions = { moduleName: 'module-under-test', dockerTag: imageRef, settings: options.settings ?? {}, now };
 
   const stage = await mkdtemp(path.join(await tempRoot(logger), 'mercure-case-matrix-'));
-  const write = (variant: Variant, folder: string): Promise<unknown> =>
-    variant.source === 'user'
-      ? prepareCase(folder, {
-          level: variant.level,
-          settings: caseOptions.settings,
-          dockerTag: imageRef,
-          now,
-          fixtures: variant.from,
-        })
-      : variant.name === BASELINE
-        ? prepareCase(folder, { level: variant.level, settings: caseOptions.settings, dockerTag: imageRef, now })
-        : writeVariant(variant, { ...caseOptions, dir: folder }, ctx);
-  const prepared: Promise<{ folder: string; traits: FolderTraits }>[] = [];
-  const prepare = (i: number) => {
-    if (prepared[i] === undefined && i < variants.length) {
-      const folder = path.join(stage, String(i));
-      prepared[i] = write(variants[i] as Variant, folder).then(async () => ({
-        folder,
-        traits: await folderTraits(folder),
-      }));
-      prepared[i]?.catch(() => undefined); // a failed write surfaces in that variant's smoke run
-    }
-    return prepared[i] as Promise<{ folder: string; traits: FolderTraits }>;
+  const write = (i: number, folder: string) => writeCase(variants[i] as Variant, folder, caseOptions, ctx);
+  const schedule = new VariantSchedule(stage, variants.length, write, folderTraits);
+  const smoke = {
+    image: imageId,
+    settings: moduleRun.settings,
+    ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
+    timeoutSeconds,
+    logger,
+    ...(options.signal ? { signal: options.signal } : {}),
   };
-  const outcomes: VariantOutcome[] = [];
-  const stopped = () => options.signal?.aborted === true || report.interrupted || failure !== undefined;
-  let failure: Error | undefined;
-  // Variant i+1 is written, and its smoke run started, while variant i runs: mercure's startup probe
-  // overlaps the previous module run. It moves its input in (and starts the module) only once
-  // variant i has finished, so module containers still run one at a time, as on one processor.
-  let previous: Promise<void> = Promise.resolve();
-  try {
-    for (let i = 0; i < variants.length && !stopped(); i++) {
-      const variant = variants[i] as Variant;
-      const ready = prepare(i);
-      void prepare(i + 1); // awaited with the others at the end
-      // Usually written by now: then an out-of-scope variant is skipped without even a probe.
-      const written = await Promise.race([ready, Promise.resolve(undefined)]).catch(() => undefined);
-      const reason = written && outOfScope(scope, written.traits);
-      if (reason) {
-        logger.info(`– ${variant.name}: skipped, ${reason}`);
-        outcomes[i] = skipped(variant, reason);
-        continue;
-      }
-      const after = previous;
-      previous = smokeRun(docker, {
-        image: imageId,
-        name: `${shown} on ${variant.name}`,
-        prepareInput: async (inDir) => {
-          const { folder, traits } = await ready;
-          await after;
-          if (stopped()) throw new NotRun('not run: interrupted');
-          const reason = outOfScope(scope, traits);
-          if (reason) throw new NotRun(reason);
-          await moveInto(folder, inDir);
-        },
-        settings: moduleRun.settings,
-        ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
-        ...(options.targets ? { targets: options.targets } : {}),
-        timeoutSeconds,
-        logger,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }).then(
-        (smoke) => {
-          smoke.image = shown;
-          report.interrupted ||= smoke.interrupted;
-          report.timing.containerMs += smoke.durationMs;
-          outcomes[i] = outcomeOf(variant, smoke);
-        },
-        (error: unknown) => {
-          if (!(error instanceof NotRun)) failure ??= error instanceof Error ? error : new Error(String(error));
-          else if (!stopped()) logger.info(`– ${variant.name}: skipped, ${error.message}`);
-          outcomes[i] = skipped(variant, error instanceof NotRun ? error.message : 'not run: the engine failed');
-        },
-      );
-      await after;
-    }
-  } finally {
-    await previous;
-    await Promise.all(prepared.map((p) => p.catch(() => undefined)));
-    await rm(stage, { recursive: true, force: true });
-  }
-  for (let i = 0; i < variants.length; i++) outcomes[i] ??= skipped(variants[i] as Variant, 'not run: interrupted');
-  if (failure !== undefined) throw failure;
+  const outcomes = await runVariants(
+    { docker, variants, scope, schedule, smoke, shown, report, logger },
+    options.signal,
+  );
   report.variants = outcomes;
   finish(report, started);
   if (report.ok && options.recordTo !== false) {
@@ -253,45 +184,18 @@ function baselineVariant(options: MatrixOptions): Variant {
   };
 }
 
-/** Moves a written case into the smoke run's in/ (a rename on the same disk; a copy across disks). */
-async function moveInto(from: string, inDir: string): Promise<void> {
-  for (const name of await readdir(from)) {
-    await rename(path.join(from, name), path.join(inDir, name)).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EXDEV') throw error;
-      await copyFile(path.join(from, name), path.join(inDir, name));
-    });
-  }
-}
-
-/** Thrown into a waiting smoke run when the matrix stops before its turn. */
-class NotRun extends Error {}
-
-function info(variant: Variant): VariantInfo {
-  const { name, description, exercises, tier, source, level } = variant;
-  return { name, description, exercises, tier, source, level };
-}
-
-function skipped(variant: Variant, reason: string): VariantOutcome {
-  return { ...info(variant), status: 'skipped', reason, findings: [] };
-}
-
-function outcomeOf(variant: Variant, smoke: SmokeRun): VariantOutcome {
-  const failed = hasErrors(smoke.findings) && !smoke.interrupted;
-  const outcome: VariantOutcome = {
-    ...info(variant),
-    status: smoke.interrupted ? 'skipped' : failed ? 'failed' : 'passed',
-    findings: sortFindings(smoke.findings),
-    smoke: {
-      exitCode: smoke.exitCode,
-      timedOut: smoke.timedOut,
-      durationMs: smoke.durationMs,
-      inputFiles: smoke.inputFiles,
-      outputFiles: smoke.outputs.filter((o) => o.kind === 'dicom').length,
-      logTail: smoke.logTail,
-    },
-  };
-  if (smoke.interrupted) outcome.reason = 'interrupted while running';
-  return outcome;
+/** Writes a variant's case into `folder`: a user's case or the baseline as validate writes it, else the variant's series. */
+function writeCase(
+  variant: Variant,
+  folder: string,
+  caseOptions: { moduleName: string; dockerTag: string; settings: Record<string, unknown>; now: Date },
+  ctx: Parameters<typeof writeVariant>[2],
+): Promise<unknown> {
+  const { settings, dockerTag, now } = caseOptions;
+  if (variant.source === 'user')
+    return prepareCase(folder, { level: variant.level, settings, dockerTag, now, fixtures: variant.from });
+  if (variant.name === BASELINE) return prepareCase(folder, { level: variant.level, settings, dockerTag, now });
+  return writeVariant(variant, { ...caseOptions, dir: folder }, ctx);
 }
 
 /** Counts, causes and the verdict: ok only when the repository has no errors and no variant failed. */
