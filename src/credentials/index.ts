@@ -8,7 +8,7 @@ import type { Credentials } from '../registry/auth.js';
 
 export { dockerConfigDir, readDockerConfig, DOCKER_HUB_SERVER, type DockerConfig } from './docker-config.js';
 export { helperGet, HELPER_TIMEOUT_MS } from './helper.js';
-export { dockerConfigLogin, type ConfigLogin, type ConfigLookupOptions } from './lookup.js';
+export { allConfigLogins, dockerConfigLogin, type ConfigLogin, type ConfigLookupOptions } from './lookup.js';
 
 /** A login as the Engine API's X-Registry-Auth takes it (dockerode's `auth`): an identity token as such. */
 export function engineAuth(credentials: Credentials, serveraddress: string): EngineAuth {

@@ -1,6 +1,15 @@
 import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
-import { dockerConfigDir, entryFor, readDockerConfig, serverKeys, type AuthEntry } from './docker-config.js';
+import { DOCKER_HUB } from '../registry/reference.js';
+import {
+  dockerConfigDir,
+  entryFor,
+  keyHost,
+  keyNames,
+  readDockerConfig,
+  serverKeys,
+  type AuthEntry,
+} from './docker-config.js';
 import { helperGet, IDENTITY_TOKEN_USER } from './helper.js';
 
 /** A login found in the Docker config, and where: "from the Docker config" or "from credential helper NAME". */
@@ -50,6 +59,27 @@ export async function dockerConfigLogin(
   if (!entry) return undefined;
   const credentials = inlineLogin(entry.value, entry.key, config.file);
   return credentials ? { credentials, origin: 'from the Docker config' } : undefined;
+}
+
+/**
+ * Every login the Docker config names a registry for (its `auths` and `credHelpers` keys), as
+ * the Docker CLI sends them all to the Engine's legacy builder; like the CLI, a registry whose
+ * helper fails is left out rather than failing the build.
+ */
+export async function allConfigLogins(options: ConfigLookupOptions = {}): Promise<Record<string, Credentials>> {
+  const config = await readDockerConfig(dockerConfigDir(options.env ?? process.env)).catch(() => undefined);
+  if (!config) return {};
+  const registries = new Set(
+    [...Object.keys(config.auths), ...Object.keys(config.credHelpers)].map((key) =>
+      keyNames(key, DOCKER_HUB) ? DOCKER_HUB : keyHost(key),
+    ),
+  );
+  const logins: Record<string, Credentials> = {};
+  for (const registry of registries) {
+    const found = await dockerConfigLogin(registry, options).catch(() => undefined);
+    if (found) logins[registry] = found.credentials;
+  }
+  return logins;
 }
 
 /** The login an `auths` entry holds inline: `auth` (base64 user:password), the split fields, or an identity token. */

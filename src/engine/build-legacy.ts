@@ -5,6 +5,7 @@ import { BuildFailure, type BuildResult, type BuildSpec } from './build-types.js
 import { reason } from './connect.js';
 import { listBuildContext, packBuildContext } from './context.js';
 import { configKey } from '../credentials/build-config.js';
+import { allConfigLogins } from '../credentials/lookup.js';
 import type { Credentials } from '../registry/auth.js';
 import { imageIdOf } from './image-id.js';
 
@@ -45,8 +46,10 @@ export async function buildWithEngine(docker: Docker, spec: BuildSpec): Promise<
   if (platform) options['platform'] = platform;
   if (spec.buildNetwork) options['networkmode'] = spec.buildNetwork;
   if (spec.noCache) options['nocache'] = true;
-  // The Engine's builder pulls with the logins in X-Registry-Config (the Docker CLI sends its own there).
-  if (spec.logins && Object.keys(spec.logins).length > 0) options['registryconfig'] = registryConfig(spec.logins);
+  // The Engine's builder pulls with the logins in X-Registry-Config only: the Docker CLI sends every
+  // login of its config there, and so do we, with those given to us on top.
+  const logins = { ...(await allConfigLogins(spec.env ? { env: spec.env } : {})), ...spec.logins };
+  if (Object.keys(logins).length > 0) options['registryconfig'] = registryConfig(logins);
 
   let stream: NodeJS.ReadableStream;
   try {

@@ -125,5 +125,9 @@ describe('a FROM on a private base image', () => {
     expect(refused.message).toContain(BASE);
     const report = await build('1.0.4', { env, logins: { [host]: credentials } });
     expect(report.imageId).toMatch(/^sha256:/);
+    // The Docker config's login, sent as the Docker CLI sends it (the base is pulled again: removed first).
+    await docker.getImage(BASE).remove({ force: true });
+    const fromConfig = await build('1.0.6', { env: { ...env, DOCKER_CONFIG: path.join(work, 'logged-in') } });
+    expect(fromConfig.imageId).toMatch(/^sha256:/);
   });
 });
