@@ -28,6 +28,8 @@ export type OptionKey =
   | 'readme'
   | 'pusher'
   | 'source'
+  | 'platforms'
+  | 'skipSmokePlatforms'
   | 'password'
   | 'command:validate'
   | 'command:release'

@@ -12,6 +12,7 @@ export const actionSpelling = spellingFrom(
     description: 'description',
     readme: 'readme',
     pusher: 'pusher',
+    platforms: 'platforms',
     password: 'password',
     'command:validate': 'the Action with command: validate',
     'command:release': 'command: release',

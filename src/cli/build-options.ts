@@ -29,7 +29,12 @@ export function addBuildOptions(command: Command): Command {
   return command
     .option('-f, --file <path>', 'the Dockerfile, relative to DIR (default DIR/Dockerfile; --dockerfile is the same)')
     .option('--target <stage>', 'build this stage of a multi-stage Dockerfile')
-    .option('--platform <platform>', 'target platform, e.g. linux/amd64 (one per build for now)', collectList, [])
+    .option(
+      '--platform <platform>',
+      'target platform(s), e.g. linux/amd64, or linux/amd64,linux/arm64: one image a platform, tagged <image>:<version>-<os>-<arch> (build, release)',
+      collectList,
+      [],
+    )
     .option('--no-cache', 'do not use the build cache')
     .option(
       '--builder <name>',

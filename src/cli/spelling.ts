@@ -11,6 +11,8 @@ export const cliSpelling = spellingFrom(
     readme: '--readme',
     pusher: '--pusher',
     source: '--source',
+    platforms: '--platform',
+    skipSmokePlatforms: '--skip-smoke-platform',
     password: '--password-stdin',
     'command:validate': '`mercure-module validate`',
     'command:release': '`mercure-module release`',

@@ -172,6 +172,18 @@ export const FINDING_CATALOGUE = {
     title: 'The entry is built for another CPU (exec format error)',
     hint: "Build the image for the server's CPU: `docker buildx build --platform linux/amd64` (or a multi-platform image).",
   },
+  'platform-not-server': {
+    severity: 'warning',
+    stage: 'smoke',
+    title: "The image is built for another platform than the mercure server's",
+    hint: "Build for the server's platform (--platform linux/amd64), or release several platforms with it among them (--platform linux/amd64,linux/arm64).",
+  },
+  'smoke-skipped-platform': {
+    severity: 'warning',
+    stage: 'smoke',
+    title: 'The smoke run was skipped: this machine cannot run that platform',
+    hint: 'Register QEMU user emulation for it (qemu-user-static, or docker/setup-qemu-action on GitHub) and validate again, or publish with --skip-smoke-platform PLATFORM to release it unrun.',
+  },
   'start-user-unknown': {
     severity: 'error',
     stage: 'smoke',

@@ -13,9 +13,9 @@ export interface BuildSettings {
   /** The stage to build (`--target`). */
   target?: string;
   /**
-   * Target platforms (`--platform`). One for now: the image is loaded into the engine for the
-   * smoke run, and an engine holds one platform per image. A list keeps room for per-platform
-   * builds later.
+   * Target platforms (`--platform`). Each build makes one: the image is loaded into the engine
+   * for the smoke run, and an engine holds one platform per image name; build and release run
+   * one build a platform for a list.
    */
   platforms?: string[];
   noCache?: boolean;
@@ -133,15 +133,15 @@ export function scrub(line: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Checks the platform list: one platform until per-platform output exists. */
+/** The one platform of a single build (multi-platform builds run one build a platform: pipeline/build.ts). */
 export function singlePlatform(platforms: string[] | undefined): string | undefined {
   const list = (platforms ?? [])
     .flatMap((p) => p.split(','))
     .map((p) => p.trim())
     .filter(Boolean);
   if (list.length > 1)
-    throw new ModuleError('multi-platform', `--platform ${list.join(',')}: one platform per build for now`, {
-      hint: 'The built image is loaded into the engine to be validated, and an engine holds one platform per image: build and release each platform in turn (e.g. with --tag-suffix).',
+    throw new ModuleError('multi-platform', `--platform ${list.join(',')}: validate builds one platform at a time`, {
+      hint: 'Release them together (`release --platform a,b` validates each platform’s image), or validate each image with --image.',
     });
   return list[0];
 }

@@ -8,6 +8,7 @@ import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { parseReference, formatReference } from '../registry/reference.js';
 import { ociLabels, parseVersion } from '../release/index.js';
+import { formatPlatform, parsePlatformList, platformSuffix } from '../registry/platform.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { baseLoginHint, buildOutput, failureText, hasBuildkit } from './image/builder.js';
 import { readGitInfo } from './image/git-info.js';
@@ -44,6 +45,19 @@ export interface BuildReport {
   reference: string;
   version: string;
   labels: Record<string, string>;
+  /**
+   * A multi-platform build (`--platform a,b`): one image a platform, each tagged
+   * `<image>:<version>-<os>-<arch>` in the engine (an engine holds one platform per name);
+   * `imageId` and `reference` are the first platform's.
+   */
+  platforms?: PlatformImage[];
+}
+
+/** One platform's image of a multi-platform build. */
+export interface PlatformImage {
+  platform: string;
+  imageId: string;
+  reference: string;
 }
 
 /**
@@ -79,21 +93,50 @@ export async function buildModule(options: BuildOptions): Promise<BuildReport> {
   });
   const reference = `${formatReference({ ...ref, tag: undefined, digest: undefined })}:${version.version}`;
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
-  const step = logger.step(`building ${reference}`);
+  const platforms = parsePlatformList(options.platforms);
+  await hasBuildkit(logger, options.env);
+  const buildOne = (tag: string, platform: string | undefined) =>
+    buildTagged(docker, tag, { ...options, ...(platform ? { platforms: [platform] } : {}) }, labels, logger);
+  if (platforms.length <= 1) {
+    const imageId = await buildOne(reference, platforms[0] ? formatPlatform(platforms[0]) : undefined);
+    return { imageId, reference, version: version.full, labels };
+  }
+  // One build a platform, in turn: each is loaded into the engine to be smoke-run on its own.
+  const images: PlatformImage[] = [];
+  for (const platform of platforms) {
+    const tag = `${reference}-${platformSuffix(platform)}`;
+    images.push({
+      platform: formatPlatform(platform),
+      imageId: await buildOne(tag, formatPlatform(platform)),
+      reference: tag,
+    });
+  }
+  const first = images[0] as PlatformImage;
+  return { imageId: first.imageId, reference: first.reference, version: version.full, labels, platforms: images };
+}
+
+/** One build tagged `tag`; a failing step becomes a ModuleError naming it. */
+async function buildTagged(
+  docker: Docker,
+  tag: string,
+  options: BuildOptions,
+  labels: Record<string, string>,
+  logger: Logger,
+): Promise<string> {
+  const step = logger.step(`building ${tag}`);
   try {
-    await hasBuildkit(logger, options.env);
     const built = await buildImage(docker, {
       ...pickBuildSettings(options),
       ...(options.logins ? { logins: options.logins } : {}),
       ...(options.env ? { env: options.env } : {}),
       dir: options.dir,
-      tags: [reference],
+      tags: [tag],
       labels,
       onLine: buildOutput(logger),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     step.done(built.imageId.slice(0, 19));
-    return { imageId: built.imageId, reference, version: version.full, labels };
+    return built.imageId;
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
     step.done('failed', 'failed');

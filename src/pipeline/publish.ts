@@ -1,25 +1,34 @@
 import type Docker from 'dockerode';
 import { connectEngine } from '../engine/connect.js';
-import { localImage } from '../engine/image-id.js';
-import { pushTag } from '../engine/push.js';
-import { ModuleError, isModuleError } from '../errors.js';
+import { isModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
-import { RegistryClient } from '../registry/client.js';
+import type { RegistryClient } from '../registry/client.js';
+import { manifestPlatforms } from '../registry/manifest-platforms.js';
 import type { RetryOptions } from '../retry/index.js';
-import { isIndex, parseManifest } from '../registry/manifest.js';
 import { formatReference } from '../registry/reference.js';
 import { planTags, type TagPlan, type TagPlanOptions } from '../release/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { moveTagsForward, type PublishedTag } from './tags/tag-mover.js';
 import { registryClientFor, targetReference } from './access/registry-access.js';
-import { buildItFirst, notValidated, versionTaken } from './refusals.js';
 import { prepareRepository, type RepositoryOptions, type RepositoryOutcome } from './access/repository.js';
-import { findValidation, stateDir } from './validation/validation-record.js';
+import { versionTaken } from './refusals.js';
+import { stateDir } from './validation/validation-record.js';
 import { tempRoot, whyUnwritable } from '../local/index.js';
-import { pushImage, type LayerCounts } from './push/push-image.js';
-import { relatedImages } from './push/related.js';
 import { loginFor, type LoginLookup } from './access/login.js';
-import { engineAuth } from '../credentials/index.js';
+import type { LayerCounts } from './push/push-image.js';
+import { heldRelease, holdsRelease } from './publish/held-release.js';
+import { afterPush, stopped } from './publish/publish-state.js';
+import { releaseImages } from './publish/release-images.js';
+import {
+  engineCannotPushIndex,
+  pushIndex,
+  pushWithEngine,
+  pushWithKit,
+  type PublishedPlatform,
+  type VersionPush,
+} from './publish/version-push.js';
+
+export type { PublishedPlatform } from './publish/version-push.js';
 
 /** Options of `mercure-module publish`. */
 export interface PublishOptions extends LoginLookup {
@@ -58,6 +67,16 @@ export interface PublishOptions extends LoginLookup {
   layerCacheDir?: string;
   /** The base image in its registry (`registry/repo:tag`), whose layers are mounted or copied, not uploaded; default: the image's `org.opencontainers.image.base.name` label. */
   baseImage?: string;
+  /**
+   * A multi-platform release (two or more, e.g. linux/amd64 and linux/arm64): each platform's
+   * image (`<image>:<version>-<os>-<arch>` as a multi-platform build tags them, or `sources`) is
+   * pushed, then an OCI image index over them takes the version and floating tags.
+   */
+  platforms?: string[];
+  /** The local image of each platform (reference or ID), e.g. release's builds. */
+  sources?: { platform: string; source: string }[];
+  /** Platforms that may be published although their smoke run was skipped (this machine cannot run them). */
+  skipSmokePlatforms?: string[];
 }
 
 /** Who uploads the version tag's image. */
@@ -85,13 +104,15 @@ export interface PublishResult {
   layers?: LayerCounts;
   /** Compressed bytes this run uploaded (our own push only). */
   bytesUploaded?: number;
+  /** A multi-platform release: each platform's image in the index (`digest` is the index's). */
+  platforms?: PublishedPlatform[];
 }
 
 /**
- * Publishes a local image: the version tag first (pushed through the engine), then every
- * floating tag by PUT of the same manifest bytes, each re-checked just before it moves so that
- * it only ever moves forward; finally every tag is read back and must resolve to the digest
- * (the last two steps are the tag mover's, shared with promote).
+ * Publishes a local image (or one a platform, under an OCI image index): the version tag first,
+ * then every floating tag by PUT of the same manifest bytes, each re-checked just before it moves
+ * so that it only ever moves forward; finally every tag is read back and must resolve to the
+ * digest (the last two steps are the tag mover's, shared with promote).
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const logger = options.logger ?? silentLogger;
@@ -115,7 +136,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   });
   const name = formatReference({ ...target, tag: undefined, digest: undefined });
   const nothingYet = `before pushing ${name}:${options.version}: nothing was published`;
-  const { plan, docker, source, imageId, held, existing, labels } = await prepare(
+  const { plan, docker, images, held, existing } = await prepare(
     registry,
     target.repository,
     name,
@@ -125,11 +146,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     throw isModuleError(error) && error.code === 'interrupted' ? stopped(options.signal, nothingYet) : error;
   });
   const versionTag = plan.tags[0]?.tag ?? plan.version;
+  const multiPlatform = images.some((image) => image.platform !== undefined);
+  const imageIds = images.map((image) => image.imageId);
 
   const result: PublishResult = {
     image: name,
     version: plan.version,
-    imageId,
+    imageId: imageIds[0] ?? '',
     digest: undefined,
     dryRun: options.dryRun === true,
     alreadyPublished: false,
@@ -139,10 +162,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     skipped: [...plan.skipped],
     retries: 0,
   };
-  if (held && held.configDigest !== imageId && !options.force) {
+  result.alreadyPublished = held !== undefined && holdsRelease(held, imageIds, multiPlatform);
+  if (held && !result.alreadyPublished && !options.force) {
     throw versionTaken(`${name}:${versionTag}`, held.digest);
   }
-  result.alreadyPublished = held !== undefined && held.configDigest === imageId;
   result.repository = await prepareRepository(target, options.repository ?? {}, options.credentials, {
     dryRun: options.dryRun === true,
     logger,
@@ -151,63 +174,35 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (options.dryRun) return result;
   if (options.signal?.aborted) throw stopped(options.signal, nothingYet);
 
-  let pushRetries = 0;
-  let digest: string;
+  let pushed: VersionPush;
   if (result.alreadyPublished && held) {
     logger.info(`${name}:${versionTag} already holds this image (${held.digest}): nothing to upload`);
-    digest = held.digest;
+    pushed = { digest: held.digest, retries: 0 };
   } else {
     const step = logger.step(`pushing ${name}:${versionTag}`);
-    if (options.pusher === 'engine') {
-      await docker.getImage(source).tag({ repo: name, tag: versionTag });
-      digest = await pushTag(docker, name, versionTag, {
-        ...(options.credentials ? { auth: engineAuth(options.credentials, target.registry) } : {}),
-        onEvent: (line) => logger.debug(line),
-        onProgress: (done, total) => logger.progress?.(`pushing ${name}:${versionTag}`, done, total),
-        onRetry: (message) => {
-          pushRetries++;
-          logger.warn(message);
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-        attempts: (options.retry?.retries ?? 4) + 1,
-        // A push is many requests: it waits twice as long as one request before another try.
-        ...(options.retry?.baseDelayMs !== undefined ? { baseDelayMs: options.retry.baseDelayMs * 2 } : {}),
-        // A push whose answer was lost may have landed: the registry tells before another try.
-        landed: async () => {
-          const now = await heldImage(registry, target.repository, versionTag);
-          return now?.configDigest === imageId ? now.digest : undefined;
-        },
-      });
-    } else {
-      const pushed = await pushImage({
-        docker,
-        source: imageId,
-        registry,
-        repository: target.repository,
-        tag: versionTag,
-        cacheDir: options.layerCacheDir ?? stateDir(),
-        related: relatedImages(registry, target.repository, existing, baseOf(options, labels), options, logger),
-        logger,
-        signal: options.signal,
-      }).catch((error: unknown) => {
-        if (!isModuleError(error) || error.code !== 'interrupted') throw error;
-        // The manifest PUT is the push's one write that names a tag, and it is never cut half-way.
-        throw stopped(
-          options.signal,
-          `while pushing ${name}:${versionTag}: the version tag was not written; no floating tag was moved`,
-        );
-      });
-      digest = pushed.digest;
-      result.layers = pushed.layers;
-      result.bytesUploaded = pushed.bytesUploaded;
-      const { uploaded, present, mounted, copied } = pushed.layers;
-      logger.info(
-        `${name}:${versionTag}: ${uploaded} layer(s) uploaded (${(pushed.bytesUploaded / 1e6).toFixed(1)} MB), ${present} already there, ${mounted} mounted, ${copied} copied from the base image's registry`,
-      );
-    }
-    step.done(digest);
+    const versionTarget = {
+      docker,
+      registry,
+      repository: target.repository,
+      name,
+      versionTag,
+      existing,
+      logger,
+      options,
+    };
+    const [first] = images;
+    if (multiPlatform) pushed = await pushIndex(versionTarget, images);
+    else if (options.pusher === 'engine' && first) pushed = await pushWithEngine(versionTarget, first);
+    else if (first) pushed = await pushWithKit(versionTarget, first);
+    else throw new Error('publish: no image to push');
+    step.done(pushed.digest);
   }
+  const digest = pushed.digest;
   result.digest = digest;
+  if (pushed.layers) result.layers = pushed.layers;
+  if (pushed.bytesUploaded !== undefined) result.bytesUploaded = pushed.bytesUploaded;
+  if (pushed.platforms) result.platforms = pushed.platforms;
+  else if (multiPlatform && held) result.platforms = await heldPlatforms(registry, target.repository, digest, images);
   try {
     const manifest = await registry.getManifest(target.repository, digest).catch((error: unknown) => {
       throw afterPush(error, `${name}:${versionTag}`, digest, plan);
@@ -227,12 +222,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     result.skipped = moved.skipped;
     result.tags = moved.tags;
   } finally {
-    result.retries = registry.retries + pushRetries;
+    result.retries = registry.retries + pushed.retries;
   }
   return result;
 }
 
-/** Everything read before anything is written: the plan, the local image, its validation, what the version tag holds. */
+/** Everything read before anything is written: the plan, the local images, their validation, what the version tag holds. */
 async function prepare(
   registry: RegistryClient,
   repository: string,
@@ -243,42 +238,10 @@ async function prepare(
   const existing = await registry.listTags(repository);
   const plan = planTags(options.version, existing, options.tagOptions ?? {});
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
-  const source = options.source ?? `${name}:${plan.version}`;
-  const { imageId, labels } = await localImage(docker, source, buildItFirst);
-  await requireValidation(imageId, source, options, logger);
-  const held = await heldImage(registry, repository, plan.tags[0]?.tag ?? plan.version);
-  return { plan, docker, source, imageId, held, existing, labels };
-}
-
-/** The base image to take layers from: the option, else the OCI base-name label. */
-function baseOf(options: PublishOptions, labels: Record<string, string>): string | undefined {
-  return options.baseImage ?? labels['org.opencontainers.image.base.name'];
-}
-
-/** ModuleError 'interrupted' (or "timed out" for a deadline) saying what state the publish stopped in. */
-function stopped(signal: AbortSignal | undefined, state: string): ModuleError {
-  const reason: unknown = signal?.reason;
-  const why = reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'interrupted';
-  return new ModuleError('interrupted', `${why}${state ? ` ${state}` : ''}`, {
-    kind: 'environment',
-    hint: 'Run the same command again to publish: nothing needs undoing.',
-  });
-}
-
-/** A failure between the push and the first tag move: the version is published, no floating tag moved. */
-function afterPush(error: unknown, reference: string, digest: string, plan: TagPlan): unknown {
-  if (!isModuleError(error)) return error;
-  const floating = plan.tags.slice(1).map((t) => t.tag);
-  const state = `${reference} is pushed (${digest})${floating.length ? `; not moved: ${floating.join(', ')}` : ''}`;
-  const message =
-    error.code === 'interrupted'
-      ? `${error.message.startsWith('timed out') ? 'timed out' : 'interrupted'}: ${state}`
-      : `${error.message}; ${state}`;
-  return new ModuleError(error.code, message, {
-    kind: error.kind,
-    hint: 'Run the same command again to finish: publishing is idempotent.',
-    cause: error,
-  });
+  const images = await releaseImages(docker, name, plan.version, options, logger);
+  if (images.length > 1 && options.pusher === 'engine') throw engineCannotPushIndex();
+  const held = await heldRelease(registry, repository, plan.tags[0]?.tag ?? plan.version);
+  return { plan, docker, images, held, existing };
 }
 
 /** Our push spools layers in a temp folder (checked now) and remembers them in the state folder (a shortcut: said, not fatal). */
@@ -292,33 +255,13 @@ async function checkPushFolders(options: PublishOptions, logger: Logger): Promis
     );
 }
 
-async function requireValidation(
-  imageId: string,
-  source: string,
-  options: PublishOptions,
-  logger: Logger,
-): Promise<void> {
-  if (options.skipValidate) {
-    logger.warn(
-      options.dryRun
-        ? `dry run: ${source} would be published WITHOUT validation (--skip-validate)`
-        : `publishing ${source} WITHOUT validation (--skip-validate)`,
-    );
-    return;
-  }
-  if (await findValidation(imageId, options.validationDir ?? stateDir())) return;
-  throw notValidated(source, imageId);
-}
-
-/** The digest a tag holds now and its image's config digest (the local image ID when it is ours). */
-async function heldImage(
+/** The platforms of an index that was there already (a re-run of the same release). */
+async function heldPlatforms(
   registry: RegistryClient,
   repository: string,
-  tag: string,
-): Promise<{ digest: string; configDigest: string | undefined } | undefined> {
-  const head = await registry.headManifest(repository, tag);
-  if (!head) return undefined;
-  const stored = await registry.getManifest(repository, head.digest);
-  const manifest = parseManifest(stored.bytes, `${repository}:${tag}`);
-  return { digest: stored.digest, configDigest: isIndex(manifest) ? undefined : manifest.config.digest };
+  digest: string,
+  images: { platform: unknown; imageId: string }[],
+): Promise<PublishedPlatform[]> {
+  const children = await manifestPlatforms(registry, repository, await registry.getManifest(repository, digest));
+  return children.filter((child) => images.some((image) => image.imageId === child.imageId));
 }

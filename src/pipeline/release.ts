@@ -8,7 +8,7 @@ import { MODULE_RUN_OPTIONS, type ModuleRunOptions } from './validation/module-r
 
 /** Options of `mercure-module release`: those of build, validate and publish together. */
 export type ReleaseOptions = BuildOptions &
-  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal' | 'previews'> &
+  Pick<ValidateOptions, 'timeoutSeconds' | 'fixtures' | 'level' | 'signal' | 'previews' | 'serverPlatform'> &
   ModuleRunOptions &
   Pick<
     PublishOptions,
@@ -21,12 +21,16 @@ export type ReleaseOptions = BuildOptions &
     | 'repository'
     | 'pusher'
     | 'baseImage'
+    | 'skipSmokePlatforms'
   >;
 
 export interface ReleaseReport {
   ok: boolean;
   build: BuildReport;
+  /** The validation of the (first platform's) image. */
   validation: ValidationReport;
+  /** A multi-platform release: each platform's validation, in build order. */
+  validations?: { platform: string; report: ValidationReport }[];
   publish?: PublishResult;
 }
 
@@ -51,29 +55,45 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...options,
     ...(options.credentials ? { logins: { [target.registry]: options.credentials, ...options.logins } } : {}),
   });
-  const validation = await validate({
-    dir: options.dir,
-    image: built.imageId,
-    imageName: options.image,
-    ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-    ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
-    ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
-    ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
-    ...(options.level ? { level: options.level } : {}),
-    ...pickModuleRun(options),
-    ...(options.previews ? { previews: true } : {}),
-    ...(options.validationDir ? { recordTo: options.validationDir } : {}),
-    logger,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.docker ? { docker: options.docker } : {}),
-  });
-  if (!validation.ok) return { ok: false, build: built, validation };
+  const images = built.platforms ?? [{ platform: undefined, imageId: built.imageId }];
+  const validations: { platform: string; report: ValidationReport }[] = [];
+  for (const image of images) {
+    const report = await validate({
+      dir: options.dir,
+      image: image.imageId,
+      imageName: options.image,
+      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
+      ...(options.timeoutSeconds !== undefined ? { timeoutSeconds: options.timeoutSeconds } : {}),
+      ...(options.fixtures !== undefined ? { fixtures: options.fixtures } : {}),
+      ...(options.level ? { level: options.level } : {}),
+      ...(options.serverPlatform ? { serverPlatform: options.serverPlatform } : {}),
+      ...(built.platforms ? { releasedPlatforms: built.platforms.map((p) => p.platform) } : {}),
+      ...pickModuleRun(options),
+      ...(options.previews ? { previews: true } : {}),
+      ...(options.validationDir ? { recordTo: options.validationDir } : {}),
+      logger,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.docker ? { docker: options.docker } : {}),
+    });
+    validations.push({ platform: report.platform ?? image.platform ?? '', report });
+  }
+  const validation = (validations[0] as { report: ValidationReport }).report;
+  const perPlatform = built.platforms ? { validations } : {};
+  const failed = validations.find((v) => !v.report.ok);
+  if (failed) return { ok: false, build: built, validation: failed.report, ...perPlatform };
   if (options.signal?.aborted)
     throw new ModuleError('interrupted', 'interrupted before publishing: nothing was pushed', { kind: 'environment' });
   const published = await publish({
     image: options.image,
     version: options.version,
-    source: built.imageId,
+    ...(built.platforms
+      ? {
+          platforms: built.platforms.map((p) => p.platform),
+          sources: built.platforms.map((p) => ({ platform: p.platform, source: p.imageId })),
+        }
+      : { source: built.imageId }),
+    ...(options.skipSmokePlatforms ? { skipSmokePlatforms: options.skipSmokePlatforms } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.tagOptions ? { tagOptions: options.tagOptions } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
@@ -87,5 +107,5 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     ...(options.docker ? { docker: options.docker } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return { ok: true, build: built, validation, publish: published };
+  return { ok: true, build: built, validation, ...perPlatform, publish: published };
 }

@@ -2,6 +2,7 @@ import { ModuleError } from '../errors.js';
 import type { Credentials } from '../registry/auth.js';
 import { RegistryClient, type ImageConfig, type StoredManifest } from '../registry/client.js';
 import { isIndex, parseManifest } from '../registry/manifest.js';
+import { manifestPlatforms } from '../registry/manifest-platforms.js';
 import { formatReference, parseReference } from '../registry/reference.js';
 import { tryParseVersion } from '../release/version.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -81,6 +82,8 @@ export interface ModuleStatus {
   platformDigest: string;
   /** The config digest: the image ID `docker images` shows after the pull. */
   configDigest: string;
+  /** The platforms the reference offers (`linux/amd64`, `linux/arm64`): an index's images, or the one image's. */
+  platforms: string[];
   version: string | undefined;
   revision: string | undefined;
   created: string | undefined;
@@ -133,6 +136,7 @@ export async function status(image: string, options: StatusOptions = {}): Promis
     mediaType: stored.mediaType,
     platformDigest: runnable.digest,
     configDigest: runnable.configDigest,
+    platforms: (await manifestPlatforms(client, ref.repository, stored)).map((p) => p.platform),
     version: labels[LABEL.version],
     revision: labels[LABEL.revision],
     created: labels[LABEL.created],

@@ -14,9 +14,16 @@ import { imageIdOf } from '../engine/image-id.js';
 import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run.js';
 import { recordValidation, requireRecordable, stateDir } from './validation/validation-record.js';
 import { tempRoot } from '../local/index.js';
+import {
+  checkImagePlatform,
+  execFormatMeansSkipped,
+  smokeSkipped,
+  type PlatformOptions,
+} from './validation/image-platform.js';
+import { formatPlatform } from '../registry/platform.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
-export interface ValidateOptions extends ModuleRunOptions, BuildSettings {
+export interface ValidateOptions extends ModuleRunOptions, BuildSettings, PlatformOptions {
   /** The module folder: statically checked, and built when no image is given. */
   dir?: string;
   /** Run this image instead of building `dir`. */
@@ -54,6 +61,10 @@ export interface ValidationReport {
   findings: Finding[];
   build?: { imageId?: string; logTail: string[] };
   smoke?: SmokeRun;
+  /** The image's platform (`linux/arm64`). */
+  platform?: string;
+  /** Why the smoke run was skipped: this engine cannot run the image's platform (no emulator). */
+  smokeSkipped?: string;
   counts: { errors: number; warnings: number };
   /** With `previews`: the output series beside their input, as PNG data URIs (not enumerable: kept out of JSON). */
   previews?: SeriesPreview[];
@@ -126,6 +137,18 @@ async function run(options: ValidateOptions, inspectCase: SmokeOptions['inspectC
   };
   // A freshly built image has only its ID: name it by the short form people see in `docker images`.
   const shown = image === imageId ? imageId.slice(0, 19) : image;
+  const checked = await checkImagePlatform(docker, imageId, options, shown);
+  report.platform = formatPlatform(checked.platform);
+  findings.push(...checked.findings);
+  if (checked.run.how === 'none') {
+    report.smokeSkipped = checked.run.reason;
+    findings.push(smokeSkipped(checked.platform, checked.run.reason, shown));
+    finish(report);
+    if (report.ok) await record(report, imageId, image, source, moduleRun, options);
+    return report;
+  }
+  if (checked.run.how === 'emulated')
+    logger.info(`${shown} is for ${report.platform}: smoke run under emulation (${checked.run.handler})`);
   const smoke = await smokeRun(docker, {
     image: imageId,
     name: shown,
@@ -139,26 +162,45 @@ async function run(options: ValidateOptions, inspectCase: SmokeOptions['inspectC
     ...(inspectCase ? { inspectCase } : {}),
   });
   smoke.image = shown;
+  const cannotRun = execFormatMeansSkipped(checked, smoke);
+  if (cannotRun.skipped) {
+    report.smokeSkipped = cannotRun.reason;
+    smoke.findings = smoke.findings.filter((f) => f.code !== 'start-exec-format');
+    smoke.findings.push(smokeSkipped(checked.platform, cannotRun.reason, shown));
+  }
   report.smoke = smoke;
   findings.push(...smoke.findings);
   finish(report);
-  if (report.ok && options.recordTo !== false && !smoke.interrupted) {
-    await recordValidation(
-      {
-        imageId,
-        image,
-        validatedAt: (options.now?.() ?? new Date()).toISOString(),
-        conditions: {
-          level: source.level,
-          fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic',
-          requiresRoot: moduleRun.requiresRoot,
-          network: moduleRun.network,
-        },
-      },
-      options.recordTo ?? stateDir(),
-    );
-  }
+  if (report.ok && !smoke.interrupted) await record(report, imageId, image, source, moduleRun, options);
   return report;
+}
+
+/** Records a passing validation (unless told not to), with its platform and a skipped smoke run's reason. */
+async function record(
+  report: ValidationReport,
+  imageId: string,
+  image: string,
+  source: CaseSource,
+  moduleRun: { requiresRoot: boolean; network: boolean },
+  options: ValidateOptions,
+): Promise<void> {
+  if (options.recordTo === false) return;
+  await recordValidation(
+    {
+      imageId,
+      image,
+      validatedAt: (options.now?.() ?? new Date()).toISOString(),
+      conditions: {
+        level: source.level,
+        fixtures: options.fixtures ? path.resolve(options.fixtures) : 'synthetic',
+        requiresRoot: moduleRun.requiresRoot,
+        network: moduleRun.network,
+      },
+      ...(report.platform ? { platform: report.platform } : {}),
+      ...(report.smokeSkipped ? { smokeSkipped: report.smokeSkipped } : {}),
+    },
+    options.recordTo ?? stateDir(),
+  );
 }
 
 function finish(report: ValidationReport): ValidationReport {
@@ -167,7 +209,8 @@ function finish(report: ValidationReport): ValidationReport {
     errors: report.findings.filter((f) => f.severity === 'error').length,
     warnings: report.findings.filter((f) => f.severity === 'warning').length,
   };
-  report.ok = !hasErrors(report.findings) && report.smoke !== undefined && !report.smoke.interrupted;
+  const ran = report.smoke !== undefined && !report.smoke.interrupted;
+  report.ok = !hasErrors(report.findings) && (ran || report.smokeSkipped !== undefined);
   return report;
 }
 

@@ -41,7 +41,9 @@ export function logLine(line: string): string {
 export function renderValidation(report: ValidationReport, style: Style): string {
   const lines = renderFindings(report.findings, style);
   const smoke = report.smoke;
-  if (smoke) {
+  if (report.smokeSkipped !== undefined)
+    lines.push(style.yellow(`Smoke run of ${report.platform ?? 'this platform'} skipped: ${report.smokeSkipped}`));
+  if (smoke && report.smokeSkipped === undefined) {
     if (lines.length > 0) lines.push('');
     const took = `${(smoke.durationMs / 1000).toFixed(1)} s`;
     const exit = smoke.timedOut ? 'killed after the timeout' : `exit ${smoke.exitCode ?? '-'}`;
@@ -88,7 +90,9 @@ export function renderPublish(result: PublishResult, style: Style): string {
         `${result.image} ${result.version}${result.alreadyPublished ? ' (already published: no upload)' : ''}`,
       ),
     );
-    lines.push(`  digest ${result.digest ?? '-'}`);
+    lines.push(`  digest ${result.digest ?? '-'}${result.platforms ? ' (OCI image index)' : ''}`);
+    for (const p of result.platforms ?? [])
+      lines.push(`  ${style.dim('·')} ${p.platform.padEnd(22)} ${style.dim(p.digest)}`);
     for (const t of result.tags) lines.push(`  ${style.green('✓')} ${t.tag.padEnd(22)} ${style.dim(t.reason)}`);
   }
   for (const s of result.skipped) lines.push(`  ${style.dim('–')} ${s.tag.padEnd(22)} ${style.dim(s.reason)}`);
@@ -121,6 +125,7 @@ export function renderStatus(status: ModuleStatus, style: Style): string {
   const lines = [style.bold(status.image)];
   lines.push(`  follows   ${status.follows}${status.follows === 'floating' ? ' (moves with new releases)' : ''}`);
   lines.push(`  digest    ${status.digest}`);
+  lines.push(`  platforms ${status.platforms.join(', ')}`);
   lines.push(`  version   ${status.version ?? style.dim('(no org.opencontainers.image.version label)')}`);
   if (status.revision) lines.push(`  revision  ${status.revision}`);
   if (status.created) lines.push(`  created   ${status.created}`);

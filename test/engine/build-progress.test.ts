@@ -77,6 +77,6 @@ describe('build settings', () => {
   it('takes one platform, and refuses a list until per-platform output exists', () => {
     expect(singlePlatform(['linux/amd64'])).toBe('linux/amd64');
     expect(singlePlatform(undefined)).toBeUndefined();
-    expect(() => singlePlatform(['linux/amd64,linux/arm64'])).toThrow(/one platform per build/);
+    expect(() => singlePlatform(['linux/amd64,linux/arm64'])).toThrow(/validate builds one platform at a time/);
   });
 });

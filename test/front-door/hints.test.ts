@@ -130,6 +130,8 @@ function cliSpellingTable(): Record<OptionKey, true> {
     readme: true,
     pusher: true,
     source: true,
+    platforms: true,
+    skipSmokePlatforms: true,
     password: true,
     'command:validate': true,
     'command:release': true,

@@ -64,6 +64,7 @@ describe('status: what a server following a docker_tag gets at its next pull', (
       mediaType: MediaType.dockerManifest,
       platformDigest: current.digest,
       configDigest: current.configDigest,
+      platforms: ['linux/amd64'],
       version: '1.2.0',
       revision: '0123abc120',
       created: '2026-02-01T10:00:00Z',
@@ -114,6 +115,7 @@ describe('status: what a server following a docker_tag gets at its next pull', (
       mediaType: MediaType.ociIndex,
       platformDigest: index.amd64.digest,
       configDigest: index.amd64.config.descriptor.digest,
+      platforms: ['linux/amd64', 'linux/arm64'],
       version: '2.0.0',
       updateAvailable: false,
     });

@@ -5,6 +5,8 @@ import { styleFor } from '../../report/style.js';
 import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
 import { TerminalLogger } from '../terminal-logger.js';
+import { collectList } from '../options.js';
+import { addSkipSmokeOption, platformOptions, type PlatformFlags } from './platform-options.js';
 import { addPushOptions, pushOptions, type PushFlags } from './push-options.js';
 import {
   addLoginOptions,
@@ -25,12 +27,18 @@ export function registerPublish(program: Command, ctx: CliContext): void {
     .requiredOption('--image <name>', 'repository, e.g. acme/blur or 127.0.0.1:5000/acme/blur')
     .requiredOption('--version <version>', 'semantic version of this release')
     .option('--source <image>', 'local image to publish (default: <image>:<version>)')
+    .option(
+      '--platform <platforms>',
+      'a multi-platform release, e.g. linux/amd64,linux/arm64: the images <image>:<version>-<os>-<arch> under one OCI image index',
+      collectList,
+      [],
+    )
     .option('--dry-run', 'print the tag plan and change nothing')
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--skip-validate', 'publish an image that never passed validate (printed)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show push progress');
-  addPushOptions(addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand))))
+  addSkipSmokeOption(addPushOptions(addRepositoryOptions(addLoginOptions(addTagOptions(publishCommand)))))
     .addHelpText(
       'after',
       '\nExamples:\n  $ mercure-module publish --image acme/blur --version 1.2.3 --dry-run\n  $ echo "$TOKEN" | mercure-module publish --image acme/blur --version 1.2.3 --username acme --password-stdin',
@@ -40,8 +48,10 @@ export function registerPublish(program: Command, ctx: CliContext): void {
         opts: TagFlags &
           LoginFlags &
           PushFlags &
-          RepositoryFlags & {
+          RepositoryFlags &
+          PlatformFlags & {
             image: string;
+            platform: string[];
             version: string;
             source?: string;
             dryRun?: boolean;
@@ -64,6 +74,8 @@ export function registerPublish(program: Command, ctx: CliContext): void {
           skipValidate: opts.skipValidate === true,
           repository: await repositoryOptions(opts),
           ...pushOptions(opts),
+          ...platformOptions(opts),
+          ...(opts.platform.length > 0 ? { platforms: opts.platform } : {}),
           ...(opts.source ? { source: opts.source } : {}),
           ...(credentials ? { credentials } : {}),
           ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : {}),

@@ -5,6 +5,12 @@ import { renderPublish, renderValidation } from '../../report/render.js';
 import { styleFor } from '../../report/style.js';
 import type { CliContext } from '../context.js';
 import { cliCredentials } from '../credentials.js';
+import {
+  addServerPlatformOption,
+  addSkipSmokeOption,
+  platformOptions,
+  type PlatformFlags,
+} from './platform-options.js';
 import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
 import { collectBuildArg, collectLabel } from '../options.js';
 import { reportFile } from '../report-file.js';
@@ -35,7 +41,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {})
     .option('--label <KEY=VALUE>', 'label overriding a generated one (repeatable)', collectLabel, {});
-  addSmokeOptions(addBuildOptions(releaseCommand))
+  addSkipSmokeOption(addServerPlatformOption(addSmokeOptions(addBuildOptions(releaseCommand))))
     .option('--dry-run', 'build and validate, print the tag plan, push nothing')
     .option('--force', 'overwrite an existing version tag that holds another image')
     .option('--json', 'print the result as JSON')
@@ -53,7 +59,8 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           LoginFlags &
           PushFlags &
           RepositoryFlags &
-          BuildFlags & {
+          BuildFlags &
+          PlatformFlags & {
             image: string;
             version: string;
             dryRun?: boolean;
@@ -71,6 +78,7 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           image: opts.image,
           version: opts.version,
           ...smokeOptions(opts),
+          ...platformOptions(opts),
           tagOptions: tagOptions(opts),
           dryRun: opts.dryRun === true,
           force: opts.force === true,
@@ -86,7 +94,10 @@ export function registerRelease(program: Command, ctx: CliContext): void {
           ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
           const style = styleFor(ctx.stdout);
-          ctx.stdout.write(`${renderValidation(report.validation, style)}\n`);
+          for (const v of report.validations ?? [{ platform: '', report: report.validation }]) {
+            if (v.platform) ctx.stdout.write(`${style.bold(v.platform)}\n`);
+            ctx.stdout.write(`${renderValidation(v.report, style)}\n`);
+          }
           if (report.publish) ctx.stdout.write(`\n${renderPublish(report.publish, style)}\n`);
           else ctx.stdout.write(`${style.red('nothing was published: validation failed')}\n`);
         }

@@ -4,6 +4,7 @@ import { ModuleError } from '../../errors.js';
 import type { VariantTier } from '../../mercure/variants/index.js';
 import { runMatrix } from '../../pipeline/matrix.js';
 import { validate, type ValidateOptions } from '../../pipeline/validate.js';
+import { addServerPlatformOption, platformOptions, type PlatformFlags } from './platform-options.js';
 import { addBuildOptions, buildSettings, type BuildFlags } from '../build-options.js';
 import type { CliContext } from '../context.js';
 import { collectBuildArg, parseCount, MAX_SLICES } from '../options.js';
@@ -13,7 +14,7 @@ import { styleFor } from '../../report/style.js';
 import { reportFile } from '../report-file.js';
 import { TerminalLogger } from '../terminal-logger.js';
 
-interface ValidateFlags extends SmokeFlags, BuildFlags {
+interface ValidateFlags extends SmokeFlags, BuildFlags, PlatformFlags {
   image?: string;
   imageName?: string;
   json?: boolean;
@@ -44,7 +45,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--image-name <name>', 'the name the module is published as (checks the Makefile agrees)')
     .option('--dockerfile <path>', 'Dockerfile relative to DIR')
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collectBuildArg, {});
-  addSmokeOptions(addBuildOptions(command))
+  addServerPlatformOption(addSmokeOptions(addBuildOptions(command)))
     .option('--matrix [tier]', 'run once per variant of the DICOM fixture matrix: quick (default) or full', parseTier)
     .option(
       '--matrix-source <dir>',
@@ -79,6 +80,7 @@ Examples:
         ...(opts.imageName ? { imageName: opts.imageName } : {}),
         ...buildSettings(opts),
         ...smokeOptions(opts),
+        ...platformOptions(opts),
         logger,
         signal: ctx.signal,
       };

@@ -13,6 +13,10 @@ export interface ValidationRecord {
   validatedAt: string;
   /** The options that shaped the run (level, fixtures, root, network), for the audit trail. */
   conditions: Record<string, string | boolean | number>;
+  /** The image's platform (`linux/arm64`). */
+  platform?: string;
+  /** Why the smoke run was skipped (this machine cannot run the platform): publish refuses such an image unless told. */
+  smokeSkipped?: string;
 }
 
 /**
