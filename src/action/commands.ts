@@ -41,6 +41,7 @@ function smokeOptions(inputs: ActionInputs) {
     ...(inputs.moduleConfig ? { moduleConfig: inputs.moduleConfig } : {}),
     // On a runner the HTML report is written (main.ts), so the smoke run draws its pictures.
     ...(reportRoot() ? { previews: true } : {}),
+    ...(inputs.serverPlatform ? { serverPlatform: inputs.serverPlatform } : {}),
   };
 }
 
@@ -54,6 +55,8 @@ export function publishOptions(inputs: ActionInputs, logger: Logger, signal: Abo
     force: inputs.force,
     pusher: inputs.pusher,
     ...(inputs.baseImage ? { baseImage: inputs.baseImage } : {}),
+    ...((inputs.build.platforms?.length ?? 0) > 1 ? { platforms: inputs.build.platforms } : {}),
+    ...(inputs.skipSmokePlatforms.length > 0 ? { skipSmokePlatforms: inputs.skipSmokePlatforms } : {}),
     repository: inputs.repository,
     logger,
     signal,

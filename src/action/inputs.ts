@@ -50,6 +50,10 @@ export interface ActionInputs {
   pusher: Pusher;
   /** The base image in its registry, whose layers are mounted or copied instead of uploaded. */
   baseImage: string | undefined;
+  /** The mercure server's platform, for validate's platform warning. */
+  serverPlatform: string | undefined;
+  /** Platforms published although their smoke run was skipped here (no emulator). */
+  skipSmokePlatforms: string[];
   buildArgs: Record<string, string>;
   /** The build inputs named as docker/build-push-action names them (build-inputs.ts). */
   build: BuildSettings;
@@ -159,6 +163,8 @@ export function readInputs(
     force: booleanInput(source, 'force', false),
     pusher: oneOf(source, 'pusher', ['kit', 'engine'] as const, 'kit'),
     baseImage: source.get('base-image').trim() || undefined,
+    serverPlatform: source.get('server-platform').trim() || undefined,
+    skipSmokePlatforms: splitList(source.get('skip-smoke-platforms')),
     buildArgs: parseBuildArgs(source.get('build-args')),
     build: readBuildInputs(source),
     fixtures: source.get('fixtures') || undefined,

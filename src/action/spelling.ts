@@ -13,6 +13,7 @@ export const actionSpelling = spellingFrom(
     readme: 'readme',
     pusher: 'pusher',
     platforms: 'platforms',
+    skipSmokePlatforms: 'skip-smoke-platforms',
     password: 'password',
     'command:validate': 'the Action with command: validate',
     'command:release': 'command: release',

@@ -393,6 +393,24 @@ describe('readInputs: every input read once, validated and normalised', () => {
     expect('baseImage' in defaults).toBe(false);
   });
 
+  it('platforms, server-platform and skip-smoke-platforms reach publish and release as the library options', () => {
+    const signal = new AbortController().signal;
+    const read = (values: Record<string, string>) => readInputs(table({ image: 'acme/blur', ...values }), TAG, {});
+    const given = read({
+      platforms: 'linux/amd64,linux/arm64',
+      'server-platform': ' linux/arm64 ',
+      'skip-smoke-platforms': 'linux/arm64\nlinux/arm/v7',
+    });
+    expect(given.serverPlatform).toBe('linux/arm64');
+    expect(publishOptions(given, silentLogger, signal)).toMatchObject({
+      platforms: ['linux/amd64', 'linux/arm64'],
+      skipSmokePlatforms: ['linux/arm64', 'linux/arm/v7'],
+    });
+    // One platform is a plain single-platform release: no index.
+    const one = publishOptions(read({ platforms: 'linux/arm64' }), silentLogger, signal);
+    expect('platforms' in one || 'skipSmokePlatforms' in one).toBe(false);
+  });
+
   it('validate needs no login: a password without a user is no reason to refuse it (and is still masked)', () => {
     const source = table({ command: 'validate', password: 's3cret', 'source-password': 'x' });
     const inputs = readInputs(source, BRANCH, {});
