@@ -147,6 +147,13 @@ describe('multi-platform release: one image a platform under an OCI image index'
       await expect(skopeoRaw(`${image}:1.0.1`)).rejects.toThrow(/manifest unknown|not found/i);
     }
 
+    // The Engine pulls each platform from the index: the very images that were validated.
+    for (const p of built) {
+      await run('docker', ['pull', '-q', '--platform', p.platform, `${image}:1.0.0`]);
+      made = [...made, `${image}:1.0.0`];
+      expect((await docker.getImage(`${image}:1.0.0`).inspect()).Id).toBe(p.imageId);
+    }
+
     // The same images again: nothing to upload, the same index.
     const again = await publish({
       image,

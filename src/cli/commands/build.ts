@@ -31,7 +31,8 @@ export function registerBuild(program: Command, ctx: CliContext): void {
           logger,
           signal: ctx.signal,
         });
-        ctx.stdout.write(opts.json ? `${JSON.stringify(built, null, 2)}\n` : `${built.reference} ${built.imageId}\n`);
+        const lines = (built.platforms ?? [built]).map((b) => `${b.reference} ${b.imageId}\n`).join('');
+        ctx.stdout.write(opts.json ? `${JSON.stringify(built, null, 2)}\n` : lines);
       },
     );
 }
