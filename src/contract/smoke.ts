@@ -11,7 +11,7 @@ import {
   type ModuleRunSettings,
 } from '../mercure/invocation.js';
 import { cleanupOnExit } from '../cleanup.js';
-import { tempRoot } from '../local/index.js';
+import { tempFolderPrefix, tempRoot } from '../local/index.js';
 import { escapeControl, ModuleError } from '../errors.js';
 import { checkDirectives } from './routing.js';
 import { createLock, startFinding, withoutGpu } from './smoke-start.js';
@@ -87,7 +87,7 @@ const LOG_TAIL_LINES = 40;
 export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<SmokeRun> {
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? {};
-  const caseDir = await mkdtemp(path.join(options.tempRoot ?? (await tempRoot(logger)), 'mercure-smoke-'));
+  const caseDir = await mkdtemp(tempFolderPrefix(options.tempRoot ?? (await tempRoot(logger)), 'smoke'));
   const forget = cleanupOnExit(() => rm(caseDir, { recursive: true, force: true }));
   try {
     const inDir = path.join(caseDir, 'in');

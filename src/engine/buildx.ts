@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tempRoot } from '../local/index.js';
+import { tempFolderPrefix, tempRoot } from '../local/index.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
@@ -44,7 +44,7 @@ export async function buildWithBuildx(docker: Docker, spec: BuildSpec): Promise<
   const secrets = await secretValues(spec.secrets, env);
   const platform = singlePlatform(spec.platforms);
   const network = spec.buildNetwork ?? (await defaultNetwork(docker, spec));
-  const temp = await mkdtemp(path.join(await tempRoot(), 'mercure-buildx-'));
+  const temp = await mkdtemp(tempFolderPrefix(await tempRoot(), 'buildx'));
   let logins: BuildDockerConfig | undefined;
   try {
     if (spec.logins && Object.keys(spec.logins).length > 0) logins = await buildDockerConfig(spec.logins, env);

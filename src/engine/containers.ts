@@ -4,11 +4,11 @@ import { ModuleError } from '../errors.js';
 import type { CreateBody } from '../mercure/create-body.js';
 import { reason, statusOf } from './connect.js';
 import { LogReader } from './container-log.js';
+import { ownerLabels } from './leftovers.js';
 
 export { demux } from './container-log.js';
 
-/** Label put on every container this tool creates, so that leftovers can be found and removed. */
-export const OWNER_LABEL = 'io.github.mercure-module-kit.owner';
+export { OWNER_LABEL, OWNER_PROCESS_LABEL } from './leftovers.js';
 
 /** What to run: the subset of the Engine's create-container body we use, plus a time limit. */
 export interface ContainerSpec {
@@ -107,7 +107,7 @@ export function createBody(spec: ContainerSpec): CreateBody {
     ...(spec.env ? { Env: spec.env } : {}),
     ...(spec.user ? { User: spec.user } : {}),
   };
-  return { ...base, Image: spec.image, Labels: { ...(base.Labels ?? {}), [OWNER_LABEL]: String(process.pid) } };
+  return { ...base, Image: spec.image, Labels: { ...(base.Labels ?? {}), ...ownerLabels() } };
 }
 
 const REFUSED_CONFIG = /Cannot mkdir|unable to find (?:user|group)|chdir to cwd|OCI runtime/;

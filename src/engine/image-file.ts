@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { OWNER_LABEL } from './containers.js';
+import { ownerLabels } from './leftovers.js';
 
 /** The start of one file in an image, or where a symlink points. */
 export type ImageFileHead = { kind: 'file'; head: Buffer; mode: number } | { kind: 'symlink'; target: string };
@@ -19,7 +19,7 @@ export async function readImageFile(
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: ['/'],
-    Labels: { [OWNER_LABEL]: String(process.pid) },
+    Labels: ownerLabels(),
     HostConfig: { NetworkMode: 'none' },
   });
   try {

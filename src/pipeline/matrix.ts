@@ -30,7 +30,8 @@ import type { VariantOutcome } from './matrix/outcome.js';
 export type { FailureCause } from './matrix/causes.js';
 export type { VariantOutcome } from './matrix/outcome.js';
 import { recordValidation, requireRecordable, stateDir } from './validation/validation-record.js';
-import { tempRoot } from '../local/index.js';
+import { tempFolderPrefix, tempRoot } from '../local/index.js';
+import { sweepLeftovers } from './validation/leftovers.js';
 
 /** Options of `validate --matrix`: those of validate (--fixtures and --level shape the baseline case), plus the matrix's. */
 export interface MatrixOptions extends ValidateOptions {
@@ -111,6 +112,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   await tempRoot(logger);
   if (options.recordTo !== false) await requireRecordable(options.recordTo ?? stateDir());
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  await sweepLeftovers(docker, logger);
   const imageRef = await staticAndBuild(docker, dir, options, report, logger);
   if (imageRef === undefined) {
     report.variants = variants.map((v) => skipped(v, 'not run: there is no image to run'));
@@ -123,7 +125,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const ctx = { samples, now, longSeriesSlices };
   const caseOptions = { moduleName: 'module-under-test', dockerTag: imageRef, settings: options.settings ?? {}, now };
 
-  const stage = await mkdtemp(path.join(await tempRoot(logger), 'mercure-case-matrix-'));
+  const stage = await mkdtemp(tempFolderPrefix(await tempRoot(logger), 'case-matrix'));
   const write = (i: number, folder: string) => writeCase(variants[i] as Variant, folder, caseOptions, ctx);
   const schedule = new VariantSchedule(stage, variants.length, write, folderTraits);
   const smoke = {

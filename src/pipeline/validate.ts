@@ -21,6 +21,7 @@ import {
   type PlatformOptions,
 } from './validation/image-platform.js';
 import { formatPlatform } from '../registry/platform.js';
+import { sweepLeftovers } from './validation/leftovers.js';
 
 /** Options of `mercure-module validate`; each mirrors a CLI option of the same name. */
 export interface ValidateOptions extends ModuleRunOptions, BuildSettings, PlatformOptions {
@@ -110,6 +111,7 @@ async function run(options: ValidateOptions, inspectCase: SmokeOptions['inspectC
   const findings: Finding[] = dir !== undefined ? await staticChecks(dir, options, logger) : [];
   findings.push(...moduleRun.findings);
   const docker = await connectEngine(options.docker ? { docker: options.docker } : {});
+  await sweepLeftovers(docker, logger);
   const report: ValidationReport = { ok: false, findings, counts: { errors: 0, warnings: 0 } };
   if (dir !== undefined) report.dir = dir;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBody, OWNER_LABEL } from '../../src/engine/containers.js';
+import { createBody, OWNER_LABEL, OWNER_PROCESS_LABEL } from '../../src/engine/containers.js';
 import { mapDockerArguments } from '../../src/mercure/docker-arguments.js';
 import { moduleInvocation, probeInvocation } from '../../src/mercure/invocation.js';
 
@@ -70,9 +70,10 @@ describe('the container mercure 0.4.1 starts', () => {
       { uid: 1000, gid: 1000 },
     );
     const sent = createBody({ image: 'acme/segment:1', body });
-    // Our own label (to find leftovers) is the one addition.
+    // Our own labels (the owner, to find leftovers of killed runs) are the one addition.
     expect(sent.Labels?.[OWNER_LABEL]).toBe(String(process.pid));
-    const { [OWNER_LABEL]: _ours, ...labels } = sent.Labels ?? {};
+    expect(JSON.parse(sent.Labels?.[OWNER_PROCESS_LABEL] ?? '{}')).toMatchObject({ pid: process.pid });
+    const { [OWNER_LABEL]: _ours, [OWNER_PROCESS_LABEL]: _owner, ...labels } = sent.Labels ?? {};
     expect({ ...sent, Labels: labels }).toEqual(MERCURE_041);
     // Never Binds for the case folders: with Binds the Engine creates a missing source as root.
     expect(sent.HostConfig?.Binds).toBeUndefined();

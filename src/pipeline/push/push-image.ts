@@ -3,8 +3,7 @@
 // while the export streams; the config (whose digest is the validated image ID) and the manifest
 // go last, once every blob is confirmed.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tempRoot } from '../../local/index.js';
-import path from 'node:path';
+import { tempFolderPrefix, tempRoot } from '../../local/index.js';
 import { exportImage } from '../../engine/export.js';
 import { exportFailed, readImageArchive, type ArchiveContents } from '../../engine/image-archive.js';
 import { silentLogger } from '../../logger.js';
@@ -24,7 +23,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
   const platform = { os: inspect.Os, architecture: inspect.Architecture };
   const known = await knownLayers(image.diffIds, cache, options.related ?? [], platform, logger);
   const push = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
-  const temp = await mkdtemp(path.join(await tempRoot(logger), 'mercure-push-'));
+  const temp = await mkdtemp(tempFolderPrefix(await tempRoot(logger), 'push'));
   try {
     await push.resolveKnown(image.diffIds);
     // A second export only when the first one skipped a layer it should not have (a copy that failed).
