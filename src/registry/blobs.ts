@@ -231,9 +231,9 @@ function webStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { value, done } = await iterator.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        const next: IteratorResult<Uint8Array, unknown> = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
       },
       async cancel() {
         await iterator.return?.();
