@@ -514,6 +514,13 @@ const CASES: BadCase[] = [
     /what answers at tcp:\/\/127\.0\.0\.1:\d+ is not a Docker Engine: GET \/version got "<html>not an engine/,
     (c) => ({ DOCKER_HOST: c.engine.pingOnly }),
   ],
+  // Findings before blame (class 6): check what the build will see.
+  [
+    'bi75 check: the entry script is a symlink out of the build context',
+    (c) => ['check', c.bad('entry-symlink-outside')],
+    1,
+    /entry-missing\s+Dockerfile:3: The image's command runs docker-entrypoint\.sh, a symbolic link to \.\.\/(\.\.\/)+usr\/local\/bin\/module\.sh, outside the build context/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -11,6 +11,8 @@ export interface ContextEntry {
   size: number;
   /** Permission bits on disk. */
   mode: number;
+  /** Where a symlink points, as written in the link. */
+  linkTarget?: string;
 }
 
 /** Where a file's permission bits come from: git's index (what a clone gets) or the disk. */
@@ -82,7 +84,12 @@ async function walk(root: string, prefix: string, into: Map<string, ContextEntry
       // lstat: the build sends symlinks as links, it does not follow them.
       const info = await lstat(join(root, path));
       const kind = info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
-      into.set(path, { path, kind, size: info.size, mode: info.mode & 0o7777 });
+      const entry: ContextEntry = { path, kind, size: info.size, mode: info.mode & 0o7777 };
+      if (kind === 'symlink') {
+        const target = await readlink(join(root, path)).catch(() => undefined);
+        if (target !== undefined) entry.linkTarget = target;
+      }
+      into.set(path, entry);
       if (kind === 'dir') await walk(root, path, into);
     }),
   );

@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import { escapeControl } from '../../../errors.js';
 import { FINDING_CATALOGUE } from '../../codes.js';
 import { finding, type Finding } from '../../finding.js';
 import type { Entry } from '../model/entry.js';
@@ -45,7 +47,23 @@ export async function entryFindings(input: StaticInput, entry: Entry | undefined
       ),
     ];
   }
-  // A symlink or an oversized file: we cannot see what the image will run, so we do not guess.
+  // The build sends a symlink as a link and never what it points to: one that leaves the context
+  // leaves the image without its entry (the build cannot copy it, or copies a dangling link).
+  const outside = linkOutOfContext(input, file);
+  if (outside !== undefined) {
+    return [
+      finding(
+        'entry-missing',
+        `The image's command runs ${file}, a symbolic link to ${outside}, outside the build context: the build cannot copy what it points to, so the image has no ${entry.imagePath ?? target.written}`,
+        {
+          file: dockerfile,
+          line: entry.command.line,
+          hint: `Replace the link ${file} with the file itself (or a link to a file inside the module folder).`,
+        },
+      ),
+    ];
+  }
+  // A symlink inside the context or an oversized file: we cannot see what the image will run, so we do not guess.
   const text = await input.files.readText(file);
   if (text === undefined) return [];
   const binary = text.startsWith('\x7fELF');
@@ -133,4 +151,14 @@ export function modeInImage(
 /** The catalogue's hint with the actual file named in place of FILE. */
 function hintFor(code: 'entry-not-executable' | 'entry-crlf', file: string): string {
   return FINDING_CATALOGUE[code].hint.replaceAll('FILE', file);
+}
+
+/** Where a symlink in the context points when that is outside the context (absolute, or up past its root). */
+function linkOutOfContext(input: StaticInput, file: string): string | undefined {
+  const entry = input.files.entries.get(file);
+  if (entry?.kind !== 'symlink' || entry.linkTarget === undefined) return undefined;
+  const target = entry.linkTarget;
+  if (posix.isAbsolute(target)) return escapeControl(target);
+  const resolved = posix.normalize(posix.join(posix.dirname(file), target));
+  return resolved === '..' || resolved.startsWith('../') ? escapeControl(target) : undefined;
 }
