@@ -28,6 +28,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** No retry starts once this much time has passed since the first try, waits included (default 90 s). */
   maxElapsedMs?: number;
+  /**
+   * The source of the jitter, numbers in [0, 1) (default Math.random): a seeded one makes the
+   * delays, and so a seeded test's interleavings, the same on every run.
+   */
+  random?: () => number;
 }
 
 /**
@@ -39,6 +44,7 @@ export function defaultRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 30_000;
   const budget = options.maxElapsedMs ?? 90_000;
+  const random = options.random ?? Math.random;
   return (failure) => {
     if (failure.attempt > retries) return undefined;
     let delay: number;
@@ -47,7 +53,7 @@ export function defaultRetryPolicy(options: RetryOptions = {}): RetryPolicy {
       delay = failure.retryAfterMs;
     } else {
       const ceiling = Math.min(max, base * 2 ** (failure.attempt - 1));
-      delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+      delay = Math.round(ceiling * (0.5 + random() * 0.5));
     }
     return (failure.elapsedMs ?? 0) + delay > budget ? undefined : delay;
   };

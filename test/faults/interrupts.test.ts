@@ -108,7 +108,7 @@ describe('publish, interrupted', () => {
     expect((error as Error).message).toBe(
       `interrupted while pushing ${proxy.host}/${repository}:1.3.0: the version tag may or may not have reached the registry; no floating tag was moved`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // anything the engine still had on the way
+    await proxy.idle(); // anything the engine still had on the way has reached the registry
     expect(await tagsAt(host, repository, ['1.3', '1', 'latest'])).toEqual({ '1.3': undefined, '1': old, latest: old });
     await expectFinishedByRerun(repository);
   });

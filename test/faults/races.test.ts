@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { publish, type PublishOptions } from '../../src/pipeline/publish.js';
 import { MemoryLogger } from '../../src/logger.js';
+import { interleaver } from './interleave.js';
 import { expectedFloating, floatingTagsOf, seededRandom, tagsAt, tinyModule, untagPushed } from './support.js';
 
 const host = inject('registryHost');
@@ -109,12 +110,6 @@ describe('two publishes of one module at once', () => {
       // More rounds or another seed: MMK_RACE_ROUNDS=60 MMK_RACE_SEED=7 npx vitest run test/faults/races.test.ts
       const random = seededRandom(Number(process.env['MMK_RACE_SEED'] ?? 20_260_601));
       const pool = ['1.2.4', '1.2.5', '1.3.0', '1.3.1', '1.4.0', '2.0.0', '1.5.0-rc.1', '0.9.0'];
-      // Requests are delayed at random (0-40 ms) so that the two publishes interleave differently each round.
-      const jitter: typeof fetch = async (input, init) => {
-        if (String(input).includes('/manifests/') || String(input).includes('/tags/'))
-          await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
-        return fetch(input, init);
-      };
       const rounds = Number(process.env['MMK_RACE_ROUNDS'] ?? 10);
       const report: string[] = [];
       for (let round = 0; round < rounds; round++) {
@@ -124,9 +119,14 @@ describe('two publishes of one module at once', () => {
         for (let draw = 0; b === a && draw < 100; draw++) b = pool[Math.floor(random() * pool.length)] ?? '1.3.0';
         if (b === a) b = a === '1.3.0' ? '1.2.4' : '1.3.0';
         const seed = await publishTiny(repository, '1.2.3');
+        // The two publishes' manifest and tag requests take turns in an order the seed draws (no
+        // timing jitter), and retries draw their jitter from the same seeded source: a round replays.
+        const gate = interleaver(random, (url) => url.includes('/manifests/') || url.includes('/tags/'));
+        const [la, lb] = [gate.lane('a'), gate.lane('b')];
+        const retry = { ...fast, random };
         const [ra, rb] = await Promise.all([
-          publishTiny(repository, a, { fetch: jitter }),
-          publishTiny(repository, b, { fetch: jitter }),
+          la.run(() => publishTiny(repository, a, { fetch: la.fetch, retry })),
+          lb.run(() => publishTiny(repository, b, { fetch: lb.fetch, retry })),
         ]);
         const published = new Map([
           ['1.2.3', seed.digest ?? ''],
@@ -135,7 +135,7 @@ describe('two publishes of one module at once', () => {
         ]);
         const expected = expectedFloating(published);
         const actual = await tagsAt(host, repository, floatingTagsOf(published.keys()));
-        expect(actual, `round ${round}: ${a} and ${b} at once`).toEqual(expected);
+        expect(actual, `round ${round}: ${a} and ${b} at once, turns ${gate.order.join('')}`).toEqual(expected);
         // Each result's read-back agrees with the registry: a tag it names is its own digest or moved on.
         for (const result of [ra, rb]) {
           for (const tag of result.tags)
@@ -143,7 +143,7 @@ describe('two publishes of one module at once', () => {
               true,
             );
         }
-        report.push(`${a} || ${b}`);
+        report.push(`${a} || ${b} (${gate.order.join('')})`);
       }
       console.log(
         `races: ${rounds} rounds of two concurrent publishes (${report.join(', ')}): every floating tag on the highest eligible version`,

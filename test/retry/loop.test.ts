@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { answerWaitMs, retrying, type RetryPolicy, type Transient } from '../../src/retry/index.js';
+import { answerWaitMs, defaultRetryPolicy, retrying, type RetryPolicy, type Transient } from '../../src/retry/index.js';
 
 const NOW = 1_750_000_000_000;
 
@@ -92,5 +92,27 @@ describe('retrying (the one retry loop)', () => {
     const { result, tries } = run(everyTime, 0, { signal: controller.signal });
     await expect(result).rejects.toMatchObject({ code: 'interrupted', message: 'interrupted (SIGINT) during GET x' });
     expect(tries()).toBe(0);
+  });
+});
+
+describe('defaultRetryPolicy jitter comes from the random source it is given', () => {
+  const failure = (attempt: number) => ({ attempt, method: 'GET', url: 'http://127.0.0.1/v2/' });
+  test.each([
+    ['rp01 the lowest draw waits half the ceiling', 0, [250, 500, 1000, 2000]],
+    ['rp02 a middle draw', 0.5, [375, 750, 1500, 3000]],
+    ['rp03 the highest draw waits (almost) the ceiling', 0.999, [500, 1000, 1999, 3998]],
+  ])('%s', (_name, draw, delays) => {
+    const policy = defaultRetryPolicy({ random: () => draw });
+    expect([1, 2, 3, 4].map((attempt) => policy(failure(attempt)))).toEqual(delays);
+  });
+
+  test('rp04 the same seeded source gives the same delays on every run', () => {
+    const seeded = (seed: number) => () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const delays = (seed: number) => {
+      const policy = defaultRetryPolicy({ random: seeded(seed) });
+      return [1, 2, 3, 4].map((attempt) => policy(failure(attempt)));
+    };
+    expect(delays(7)).toEqual(delays(7));
+    expect(delays(7)).not.toEqual(delays(8));
   });
 });

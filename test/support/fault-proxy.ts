@@ -74,6 +74,12 @@ export interface FaultProxy {
   readonly stats: FaultStats;
   /** Changes the fault rate from now on (0 lets everything through). */
   setRate(rate: number): void;
+  /**
+   * Resolves once no request is inside the proxy: each one answered, dropped, or sent on with the
+   * registry's answer read (a delayed request whose client gave up still reaches the registry).
+   * What to wait for before asserting that nothing changed in the registry.
+   */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +114,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const byKind = Object.fromEntries(ALL_FAULTS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const stats: FaultStats = { requests: 0, faults: 0, byKind, engine: { requests: 0, faults: 0 } };
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  let inside = 0;
+  let idleWaiters: (() => void)[] = [];
+  /** One request entered; the returned function (idempotent) says it is out. */
+  const enter = (): (() => void) => {
+    inside++;
+    let out = false;
+    return () => {
+      if (out) return;
+      out = true;
+      if (--inside === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    };
+  };
   const sockets = new Set<Socket>();
 
   const answer = (req: IncomingMessage, res: ServerResponse, status: '500' | '502' | '503' | '429') => {
@@ -127,11 +149,28 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const forward = (req: IncomingMessage, res: ServerResponse, then: (upstream: IncomingMessage) => void) => {
     const headers = { ...req.headers };
     delete headers.expect;
+    const out = exits.get(req) ?? (() => {});
+    // Its client went while the request waited here (a delay): nothing is left to send on.
+    if (req.destroyed) return out();
     const outgoing = request(
       { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers, agent },
-      then,
+      (upstream) => {
+        // The registry has answered: the request had its effect. Read to the end even if the client went.
+        upstream.on('end', out);
+        upstream.on('error', out);
+        upstream.on('close', out);
+        res.on('close', () => upstream.resume());
+        then(upstream);
+      },
     );
-    outgoing.on('error', () => res.socket?.destroy());
+    outgoing.on('error', () => {
+      out();
+      res.socket?.destroy();
+    });
+    // A client gone before its body was all in: the registry could only refuse the rest, so stop.
+    req.on('close', () => {
+      if (!req.complete) outgoing.destroy();
+    });
     req.pipe(outgoing);
   };
 
@@ -142,7 +181,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       upstream.on('error', () => res.socket?.destroy());
     });
 
+  const exits = new WeakMap<IncomingMessage, () => void>();
   const server: Server = createServer((req, res) => {
+    const out = enter();
+    exits.set(req, out);
     stats.requests++;
     const engine = /^docker\//.test(req.headers['user-agent'] ?? '');
     if (engine) stats.engine.requests++;
@@ -161,10 +203,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (engine) stats.engine.faults++;
     switch (fault) {
       case 'drop':
+        out();
         return req.socket.destroy();
       case '500':
       case '503':
       case '429':
+        res.on('close', out);
         return answer(req, res, fault);
       case 'delay':
         return void setTimeout(() => relay(req, res), 50 + Math.floor(random() * 350));
@@ -218,6 +262,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     setRate(next) {
       rate = next;
     },
+    idle: () => (inside === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
