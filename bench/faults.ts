@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
 import { publish } from '../src/pipeline/publish.js';
 import { MemoryLogger } from '../src/logger.js';
 import { startFaultProxy, type FaultKind } from '../test/support/fault-proxy.js';
@@ -92,6 +93,9 @@ async function release(pusher: Pusher, mode: Mode): Promise<Release> {
   } finally {
     await proxy.close();
     await registry.stop();
+    // The Engine's push tags the image locally under the target's name: only that tag goes.
+    if (pusher === 'engine')
+      await execa('docker', ['rmi', '--no-prune', `${proxy.host}/${repository}:1.0.0`], { reject: false });
   }
 }
 
