@@ -1,18 +1,15 @@
+/**
+ * The `mercure-module` command line, one of the two front doors (action/ is the other): commander
+ * wiring (commands/, one file a command), option parsing (options.ts, build-options.ts), the
+ * terminal logger, and how the CLI names options in library hints (spelling.ts). Signals, exit
+ * codes and clean-up are the front-door runner's (front-door/), shared with the Action.
+ */
 import { Command, CommanderError } from 'commander';
 import { escapeControl, ExitCode } from '../errors.js';
 import { runFrontDoor, type Failure, type FrontDoor } from '../front-door/runner.js';
-import { registerCheck } from './commands/check.js';
-import { registerFixtures } from './commands/fixtures.js';
-import { registerInit } from './commands/init.js';
-import { registerBuild } from './commands/build.js';
-import { registerPromote } from './commands/promote.js';
-import { registerPublish } from './commands/publish.js';
-import { registerRegistryEntry } from './commands/registry-entry.js';
-import { registerRelease } from './commands/release.js';
-import { registerStatus } from './commands/status.js';
-import { registerValidate } from './commands/validate.js';
 import { styleFor } from '../report/style.js';
 import { KIT_VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { cliSpelling } from './spelling.js';
 
@@ -62,20 +59,6 @@ export async function main(
     return ctx.exitCode;
   });
 }
-
-/** Every command, in the order `--help` lists them. */
-const COMMANDS = [
-  registerCheck,
-  registerFixtures,
-  registerValidate,
-  registerBuild,
-  registerPublish,
-  registerRelease,
-  registerPromote,
-  registerStatus,
-  registerRegistryEntry,
-  registerInit,
-];
 
 /** `--json` among the options (not after a `--`): failures then print a JSON object on stdout too. */
 function wantsJson(argv: string[]): boolean {
