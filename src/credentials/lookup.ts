@@ -51,14 +51,18 @@ export async function dockerConfigLogin(
       if (!answer) continue;
       const origin = `from credential helper ${helper}`;
       if (answer.username === IDENTITY_TOKEN_USER || !answer.username)
-        return { credentials: { username: IDENTITY_TOKEN_USER, password: answer.secret, identityToken: true }, origin };
-      return { credentials: { username: answer.username, password: answer.secret }, origin };
+        return {
+          credentials: { username: IDENTITY_TOKEN_USER, password: answer.secret, identityToken: true, origin },
+          origin,
+        };
+      return { credentials: { username: answer.username, password: answer.secret, origin }, origin };
     }
     return undefined;
   }
   if (!entry) return undefined;
   const credentials = inlineLogin(entry.value, entry.key, config.file);
-  return credentials ? { credentials, origin: 'from the Docker config' } : undefined;
+  const origin = 'from the Docker config';
+  return credentials ? { credentials: { ...credentials, origin }, origin } : undefined;
 }
 
 /**

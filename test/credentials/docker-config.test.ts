@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildDockerConfig } from '../../src/credentials/build-config.js';
 import { dockerConfigLogin, helperGet } from '../../src/credentials/index.js';
 import { ModuleError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import { prepareRepository } from '../../src/pipeline/access/repository.js';
 import { loginWorld, type LoginWorld } from './helpers.js';
 
 let world: LoginWorld;
@@ -45,7 +47,7 @@ describe('logins from the Docker config', () => {
   ])('%s: an auths entry (base64 user:password) is the login', async (_name, key, registry) => {
     await world.writeConfig({ auths: { [key]: { auth: basic('robot', 'pa:ss') } } });
     expect(await dockerConfigLogin(registry, { env: world.env })).toEqual({
-      credentials: { username: 'robot', password: 'pa:ss' },
+      credentials: { username: 'robot', password: 'pa:ss', origin: 'from the Docker config' },
       origin: 'from the Docker config',
     });
   });
@@ -62,6 +64,7 @@ describe('logins from the Docker config', () => {
       username: 'robot',
       password: 'refresh-me',
       identityToken: true,
+      origin: 'from the Docker config',
     });
   });
 
@@ -99,11 +102,11 @@ describe('logins from the Docker config', () => {
       credHelpers: { '127.0.0.1:5000': 'mmk-one' },
     });
     expect(await dockerConfigLogin('127.0.0.1:5000', { env: world.env })).toEqual({
-      credentials: { username: 'from-one', password: 's1' },
+      credentials: { username: 'from-one', password: 's1', origin: 'from credential helper mmk-one' },
       origin: 'from credential helper mmk-one',
     });
     expect(await dockerConfigLogin('ghcr.io', { env: world.env })).toEqual({
-      credentials: { username: 'from-store', password: 's2' },
+      credentials: { username: 'from-store', password: 's2', origin: 'from credential helper mmk-store' },
       origin: 'from credential helper mmk-store',
     });
     expect(await asked()).toEqual(['127.0.0.1:5000', 'ghcr.io']);
@@ -123,7 +126,28 @@ describe('logins from the Docker config', () => {
       username: '<token>',
       password: 'refresh-me',
       identityToken: true,
+      origin: 'from credential helper mmk-tok',
     });
+    // Docker Hub's API takes no identity token: said before any request.
+    const hubLogin = {
+      username: '<token>',
+      password: 'refresh-me',
+      identityToken: true,
+      origin: 'from credential helper mmk-tok',
+    };
+    await expect(
+      prepareRepository(
+        { registry: 'docker.io', repository: 'acme/blur', tag: undefined, digest: undefined },
+        { visibility: 'private' },
+        hubLogin,
+        {
+          dryRun: false,
+          logger: silentLogger,
+        },
+      ),
+    ).rejects.toThrow(
+      "the login for Docker Hub from credential helper mmk-tok is an identity token, which Docker Hub's API (repository visibility and description) does not take",
+    );
   });
 
   it('is no login when the configured helper holds none for the registry (as the Docker CLI reads it)', async () => {

@@ -47,6 +47,20 @@ export async function prepareRepository(
     if (note) context.logger.warn(note);
     return { managed: 'registry', created: false, visibilityChanged: false, ...(note ? { note } : {}), warnings: [] };
   }
+  if (credentials?.identityToken) {
+    // Hub's API logs in with a user and a password or access token only, never a refresh token.
+    throw new ModuleError(
+      'hub-auth',
+      `the login for Docker Hub ${credentials.origin ?? ''} is an identity token, which Docker Hub's API (repository visibility and description) does not take`.replace(
+        '  ',
+        ' ',
+      ),
+      {
+        kind: 'environment',
+        hint: 'Give a Docker Hub user and personal access token (username and password options, or MERCURE_REGISTRY_*), or `docker login -u USER` with that token.',
+      },
+    );
+  }
   const [namespace = '', ...rest] = target.repository.split('/');
   const name = rest.join('/');
   const hub = new HubClient({
