@@ -31,6 +31,9 @@ export type OptionKey =
   | 'platforms'
   | 'skipSmokePlatforms'
   | 'password'
+  | 'username'
+  | 'secret'
+  | 'image'
   | 'command:validate'
   | 'command:release'
   | 'command:build';

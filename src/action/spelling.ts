@@ -2,7 +2,7 @@ import { spellingFrom } from '../errors.js';
 
 /**
  * How the Action names the options library messages point at: its inputs (action.yml) and
- * commands. It has no skip-validate, no source and no build command: hints leave those out.
+ * commands. It has no skip-validate, no source, no build command and no single secret option (its secrets, secret-files and secret-envs are read into specs it writes itself): hints leave those out.
  */
 export const actionSpelling = spellingFrom(
   {
@@ -15,6 +15,8 @@ export const actionSpelling = spellingFrom(
     platforms: 'platforms',
     skipSmokePlatforms: 'skip-smoke-platforms',
     password: 'password',
+    username: 'username',
+    image: 'image',
     'command:validate': 'the Action with command: validate',
     'command:release': 'command: release',
   },

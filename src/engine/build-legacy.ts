@@ -19,7 +19,7 @@ interface ProgressEvent {
 
 /** What the Engine's legacy builder cannot do, for the warning when builds fall back to it. */
 export const LEGACY_LIMITS =
-  'COPY --chmod/--link, RUN --mount (caches, secrets), heredocs, # syntax= frontends, --cache-from/--cache-to, --secret and --builder';
+  'COPY --chmod/--link, RUN --mount (caches, secrets), heredocs, # syntax= frontends, build caches (cache-from/cache-to), build secrets and buildx builders';
 
 /**
  * Builds an image through the Engine's API (its legacy builder) from a context that honours

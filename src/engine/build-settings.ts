@@ -64,10 +64,10 @@ export function pickBuildSettings(options: BuildSettings): BuildSettings {
 /** Options that only BuildKit can honour, by the name the user gave them. */
 export function buildkitOnlyOptions(settings: BuildSettings): string[] {
   const names: string[] = [];
-  if (settings.builder) names.push('--builder');
-  if (settings.cacheFrom?.length) names.push('--cache-from');
-  if (settings.cacheTo?.length) names.push('--cache-to');
-  if (settings.secrets?.length) names.push('--secret');
+  if (settings.builder) names.push('builder');
+  if (settings.cacheFrom?.length) names.push('cache-from');
+  if (settings.cacheTo?.length) names.push('cache-to');
+  if (settings.secrets?.length) names.push('build secrets');
   return names;
 }
 
@@ -96,8 +96,12 @@ export function parseSecret(value: string): SecretSpec {
 
 function badSecret(value: string, why: string): ModuleError {
   // The value names a file or a variable, never the secret itself, so it may be quoted.
-  return new ModuleError('bad-secret', `--secret ${inputForMessage(value)}: ${why}`, {
-    hint: 'Give --secret id=NAME,src=FILE or --secret id=NAME,env=VARIABLE; RUN --mount=type=secret,id=NAME reads it.',
+  const shown = inputForMessage(value);
+  return new ModuleError('bad-secret', (say) => `${say.option('secret')} ${shown}: ${why}`, {
+    hint: (say) =>
+      say.has('secret')
+        ? `Give ${say.option('secret', 'id=NAME,src=FILE')} or ${say.option('secret', 'id=NAME,env=VARIABLE')}; RUN --mount=type=secret,id=NAME reads it.`
+        : 'Give each build secret as id=NAME,src=FILE or id=NAME,env=VARIABLE; the Dockerfile reads it through a secret mount (RUN with type=secret,id=NAME).',
   });
 }
 
@@ -112,13 +116,16 @@ export async function secretValues(secrets: string[] = [], env: NodeJS.ProcessEn
     const spec = parseSecret(raw);
     if (spec.src !== undefined) {
       const text = await readFile(spec.src, 'utf8').catch(() => {
-        throw new ModuleError('bad-secret', `--secret id=${spec.id}: the file ${spec.src} cannot be read`);
+        throw new ModuleError('bad-secret', `build secret id=${spec.id}: the file ${spec.src} cannot be read`);
       });
       values.push(text, text.trim());
     } else if (spec.env !== undefined) {
       const text = env[spec.env];
       if (text === undefined)
-        throw new ModuleError('bad-secret', `--secret id=${spec.id}: the environment variable ${spec.env} is not set`);
+        throw new ModuleError(
+          'bad-secret',
+          `build secret id=${spec.id}: the environment variable ${spec.env} is not set`,
+        );
       values.push(text, text.trim());
     }
   }
@@ -140,8 +147,13 @@ export function singlePlatform(platforms: string[] | undefined): string | undefi
     .map((p) => p.trim())
     .filter(Boolean);
   if (list.length > 1)
-    throw new ModuleError('multi-platform', `--platform ${list.join(',')}: validate builds one platform at a time`, {
-      hint: 'Release them together (`release --platform a,b` validates each platform’s image), or validate each image with --image.',
-    });
+    throw new ModuleError(
+      'multi-platform',
+      (say) => `${say.option('platforms', list.join(','))}: validate builds one platform at a time`,
+      {
+        hint: (say) =>
+          `Release them together (${say.option('command:release')} with ${say.option('platforms', 'a,b')} validates each platform’s image), or validate each image with ${say.option('image')}.`,
+      },
+    );
   return list[0];
 }

@@ -183,7 +183,8 @@ export function registryBaseUrl(registry: string, override?: string): string {
         'registry-url',
         `the registry URL for ${url.host} carries a user or password before "@"; logins are given apart`,
         {
-          hint: 'Drop "user:password@" from the URL and pass --username with --password-stdin (or MERCURE_REGISTRY_USERNAME/PASSWORD).',
+          hint: (say) =>
+            `Drop "user:password@" from the URL and give ${say.option('username')} with ${say.option('password')} (or MERCURE_REGISTRY_USERNAME/PASSWORD).`,
         },
       );
     }

@@ -10,6 +10,9 @@ import { visibilityMismatch } from '../../src/hub/ensure.js';
 import { hubForbidden } from '../../src/hub/failures.js';
 import { buildItFirst, notValidated, revalidationFailed, versionTaken } from '../../src/pipeline/refusals.js';
 import { runCli } from '../cli/run-cli.js';
+import { parseSecret, singlePlatform } from '../../src/engine/build-settings.js';
+import { resolveCredentials } from '../../src/pipeline/access/credentials.js';
+import { registryBaseUrl } from '../../src/registry/reference.js';
 
 /** Library errors whose hints point at options, told by each front door (and to library callers). */
 type Row = [name: string, error: () => ModuleError, cli: RegExp, action: RegExp, library: RegExp];
@@ -64,7 +67,50 @@ const rows: Row[] = [
     /Build it first \(the Action with command: validate builds it\)\.$/,
     /Build it first \(build\(\) with this image and version\), or name it with source\./,
   ],
+  [
+    'hi10 a password without a username: each door names its own way to give it',
+    () => resolveCredentialsError({ username: 'ci' }),
+    /or give it with --password-stdin \(never on a command line\)\./,
+    /or give it with password \(never on a command line\)\./,
+    /or give it with credentials \(never on a command line\)\./,
+  ],
+  [
+    'hi11 a registry URL carrying a login',
+    () => registryUrlError('http://ci:hunter2@127.0.0.1:1'),
+    /give --username with --password-stdin/,
+    /give username with password/,
+    /give username with credentials/,
+  ],
+  [
+    'hi12 a malformed build secret',
+    () => secretError('id=token'),
+    /^--secret id=token: .*\nGive --secret id=NAME,src=FILE or --secret id=NAME,env=VARIABLE/,
+    /^secret id=token: .*\nGive each build secret as id=NAME,src=FILE/,
+    /^secret id=token: /,
+  ],
+  [
+    'hi13 validate of several platforms',
+    () => platformError(['linux/amd64,linux/arm64']),
+    /^--platform linux\/amd64,linux\/arm64: .*\nRelease them together \(`mercure-module release` with --platform a,b .*--image\./,
+    /^platforms: linux\/amd64,linux\/arm64: .*\nRelease them together \(command: release with platforms: a,b .*image\./,
+    /^platforms: 'linux\/amd64,linux\/arm64': .*release\(\) with platforms: 'a,b'/s,
+  ],
 ];
+
+/** The error a library call throws, for the rows above. */
+function thrown(call: () => unknown): ModuleError {
+  try {
+    call();
+  } catch (e) {
+    if (e instanceof ModuleError) return e;
+    throw e;
+  }
+  throw new Error('expected a ModuleError');
+}
+const resolveCredentialsError = (given: { username?: string }) => thrown(() => resolveCredentials(given, {}));
+const registryUrlError = (url: string) => thrown(() => registryBaseUrl('127.0.0.1:1', url));
+const secretError = (spec: string) => thrown(() => parseSecret(spec));
+const platformError = (platforms: string[]) => thrown(() => singlePlatform(platforms));
 
 const told = (error: ModuleError, spelling: Spelling) => {
   const { message, hint } = error.told(spelling);
@@ -133,6 +179,9 @@ function cliSpellingTable(): Record<OptionKey, true> {
     platforms: true,
     skipSmokePlatforms: true,
     password: true,
+    username: true,
+    secret: true,
+    image: true,
     'command:validate': true,
     'command:release': true,
     'command:build': true,

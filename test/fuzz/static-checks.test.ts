@@ -235,7 +235,6 @@ describe('static checks (fuzz)', () => {
           expect(found.message.length).toBeGreaterThan(0);
           if (found.line !== undefined) expect(Number.isInteger(found.line) && found.line >= 1).toBe(true);
           // Findings quote module files: no raw control characters reach a terminal.
-          // eslint-disable-next-line no-control-regex -- the point is to find raw control characters
           expect(found.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
         }
       }),

@@ -131,7 +131,9 @@ describe('init refuses what it should', () => {
   it('refuses a file where the folder should be, a bad name and an unknown language', async () => {
     const file = path.join(root, 'a-file');
     await writeFile(file, '');
-    expect((await runCli(['init', file])).stderr).toMatch(/the module folder .* cannot be written: it is a file, not a folder/);
+    expect((await runCli(['init', file])).stderr).toMatch(
+      /the module folder .* cannot be written: it is a file, not a folder/,
+    );
     expect((await runCli(['init', path.join(root, 'Bad Name')])).stderr).toMatch(/pass --name|Pass --name bad-name/);
     const rust = await runCli(['init', path.join(root, 'rusty'), '--language', 'rust']);
     expect(rust.code).toBe(2);

@@ -28,7 +28,7 @@ export function resolveCredentials(
     });
   if (!password) {
     throw new ModuleError('credentials-incomplete', `registry user ${username} was given without a password`, {
-      hint: `Set ${names.password}, or pipe it to --password-stdin (never on the command line).`,
+      hint: (say) => `Set ${names.password}, or give it with ${say.option('password')} (never on a command line).`,
     });
   }
   return { username, password };
