@@ -225,7 +225,7 @@ describe('the bundled action under Node 24', () => {
     [
       'build-arg line without =',
       { 'build-args': 'BASE_IMAGE=x\nNOPE', image: 'acme/blur', version: '1.2.3' },
-      /^::error::input "build-args": line 2 is not KEY=VALUE: "NOPE"/m,
+      /^::error::input "build-args" line 2 expects KEY=VALUE, got "NOPE"/m,
     ],
     [
       'unknown command',
