@@ -4,6 +4,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import dcmjs, { type DicomDict } from 'dcmjs';
+import { checkElementLengths, DicomLengthError } from './dicom-lengths.js';
 import { TAGS_FILE_DICOM_KEYWORDS } from './tags-file.js';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
@@ -66,7 +67,12 @@ export function readDicom(buffer: Uint8Array): DicomFile {
 
 /** Header values of a Part 10 buffer for the given keywords (default: those a .tags file needs). */
 export function parseDicomHeader(buffer: Uint8Array, keywords: readonly string[] = HEADER_KEYWORDS): DicomHeader {
-  const dict = parse(buffer, true);
+  return headerOf(buffer, keywords, buffer.length);
+}
+
+/** parseDicomHeader of `buffer`, the first bytes of a file of `size` bytes. */
+function headerOf(buffer: Uint8Array, keywords: readonly string[], size: number): DicomHeader {
+  const dict = parse(buffer, true, size);
   const header: DicomHeader = {};
   for (const keyword of keywords) {
     const tag = tagOf(keyword);
@@ -97,7 +103,7 @@ export async function readDicomHeader(
   }
   // dcmjs stops quietly at the end of a short buffer, so the chunk is used only when it provably
   // reaches the Pixel Data element; otherwise (large sequences, no pixel data) read it all.
-  if (head.length < size && reachesPixelData(head, size)) return parseDicomHeader(head, keywords);
+  if (head.length < size && reachesPixelData(head, size)) return headerOf(head, keywords, size);
   return parseDicomHeader(await readFile(path), keywords);
 }
 
@@ -183,11 +189,19 @@ function firstText(element: DicomElementLike | undefined): string {
   return element ? (elementText(element).split('\\')[0] ?? '') : '';
 }
 
-function parse(buffer: Uint8Array, headerOnly: boolean): DicomDict {
+/** `buffer` is the whole file, or its first bytes when `size` (the file's size) is larger. */
+function parse(buffer: Uint8Array, headerOnly: boolean, size = buffer.length): DicomDict {
   if (!isDicomPart10(buffer)) throw new DicomReadError(notPart10(buffer.length));
   // dcmjs fails with a bare TypeError on this; say what is wrong instead.
   if (metaLacksTransferSyntax(buffer))
     throw new DicomReadError('cannot parse DICOM: the file meta header has no TransferSyntaxUID (0002,0010)');
+  // dcmjs trusts declared lengths (one claiming 775 MB in a 556-byte file fills the heap): check them first.
+  try {
+    checkElementLengths(buffer, { size, untilPixelData: headerOnly });
+  } catch (error) {
+    if (error instanceof DicomLengthError) throw new DicomReadError(`cannot parse DICOM: ${error.message}`);
+    throw error;
+  }
   // Use the bytes in place when the view covers its whole buffer (files read from disk): copying
   // half a megabyte per slice only to read a few hundred header bytes is most of the cost.
   const whole =

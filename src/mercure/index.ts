@@ -3,7 +3,8 @@
  *
  * - task.ts, python-json.ts: the Task model and task.json bytes as mercure 0.4.1 writes them.
  * - tags-file.ts: the .tags sidecar as getdcmtags writes it.
- * - dicom.ts: reading DICOM Part 10 files and their header values (dcmjs).
+ * - dicom.ts, dicom-lengths.ts: reading DICOM Part 10 files and their header values (dcmjs), every
+ *   declared length checked against the file first.
  * - synthetic.ts, uid.ts: synthetic CT/MR series with reproducible UIDs.
  * - input-folder.ts, import-folder.ts, input-listing.ts: writing a case's in/ folder from series
  *   or the user's DICOM folder, and reading one back (also used on a module's out/).

@@ -46,6 +46,10 @@ const UNREADABLE: Record<string, RegExp> = {
   // Implicit VR files with private or UN sequences dcmjs mis-sizes (dcmjs limits, not file errors).
   'UN_sequence.dcm': /cannot parse DICOM/,
   'nested_priv_SQ.dcm': /cannot parse DICOM/,
+  // Implicit VR data under an explicit transfer syntax (JPEG baseline): read as explicit, its first
+  // element claims 1.2 GB. dcmjs used to give one garbage element for the whole file; now the
+  // length check names the overrun.
+  'SC_rgb_jpeg.dcm': /element \(0008,0008\) UN declares 1,230,128,452 bytes, but only 4,096 remain/,
 };
 
 /** Files a mercure input can hold, covering every transfer syntax family; these must read. */
