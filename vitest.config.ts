@@ -33,6 +33,7 @@ const UNIT = [
   'test/retry/**/*.test.ts',
   'test/credentials/docker-config.test.ts',
   'test/front-door/**/*.test.ts',
+  'test/exact-json.test.ts',
   'test/pipeline/matrix-schedule.test.ts',
 ];
 

@@ -17,6 +17,8 @@ import { checkDirectives } from './routing.js';
 import { createLock, startFinding, withoutGpu } from './smoke-start.js';
 import { execFailureInLog } from './start-failure.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { processSettingsText } from '../mercure/task.js';
+import { MAX_TASK_BYTES, readRegularText } from '../regular-file.js';
 import { finding, type Finding } from './finding.js';
 import { diagnoseFailure } from './diagnosis.js';
 import { checkOutput, snapshotFolder, compareSnapshots, type OutputFile } from './output.js';
@@ -56,6 +58,8 @@ export interface SmokeRun {
   interrupted: boolean;
   durationMs: number;
   inputFiles: number;
+  /** task.json's process.settings as the module read them, in task.json's own JSON form (integers beyond 2^53 exact). */
+  processSettings?: string;
   outputs: OutputFile[];
   logTail: string[];
   findings: Finding[];
@@ -104,6 +108,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
       throw error;
     }
     const before = await snapshotFolder(inDir);
+    const processSettings = await readProcessSettings(inDir);
     const probe = await probing;
     const base: Omit<
       SmokeRun,
@@ -112,6 +117,7 @@ export async function smokeRun(docker: Docker, options: SmokeOptions): Promise<S
       image: options.image,
       monaiPackage: probe.monaiCommand !== undefined,
       inputFiles: before.size,
+      ...(processSettings !== undefined ? { processSettings } : {}),
     };
     if (probe.finding || options.signal?.aborted) {
       return {
@@ -280,4 +286,10 @@ async function removeCase(caseDir: string, logger: Logger): Promise<void> {
   } catch (error) {
     logger.warn(`could not remove the case folder ${caseDir}: ${(error as Error).message}`);
   }
+}
+
+/** task.json's process.settings in the case as written (undefined when it has no readable task.json). */
+async function readProcessSettings(inDir: string): Promise<string | undefined> {
+  const text = await readRegularText(path.join(inDir, 'task.json'), MAX_TASK_BYTES).catch(() => undefined);
+  return text === undefined ? undefined : processSettingsText(text);
 }

@@ -6,12 +6,16 @@
  */
 import { MAX_TIMEOUT_SECONDS } from '../contract/smoke.js';
 import { inputForMessage, ModuleError } from '../errors.js';
+import { parseExactJson } from '../exact-json.js';
 import { MAX_SETTINGS_FILE_BYTES, readRegularTextSync } from '../regular-file.js';
 
 /** Deeper settings than this are refused: every later step (task.json, reports) walks them recursively. */
 export const MAX_SETTINGS_DEPTH = 32;
 
-/** Module settings: a JSON object given inline or as @file (`example` shows the door's own spelling). */
+/**
+ * Module settings: a JSON object given inline or as @file (`example` shows the door's own spelling).
+ * Integers beyond 2^53 come back as BigInts, exact, as mercure's Python keeps them.
+ */
 export function parseSettingsValue(value: string, name: string, example: string): Record<string, unknown> {
   let text = value;
   if (value.startsWith('@')) {
@@ -23,7 +27,7 @@ export function parseSettingsValue(value: string, name: string, example: string)
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseExactJson(text);
   } catch (error) {
     throw new ModuleError('bad-settings', `${name} is not valid JSON: ${(error as Error).message}`, {
       hint: `Give a JSON object, e.g. ${example}, or @settings.json.`,

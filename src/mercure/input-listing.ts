@@ -4,6 +4,7 @@
  * module's out/, because mercure hands that folder to the next module in a chain as its in/.
  */
 import { readFile, readdir } from 'node:fs/promises';
+import { parseExactJson } from '../exact-json.js';
 import { MAX_TASK_BYTES, readRegularText } from '../regular-file.js';
 import path from 'node:path';
 import { readDicomHeader, type DicomHeader } from './dicom.js';
@@ -121,7 +122,7 @@ async function listDicom(
 async function readTask(dir: string, listing: InputListing): Promise<unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(await readRegularText(path.join(dir, TASK_FILE), MAX_TASK_BYTES));
+    value = parseExactJson(await readRegularText(path.join(dir, TASK_FILE), MAX_TASK_BYTES));
   } catch (error) {
     listing.problems.push({ file: TASK_FILE, message: `is not valid JSON: ${(error as Error).message}` });
     return undefined;

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ModuleError } from '../errors.js';
+import { parseExactJson, stringifyExactJson } from '../exact-json.js';
 import type { Module } from './task.js';
 
 /** A module entry, checked, with its JSON-string fields decoded. */
@@ -40,7 +41,7 @@ export async function readModuleConfig(file: string): Promise<ModuleConfig> {
   });
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseExactJson(text);
   } catch (error) {
     throw new ModuleError(
       'bad-module-config',
@@ -78,12 +79,12 @@ export function parseModuleConfig(value: unknown, where = 'the module configurat
     );
   for (const key of STRING_FIELDS)
     if (entry[key] !== undefined && entry[key] !== null && typeof entry[key] !== 'string')
-      throw fail(`"${key}" must be a string, got ${JSON.stringify(entry[key])}`);
+      throw fail(`"${key}" must be a string, got ${stringifyExactJson(entry[key])}`);
   for (const key of BOOLEAN_FIELDS)
     if (entry[key] !== undefined && entry[key] !== null && typeof entry[key] !== 'boolean')
-      throw fail(`"${key}" must be true or false, got ${JSON.stringify(entry[key])}`);
+      throw fail(`"${key}" must be true or false, got ${stringifyExactJson(entry[key])}`);
   const settings = entry['settings'] ?? {};
-  if (!isObject(settings)) throw fail(`"settings" must be an object, got ${JSON.stringify(settings)}`);
+  if (!isObject(settings)) throw fail(`"settings" must be an object, got ${stringifyExactJson(settings)}`);
   const decoded = Object.fromEntries(JSON_FIELDS.map((key) => [key, decodeJsonString(entry[key], key, fail)]));
   const text = (key: (typeof STRING_FIELDS)[number] | (typeof JSON_FIELDS)[number]) =>
     typeof entry[key] === 'string' ? entry[key] : '';
@@ -124,7 +125,7 @@ function decodeJsonString(value: unknown, key: string, fail: Fail): Record<strin
   if (value === undefined || value === null || value === '') return {};
   if (typeof value !== 'string')
     throw fail(
-      `"${key}" must be a JSON string, as mercure stores it (e.g. "${key}": ${JSON.stringify(JSON.stringify(value))})`,
+      `"${key}" must be a JSON string, as mercure stores it (e.g. "${key}": ${stringifyExactJson(stringifyExactJson(value))})`,
     );
   let parsed: unknown;
   try {
@@ -146,7 +147,7 @@ function environmentValues(env: Record<string, unknown>, fail: Fail): Record<str
     else if (typeof value === 'string') out[key] = value;
     else if (typeof value === 'number') out[key] = String(value);
     else if (typeof value === 'boolean') out[key] = value ? 'True' : 'False';
-    else throw fail(`environment "${key}" must be a string, got ${JSON.stringify(value)}`);
+    else throw fail(`environment "${key}" must be a string, got ${stringifyExactJson(value)}`);
   }
   return out;
 }

@@ -15,6 +15,8 @@ function encode(value: unknown, where: string): string {
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number') return pythonNumber(value);
+  // An integer beyond 2^53 from parseExactJson: Python's int prints every digit.
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return pythonString(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
@@ -25,7 +27,7 @@ function encode(value: unknown, where: string): string {
     if (entries.length === 0) return '{}';
     return `{${entries.map(([k, v]) => `${pythonString(k)}: ${encode(v, `${where}.${k}`)}`).join(', ')}}`;
   }
-  // Anything else (undefined, functions, bigint, Date, typed arrays) has no Python JSON form here.
+  // Anything else (undefined, functions, symbols, Date, typed arrays) has no Python JSON form here.
   throw new TypeError(`toPythonJson: ${where} is ${describe(value)}, which is not a JSON value`);
 }
 

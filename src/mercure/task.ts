@@ -3,6 +3,7 @@
  * (app/common/types.py, app/routing/generate_taskfile.py). Field order matters: mercure writes
  * `json.dump(task.dict())`, so keys appear in the pydantic models' declaration order.
  */
+import { parseExactJson } from '../exact-json.js';
 import { toPythonJson } from './python-json.js';
 
 /** The mercure release whose task.json this module reproduces. */
@@ -206,4 +207,16 @@ export function mercureTime(now: Date): string {
 /** task.json bytes as mercure writes them: Python's json.dump, one line, no trailing newline. */
 export function serializeTask(task: Task): string {
   return toPythonJson(task);
+}
+
+/** task.json's process.settings as task.json's own JSON text (integers exact); undefined when it has none. */
+export function processSettingsText(taskJson: string): string | undefined {
+  let task: unknown;
+  try {
+    task = parseExactJson(taskJson);
+  } catch {
+    return undefined;
+  }
+  const settings = (task as { process?: { settings?: unknown } } | null)?.process?.settings;
+  return settings === null || typeof settings !== 'object' ? undefined : toPythonJson(settings);
 }

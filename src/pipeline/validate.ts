@@ -33,7 +33,7 @@ export interface ValidateOptions extends ModuleRunOptions, BuildSettings, Platfo
   timeoutSeconds?: number;
   /** A mercure input folder, or a folder of DICOM files to turn into one. */
   fixtures?: string;
-  /** The module's settings, as the rule's processing settings (task.json process.settings). */
+  /** The module's settings, as the rule's processing settings (task.json process.settings); a BigInt is written as that exact int. */
   settings?: Record<string, unknown>;
   level?: 'series' | 'study';
   requiresRoot?: boolean;

@@ -521,6 +521,25 @@ const CASES: BadCase[] = [
     1,
     /entry-missing\s+Dockerfile:3: The image's command runs docker-entrypoint\.sh, a symbolic link to \.\.\/(\.\.\/)+usr\/local\/bin\/module\.sh, outside the build context/,
   ],
+  // Integers past 2^53 are read exactly (issue 16): a refusal quotes the value as written, not as a double.
+  [
+    'bi76 validate: a module configuration whose "settings" is a 30-digit integer',
+    (c) => ['validate', '--image', c.tiny, '--module-config', c.bad('module-config-settings-int.json')],
+    2,
+    /"settings" must be an object, got 123456789012345678901234567890\b/,
+  ],
+  [
+    'bi77 validate: a module configuration whose "requires_root" is -2^63 - 1',
+    (c) => ['validate', '--image', c.tiny, '--module-config', c.bad('module-config-root-int.json')],
+    2,
+    /"requires_root" must be true or false, got -9223372036854775809\b/,
+  ],
+  [
+    'bi78 validate: --settings nested 50,000 deep around a 30-digit integer',
+    (c) => ['validate', '--image', c.tiny, '--settings', `@${path.join(c.inputs, 'deep-big-settings.json')}`],
+    2,
+    /--settings nests deeper than 32 levels/,
+  ],
 ];
 
 /** Every entry under `dir`: path -> kind, size and content hash (what "nothing written" is checked against). */
@@ -578,6 +597,10 @@ beforeAll(async () => {
     await execa('mkfifo', [path.join(inputs, fifo)]);
   await writeFile(path.join(inputs, 'a-file'), 'not a folder\n');
   await writeFile(path.join(inputs, 'deep-settings.json'), `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
+  await writeFile(
+    path.join(inputs, 'deep-big-settings.json'),
+    `${'{"a":'.repeat(50_000)}123456789012345678901234567890${'}'.repeat(50_000)}`,
+  );
   peers = await Promise.all([startGarbageRegistry(), startGarbageEngine(), startGarbageEngine(true)]);
   const [garbage, engine, pingOnly] = peers;
   context = {

@@ -19,6 +19,8 @@ await writeFile(deep, `{"a": ${'['.repeat(39)}${']'.repeat(39)}}`);
 afterAll(() => rm(folder, { recursive: true, force: true }));
 const flat = path.join(folder, 'flat.json');
 await writeFile(flat, '{"radius": 3}');
+const big = path.join(folder, 'big.json');
+await writeFile(big, '{"seed": 123456789012345678901234567890, "ids": [-9223372036854775809, 18446744073709551616]}');
 
 const rows: Row[] = [
   ['va01 settings inline', 'settings', '{"radius": 2}', { ok: { radius: 2 } }],
@@ -35,6 +37,19 @@ const rows: Row[] = [
   ],
   ['va07 settings file nested 40 deep', 'settings', `@${deep}`, { refused: /nests deeper than 32/ }],
   ['va08 settings file missing', 'settings', `@${path.join(folder, 'none.json')}`, { refused: /file cannot be read/ }],
+  // mercure's Python keeps these exact; JSON.parse gave 1.2345678901234568e+29 and -9223372036854776000.
+  [
+    'va29 settings: integers past 2^53 stay exact',
+    'settings',
+    '{"seed": 123456789012345678901234567890, "low": -9223372036854775809, "x": 0.5, "n": 7}',
+    { ok: { seed: 123456789012345678901234567890n, low: -9223372036854775809n, x: 0.5, n: 7 } },
+  ],
+  [
+    'va30 settings file: integers past 2^53 stay exact',
+    'settings',
+    `@${big}`,
+    { ok: { seed: 123456789012345678901234567890n, ids: [-9223372036854775809n, 18446744073709551616n] } },
+  ],
   ['va09 timeout whole seconds', 'timeout', '90', { ok: 90 }],
   ['va10 timeout decimal', 'timeout', '0.5', { ok: 0.5 }],
   ['va11 timeout with a unit', 'timeout', '10m', { refused: /expects a positive number of seconds, got "10m"/ }],

@@ -4,6 +4,7 @@
 // reads from task.json are the ones it was given.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { parseExactJson, stringifyExactJson } from '../../src/exact-json.js';
 import { MAX_SETTINGS_DEPTH, parseSettingsValue } from '../../src/front-door/values.js';
 import { parseModuleConfig } from '../../src/mercure/module-config.js';
 import { buildTask, serializeTask } from '../../src/mercure/task.js';
@@ -14,6 +15,33 @@ const jsonValue = fc
   .jsonValue({ maxDepth: 4, noUnicodeString: false })
   .map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 const settingsObject = fc.dictionary(fc.string({ maxLength: 8 }), jsonValue, { maxKeys: 6 });
+
+/** Integers past 2^53 either way, as BigInts (what mercure's Python holds as int). */
+const bigInteger = fc.oneof(
+  fc.bigInt({ min: 2n ** 53n, max: 2n ** 200n }),
+  fc.bigInt({ min: -(2n ** 200n), max: -(2n ** 53n) }),
+);
+/** Settings with big integers among the other values, at any depth. */
+const exactSettings = fc.dictionary(
+  fc.string({ maxLength: 8 }),
+  fc.oneof(jsonValue, bigInteger, fc.array(fc.oneof(bigInteger, jsonValue), { maxLength: 4 })),
+  { maxKeys: 6 },
+);
+
+/**
+ * `value` as parseExactJson reads JSON.stringify's text of it: a double JSON.stringify writes as
+ * an integer past 2^53 (below 1e21 it writes every digit) is that integer, exact.
+ */
+function asExact(value: unknown): unknown {
+  if (typeof value === 'number')
+    return Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21
+      ? BigInt(JSON.stringify(value))
+      : value;
+  if (Array.isArray(value)) return value.map(asExact);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asExact(v)]));
+  return value;
+}
 
 /** Text near JSON: pieces of JSON syntax, deep nesting, @file references and garbage. */
 const nearJson = fc.oneof(
@@ -40,7 +68,7 @@ describe('settings (--settings, the Action input "settings", task.json process.s
   test('st02 a JSON object within the depth limit comes back as it was given', () => {
     holds(
       fc.property(settingsObject, (value) => {
-        expect(parseSettingsValue(JSON.stringify(value), '--settings', '{"a": 1}')).toEqual(value);
+        expect(parseSettingsValue(JSON.stringify(value), '--settings', '{"a": 1}')).toEqual(asExact(value));
       }),
     );
   });
@@ -82,8 +110,8 @@ describe('settings (--settings, the Action input "settings", task.json process.s
       jsonValue,
       fc.record(
         {
-          docker_tag: fc.oneof(fc.string(), jsonValue),
-          settings: fc.oneof(settingsObject, jsonValue),
+          docker_tag: fc.oneof(fc.string(), jsonValue, bigInteger),
+          settings: fc.oneof(settingsObject, exactSettings, jsonValue, bigInteger),
           environment: fc.oneof(
             fc.string(),
             settingsObject.map((v) => JSON.stringify(v)),
@@ -94,7 +122,7 @@ describe('settings (--settings, the Action input "settings", task.json process.s
             settingsObject.map((v) => JSON.stringify(v)),
             jsonValue,
           ),
-          requires_root: fc.oneof(fc.boolean(), jsonValue),
+          requires_root: fc.oneof(fc.boolean(), jsonValue, bigInteger),
           requires_persistence: fc.oneof(fc.boolean(), jsonValue),
           network_enabled: fc.oneof(fc.boolean(), jsonValue),
           additional_volumes: fc.oneof(fc.string(), jsonValue),
@@ -106,6 +134,54 @@ describe('settings (--settings, the Action input "settings", task.json process.s
       fc.property(entry, (value) => {
         valueOrModuleError(() => parseModuleConfig(value, 'fuzz.json'));
       }),
+    );
+  });
+
+  test("st06 integers past 2^53 reach task.json digit for digit, from both front doors' parser", () => {
+    holds(
+      fc.property(exactSettings, (settings) => {
+        const moduleSettings = { base: 18446744073709551616n, x: 0.5 };
+        const given = parseSettingsValue(stringifyExactJson(settings), '--settings', '{"a": 1}');
+        expect(given).toEqual(asExact(settings));
+        const text = serializeTask(
+          buildTask({
+            level: 'series',
+            uid: '1.2.3',
+            id: 'case',
+            moduleName: 'blur',
+            dockerTag: 'acme/blur:1',
+            settings: given,
+            moduleSettings,
+            now: new Date(0),
+          }),
+        );
+        const read = parseExactJson(text) as { process: { settings: unknown; module_config: { settings: unknown } } };
+        // Values given as values (not text): a BigInt comes back a BigInt, a double a double.
+        expect(read.process.module_config.settings).toEqual(moduleSettings);
+        expect(read.process.settings).toEqual({ ...moduleSettings, ...given });
+      }),
+    );
+  });
+
+  test('st07 any text: parseExactJson agrees with JSON.parse up to exactness, and stringifyExactJson never throws', () => {
+    holds(
+      fc.property(
+        fc.oneof(
+          nearJson,
+          exactSettings.map((v) => stringifyExactJson(v)),
+        ),
+        (text) => {
+          let native: unknown;
+          try {
+            native = JSON.parse(text);
+          } catch (error) {
+            expect(() => parseExactJson(text)).toThrow((error as Error).message);
+            return;
+          }
+          // Each BigInt's digits are the literal's: read back as doubles they are what JSON.parse made.
+          expect(JSON.parse(stringifyExactJson(parseExactJson(text)))).toEqual(JSON.parse(JSON.stringify(native)));
+        },
+      ),
     );
   });
 });

@@ -19,6 +19,9 @@ const ROWS: [string, unknown, string][] = [
   ['int02 negative', -1, '-1'],
   ['int03 largest safe', 9007199254740991, '9007199254740991'],
   ['int04 -0 is the int 0', -0, '0'],
+  ['int05 a 30-digit int (a BigInt)', 123456789012345678901234567890n, '123456789012345678901234567890'],
+  ['int06 -2^63 - 1', -9223372036854775809n, '-9223372036854775809'],
+  ['int07 2^53 + 1', 9007199254740993n, '9007199254740993'],
   ['flt01 0.1', 0.1, '0.1'],
   ['flt02 -2.5', -2.5, '-2.5'],
   ['flt03 1e-4 positional', 0.0001, '0.0001'],
@@ -67,7 +70,7 @@ describe('toPythonJson refuses what is not JSON', () => {
     ['undefined', { a: undefined }, '$.a is undefined'],
     ['a function', [() => 1], '$[0] is a function'],
     ['a Date', { when: new Date(0) }, '$.when is a Date'],
-    ['a bigint', { n: 1n }, '$.n is a bigint'],
+    ['a symbol', { s: Symbol('x') }, '$.s is a symbol'],
   ])('%s', (_name, value, message) => {
     expect(() => toPythonJson(value)).toThrow(message);
   });

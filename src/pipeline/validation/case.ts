@@ -4,6 +4,7 @@ import { requireWritable } from '../../local/index.js';
 import { MAX_TASK_BYTES, readRegularText } from '../../regular-file.js';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
+import { parseExactJson } from '../../exact-json.js';
 import { TASK_FILE, writeInputFolder } from '../../mercure/input-folder.js';
 import { createSyntheticSeries } from '../../mercure/synthetic.js';
 import { importDicomFolder } from '../../mercure/import-folder.js';
@@ -123,7 +124,8 @@ async function copyCase(from: string, inDir: string, settings: Record<string, un
   let text = '';
   try {
     text = await readRegularText(taskPath, MAX_TASK_BYTES);
-    task = JSON.parse(text) as typeof task;
+    // Exact: a big integer the case's own task.json holds stays exact when --settings is merged in.
+    task = parseExactJson(text) as typeof task;
   } catch (error) {
     const at = /at position (\d+)/.exec((error as Error).message);
     const line = at ? `:${text.slice(0, Number(at[1])).split('\n').length}` : '';

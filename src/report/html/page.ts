@@ -80,6 +80,10 @@ function smokeSection(report: ValidationReport): string {
     ['Exit code', e(exit)],
     ['Duration', `${(smoke.durationMs / 1000).toFixed(1)} s`],
     ['Input files', String(smoke.inputFiles)],
+    // As task.json holds them, so an integer past 2^53 shows every digit the module read.
+    ...(smoke.processSettings !== undefined
+      ? [['Settings (task.json)', `<code>${e(smoke.processSettings)}</code>`] as [string, string]]
+      : []),
     ['Output', `${dicom} DICOM file(s)${smoke.outputs.some((o) => o.kind === 'result.json') ? ', result.json' : ''}`],
   ];
   if (smoke.monaiPackage) rows.push(['MONAI package', 'run as root with its manifest command, as mercure does']);
