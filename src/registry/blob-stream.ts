@@ -1,6 +1,8 @@
 // Pieces of copyImage that move bytes: a verified, lazily opened source stream for one blob and
 // the semaphore that bounds how many blobs travel at once.
+import { createHash } from 'node:crypto';
 import { ModuleError } from '../errors.js';
+import { digestMismatch } from './blobs.js';
 import type { RegistryClient } from './client.js';
 import type { Descriptor } from './manifest.js';
 import { markTransient } from './transient.js';
@@ -25,7 +27,7 @@ export function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> 
 
 /**
  * A blob's bytes from the source, opened lazily (an upload that finds the blob present never
- * reads it), checked against the descriptor's size and, through getBlob, its digest while they
+ * reads it), checked against the descriptor's size and its digest while they
  * stream. The first failure is kept in `error`: the PUT it breaks reports only a broken request.
  */
 export class BlobStream implements AsyncIterable<Uint8Array> {
@@ -42,7 +44,9 @@ export class BlobStream implements AsyncIterable<Uint8Array> {
     const { digest, size } = this.descriptor;
     let read = 0;
     try {
-      const stream = await this.client.getBlob(this.repository, digest);
+      const stream = await this.client.openBlob(this.repository, digest);
+      // Hashed here, chunk by chunk as they arrive: a verifying stream in between cost more CPU.
+      const hash = createHash('sha256');
       // One chunk is held back until the source ends with the right digest: a blob that fails the
       // check never reaches the destination whole, so the destination cannot store it.
       let held: Buffer | undefined;
@@ -50,6 +54,7 @@ export class BlobStream implements AsyncIterable<Uint8Array> {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           read += chunk.length;
           if (read > size) throw this.#sizeMismatch(`more than ${size}`);
+          hash.update(chunk);
           if (held) yield held;
           held = chunk;
         }
@@ -57,6 +62,9 @@ export class BlobStream implements AsyncIterable<Uint8Array> {
         stream.destroy();
       }
       if (read !== size) throw this.#sizeMismatch(String(read));
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (digest.startsWith('sha256:') && actual !== digest)
+        throw digestMismatch(`blob ${this.repository}@${digest} from ${this.client.registry}`, actual);
       if (held) yield held;
     } catch (error) {
       const failure = this.#lost(error) ?? error;

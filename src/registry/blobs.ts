@@ -7,6 +7,7 @@ import type { RegistryConnection } from './connection.js';
 import { sha256Digest } from './manifest.js';
 import { markTransient } from './transient.js';
 import { peerDigest } from './peer-answer.js';
+import { rawBody } from './http-fetch.js';
 
 /** A blob's size, as the registry reports it. */
 export interface BlobHead {
@@ -37,17 +38,26 @@ export async function headBlob(
   return { size: Number(response.headers.get('content-length') ?? '0') };
 }
 
-/** GET a blob as a stream that fails at its end unless the bytes hash to `digest`. */
-export async function getBlob(conn: RegistryConnection, repository: string, digest: string): Promise<Readable> {
+/**
+ * GET a blob as the stream its bytes arrive on, unchecked: the caller hashes them (BlobStream
+ * does, inline, with no stream in between). Over node:http this is the socket's own stream.
+ */
+export async function openBlob(conn: RegistryConnection, repository: string, digest: string): Promise<Readable> {
   const response = await conn.call({
     method: 'GET',
     url: `/v2/${repository}/blobs/${digest}`,
     scopes: [repositoryScope(repository, 'pull')],
     what: `GET blob ${repository}@${digest}`,
     expect: [200],
+    bulk: true,
   });
   if (!response.body) return Readable.from([]);
-  const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  return rawBody(response) ?? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+}
+
+/** GET a blob as a stream that fails at its end unless the bytes hash to `digest`. */
+export async function getBlob(conn: RegistryConnection, repository: string, digest: string): Promise<Readable> {
+  const source = await openBlob(conn, repository, digest);
   const hash = createHash('sha256');
   const verifier = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -203,7 +213,7 @@ async function uploadOnce(
       scopes: push,
       what: `PUT blob ${repository}@${digest}`,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-      body: Buffer.isBuffer(body) ? body : webStream(body),
+      body,
       expect: [201, 204],
     })
     .catch((error: unknown) => {
@@ -218,29 +228,6 @@ async function uploadOnce(
   if (stored && stored !== digest)
     throw digestMismatch(`blob ${repository}@${digest} stored by ${conn.registry}`, stored);
   return 'uploaded';
-}
-
-/**
- * A streamed body as a web stream, which fetch sends as it is; an async iterable it copies chunk
- * by chunk into a byte stream of its own (twice, measured: copying a blob across registries spent
- * more time there than hashing it). Pulled only when fetch reads, so a source opens lazily.
- */
-function webStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  if (source instanceof ReadableStream) return source as ReadableStream<Uint8Array>;
-  const iterator = source[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next: IteratorResult<Uint8Array, unknown> = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel() {
-        await iterator.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 /** ModuleError 'registry-digest-mismatch': content does not hash to the digest it travels under. */

@@ -286,6 +286,12 @@ export class RegistryClient {
     return blobs.getBlob(this.#conn, repository, digest);
   }
 
+  /** GET a blob as the stream its bytes arrive on, unchecked (the caller hashes them). */
+  openBlob(repository: string, digest: string): Promise<Readable> {
+    assertRepository(repository);
+    return blobs.openBlob(this.#conn, repository, digest);
+  }
+
   /** Mounts a blob from another repository of this registry: 'mounted' or 'upload-started'. */
   mountBlob(target: string, digest: string, from: string): Promise<blobs.MountOutcome> {
     assertRepository(target);

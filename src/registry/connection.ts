@@ -12,6 +12,7 @@ import {
   retrying,
   type RetryPolicy,
 } from '../retry/index.js';
+import { httpFetch } from './http-fetch.js';
 import { send, type SendInit, type Transport } from './transport.js';
 
 /** How to reach one registry. */
@@ -56,6 +57,8 @@ export interface RegistryCall {
   buffer?: number;
   /** Not cut by the abort signal once sent (manifest PUTs: a tag moves or not, never "maybe"). */
   atomic?: boolean;
+  /** Blob bytes (a GET read as a stream): sent through node:http, as every streamed body is. */
+  bulk?: boolean;
 }
 
 const USER_AGENT = 'mercure-module-kit';
@@ -75,6 +78,8 @@ export class RegistryConnection {
   /** Where requests (debug) and retries (warn) are told. */
   readonly logger: Logger;
   readonly #transport: Transport;
+  /** The same peer for blob bytes: node:http unless the caller gave a fetch (see http-fetch.ts). */
+  readonly #bulk: Transport;
 
   constructor(options: RegistryOptions) {
     this.registry = options.registry;
@@ -88,6 +93,7 @@ export class RegistryConnection {
       signal: options.signal,
       retries: { count: 0 },
     };
+    this.#bulk = { ...this.#transport, fetch: options.fetch ?? httpFetch };
     this.auth = new RegistryAuth(options.registry, options.credentials, this.#transport, options.now);
   }
 
@@ -159,7 +165,7 @@ export class RegistryConnection {
         // unread branch would keep every byte sent in memory. Upload locations do not redirect.
         init.redirect = 'error';
       }
-      return send(this.#transport, url, init);
+      return send(call.bulk || !replayable ? this.#bulk : this.#transport, url, init);
     };
 
     if (this.#transport.signal?.aborted && !call.atomic) throw interrupted(this.#transport.signal, call.what);

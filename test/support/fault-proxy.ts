@@ -22,7 +22,9 @@ export type FaultKind =
   /** 429 with Retry-After: 1 or X-Retry-After (unix time), before the registry sees the request. */
   | '429'
   /** Forwarded after 50-400 ms. */
-  | 'delay';
+  | 'delay'
+  /** 405 before the registry sees the request, as a registry that takes no chunked uploads answers a PATCH (never drawn at random). */
+  | '405';
 
 export const ALL_FAULTS: readonly FaultKind[] = [
   'drop',
@@ -56,6 +58,8 @@ export interface ProxiedRequest {
   path: string;
   /** Sent by the Docker Engine (User-Agent docker/...), not by this tool. */
   engine: boolean;
+  /** The body's declared Content-Length (0 when none). */
+  length: number;
 }
 
 /** What the proxy did so far. */
@@ -101,6 +105,7 @@ const ERROR_BODY: Record<string, string> = {
   '502': '{"errors":[{"code":"UNKNOWN","message":"injected: bad gateway"}]}',
   '503': '{"errors":[{"code":"UNAVAILABLE","message":"injected: service unavailable"}]}',
   '429': '{"errors":[{"code":"TOOMANYREQUESTS","message":"injected: too many requests"}]}',
+  '405': '{"errors":[{"code":"UNSUPPORTED","message":"injected: chunked uploads are not supported"}]}',
 };
 
 /** Starts a fault proxy on a free 127.0.0.1 port in front of `options.target`. */
@@ -111,7 +116,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const random = seededRandom(options.seed);
   const kinds = options.kinds ?? ALL_FAULTS;
   let rate = options.rate;
-  const byKind = Object.fromEntries(ALL_FAULTS.map((k) => [k, 0])) as Record<FaultKind, number>;
+  const byKind = Object.fromEntries([...ALL_FAULTS, '405'].map((k) => [k, 0])) as Record<FaultKind, number>;
   const stats: FaultStats = { requests: 0, faults: 0, byKind, engine: { requests: 0, faults: 0 } };
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   let inside = 0;
@@ -132,7 +137,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const sockets = new Set<Socket>();
 
-  const answer = (req: IncomingMessage, res: ServerResponse, status: '500' | '502' | '503' | '429') => {
+  const answer = (req: IncomingMessage, res: ServerResponse, status: '500' | '502' | '503' | '429' | '405') => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (status === '503') headers['retry-after'] = '0';
     if (status === '429') {
@@ -192,6 +197,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0] ?? '/',
       engine,
+      length: Number(req.headers['content-length'] ?? '0'),
     });
     const fault =
       chosen === 'pass'
@@ -208,6 +214,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case '500':
       case '503':
       case '429':
+      case '405':
         res.on('close', out);
         return answer(req, res, fault);
       case 'delay':

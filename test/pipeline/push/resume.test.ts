@@ -13,7 +13,7 @@ import { pushImage } from '../../../src/pipeline/push/push-image.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { defaultRetryPolicy } from '../../../src/retry/index.js';
 import { MemoryLogger } from '../../../src/logger.js';
-import { startFaultProxy, type FaultKind, type FaultProxy } from '../../support/fault-proxy.js';
+import { startFaultProxy, type FaultKind, type FaultProxy, type ProxiedRequest } from '../../support/fault-proxy.js';
 import { writeOciLayout } from '../../support/oci-layout.js';
 import { buildLayered, hexOf, pullAndHash, readBack, removeTags, text, weights } from '../../support/pushed-image.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
@@ -47,16 +47,16 @@ afterAll(async () => {
 async function pushThrough(repository: string, fault: FaultKind, hit: (patch: number) => boolean) {
   let patches = 0;
   let upload: string | undefined;
-  const proxy = await startFaultProxy({
-    target: registry.host,
-    rate: 0,
-    seed: 1,
-    decide: (request) => {
-      if (request.method !== 'PATCH') return undefined;
-      upload ??= request.path;
-      return request.path === upload && hit(++patches) ? fault : undefined;
-    },
+  return pushBehind(repository, (request) => {
+    if (request.method !== 'PATCH') return undefined;
+    upload ??= request.path;
+    return request.path === upload && hit(++patches) ? fault : undefined;
   });
+}
+
+/** Pushes the test image through a proxy whose `decide` picks the faults. */
+async function pushBehind(repository: string, decide: (request: ProxiedRequest) => FaultKind | undefined) {
+  const proxy = await startFaultProxy({ target: registry.host, rate: 0, seed: 1, decide });
   proxies.push(proxy);
   const logger = new MemoryLogger();
   const client = new RegistryClient({
@@ -74,7 +74,7 @@ async function pushThrough(repository: string, fault: FaultKind, hit: (patch: nu
     logger,
     chunkBytes: CHUNK,
   });
-  return { result, said: logger.lines.map((l) => l.message), patches };
+  return { result, said: logger.lines.map((l) => l.message), stats: proxy.stats };
 }
 
 describe('chunked uploads', () => {
@@ -93,6 +93,25 @@ describe('chunked uploads', () => {
     expect(said).toContainEqual(expect.stringMatching(/lost the upload to resume\/lost: starting it over$/));
     expect(result.layers.uploaded).toBe(3);
     await readBack(registry.host, 'resume/lost', '1.0.0', imageId);
+  });
+
+  it('sends each blob whole, streamed, where the registry refuses chunks; a whole upload cut off starts over and completes', async () => {
+    // Every PATCH is refused (405); the first streamed PUT larger than a chunk loses its connection.
+    let dropped = false;
+    const { result, said, stats } = await pushBehind('resume/whole', (request) => {
+      if (request.method === 'PATCH') return '405';
+      if (request.method === 'PUT' && request.length > CHUNK && !dropped) {
+        dropped = true;
+        return 'drop';
+      }
+      return undefined;
+    });
+    expect(said).toContainEqual(expect.stringMatching(/refuses chunked uploads \(HTTP 405\): sending the blob whole$/));
+    expect(said).toContainEqual(expect.stringMatching(/during upload of resume\/whole@sha256:.*; starting it over/));
+    expect(stats.byKind).toMatchObject({ drop: 1 });
+    expect(stats.byKind['405']).toBeGreaterThan(0);
+    expect(result.layers.uploaded).toBe(3);
+    await readBack(registry.host, 'resume/whole', '1.0.0', imageId);
   });
 });
 
