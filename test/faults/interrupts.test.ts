@@ -147,6 +147,32 @@ describe('publish, interrupted', () => {
     await expectFinishedByRerun(repository);
   });
 
+  test('while our push asks which layers the target has (the export already requested): nothing written, a re-run completes', async () => {
+    const repository = 'stop/lookups';
+    const old = await seeded(repository);
+    const controller = new AbortController();
+    // The first blob HEAD is a layer lookup: the Engine's export was asked for before it and is
+    // still unread when the interrupt comes; it is closed with the push, and nothing else fails.
+    const watch = watched(controller, (method, url) =>
+      method === 'HEAD' && /\/blobs\//.test(url) ? 'before' : undefined,
+    );
+    const error = await publish130(repository, { signal: controller.signal, fetch: watch.fetch }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'interrupted' });
+    expect((error as Error).message).toBe(
+      `interrupted while pushing ${host}/${repository}:1.3.0: the version tag was not written; no floating tag was moved`,
+    );
+    expect(await tagsAt(host, repository, TAGS)).toEqual({
+      '1.3.0': undefined,
+      '1.3': undefined,
+      '1': old,
+      latest: old,
+    });
+    expect(watch.late.filter((r) => r.startsWith('PUT') || r.startsWith('PATCH'))).toEqual([]);
+    await expectFinishedByRerun(repository);
+  });
+
   test('after the push, before the first floating tag: 1.3.0 is out, 1.3, 1 and latest did not move', async () => {
     const repository = 'stop/after-push';
     const old = await seeded(repository);

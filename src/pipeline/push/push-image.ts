@@ -19,28 +19,38 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
   const logger = options.logger ?? silentLogger;
   const inspect = await options.docker.getImage(options.source).inspect();
   const image = { id: inspect.Id, diffIds: inspect.RootFS.Layers ?? [] };
-  const cache = await LayerCache.load(options.cacheDir);
-  const platform = { os: inspect.Os, architecture: inspect.Architecture };
-  const known = await knownLayers(image.diffIds, cache, options.related ?? [], platform, logger);
-  const push = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
+  // Asked for before the registry lookups: the Engine takes seconds before the first byte (20.10
+  // writes the whole image to its temp folder first), which the lookups' round trips then overlap.
+  // It waits, paused, until it is read; unread (the target holds everything) it is closed.
+  // A failure while it waits unread (an interrupt destroys it) is seen by the reader or dropped with it.
+  let early = options.archive
+    ? undefined
+    : exportImage(options.docker, image.id, options.signal).then((stream) => stream.on('error', () => {}));
+  early?.catch(() => {}); // awaited below, or closed in `finally`
   const temp = await mkdtemp(tempFolderPrefix(await tempRoot(logger), 'push'));
+  let push: ImagePush | undefined;
   try {
+    const cache = await LayerCache.load(options.cacheDir);
+    const platform = { os: inspect.Os, architecture: inspect.Architecture };
+    const known = await knownLayers(image.diffIds, cache, options.related ?? [], platform, logger);
+    push = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
     await push.resolveKnown(image.diffIds);
     // A second export only when the first one skipped a layer it should not have (a copy that failed).
     let contents: ArchiveContents | undefined;
     // Every layer and the config already in the target (a re-push): nothing to export at all.
     const config = options.archive ? undefined : await options.registry.headBlob(options.repository, image.id);
-    const everyLayer = image.diffIds.every((d) => push.descriptor(d));
+    const everyLayer = image.diffIds.every((d) => push?.descriptor(d));
     if (config && everyLayer) {
       await push.settle();
-      if (image.diffIds.every((d) => push.descriptor(d))) contents = { format: 'docker-save', configSize: config.size };
+      if (image.diffIds.every((d) => push?.descriptor(d)))
+        contents = { format: 'docker-save', configSize: config.size };
     }
     for (let pass = 1; pass <= 2 && !contents?.configSize; pass++) {
       push.nextPass();
-      const stream = options.archive
-        ? await options.archive()
-        : await exportImage(options.docker, image.id, options.signal);
-      contents = await readImageArchive(stream, image, push.handlers(temp));
+      const exporting =
+        early ?? (options.archive ? options.archive() : exportImage(options.docker, image.id, options.signal));
+      early = undefined;
+      contents = await readImageArchive(await exporting, image, push.handlers(temp));
       await push.settle();
       const missing = push.missing(contents);
       if (missing.length === 0) break;
@@ -53,8 +63,9 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
     return result;
   } catch (error) {
     // An upload that failed first explains a compression cut short by its closed spool.
-    throw (await push.abandon()) ?? error;
+    throw ((await push?.abandon()) ?? error) as Error;
   } finally {
+    if (early) await early.then((stream) => stream.destroy()).catch(() => {});
     await rm(temp, { recursive: true, force: true });
   }
 }
