@@ -21,7 +21,7 @@ export interface CopyTarget {
 export interface CopyOptions {
   from: CopySource;
   to: CopyTarget;
-  /** How many blobs travel at once (default 3). */
+  /** How many blobs travel at once (default 6, as skopeo copies layers). */
   concurrency?: number;
   /** Also copy the manifests that name a copied manifest as `subject` (default true). */
   referrers?: boolean;
@@ -52,7 +52,10 @@ export interface CopyResult {
   referrers: number;
 }
 
-const DEFAULT_CONCURRENCY = 3;
+// Six at once, as skopeo does: alternating 3 and 6 on a 300 MB cross-registry promote (load 6-10),
+// 6 was faster in each of 5 pairs (medians 4.37 s vs 5.20 s); the far registry works each upload
+// on its own goroutine, so more of them get more of a busy machine.
+const DEFAULT_CONCURRENCY = 6;
 /** How many times one blob's copy is started over after transient failures. */
 const ATTEMPTS = 5;
 const NON_DISTRIBUTABLE = /(foreign|nondistributable)/;

@@ -68,7 +68,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--source-registry-url <url>', 'source registry API base URL, when not derived from the name')
     .option('--dry-run', 'resolve and plan only: no smoke run, nothing written')
     .option('--skip-validate', 'promote without re-running the smoke run on the exact digest (printed)')
-    .option('--concurrency <n>', 'blobs copied at once (default 3)', parseCount('--concurrency', 32));
+    .option('--concurrency <n>', 'blobs copied at once (default 6)', parseCount('--concurrency', 32));
   addSmokeOptions(promoteCommand)
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show pull and copy progress');
