@@ -29,6 +29,7 @@ const median = (values) => {
 
 /** One warm-up of each, then `runs` timed runs of each, alternating who goes first; prints medians and ratio. */
 async function sideBySide(title, { ours, theirs, runs, oursName, theirsName }) {
+  const loadBefore = os.loadavg()[0];
   await ours();
   await theirs();
   const times = { ours: [], theirs: [] };
@@ -54,10 +55,12 @@ async function sideBySide(title, { ours, theirs, runs, oursName, theirsName }) {
     runsTheirs: times.theirs,
   };
   result.ratio = result.ours / result.theirs;
+  // On a shared 2-core machine other work skews both sides (a single-threaded side more): say how busy it was.
+  result.loadAverage = [loadBefore, os.loadavg()[0]];
   const line = (name, t, all) =>
     `  ${name.padEnd(32)} median ${t.toFixed(3)} s  (${all.map((x) => x.toFixed(2)).join(', ')})`;
   console.log(
-    `${title}\n${line(oursName, result.ours, times.ours)}\n${line(theirsName, result.theirs, times.theirs)}\n  ratio ours/theirs: ${result.ratio.toFixed(3)}`,
+    `${title}\n${line(oursName, result.ours, times.ours)}\n${line(theirsName, result.theirs, times.theirs)}\n  ratio ours/theirs: ${result.ratio.toFixed(3)}  (1-minute load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' -> ')} on ${os.availableParallelism()} cores)`,
   );
   return result;
 }
