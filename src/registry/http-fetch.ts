@@ -9,11 +9,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { responseTimeoutMs } from '../retry/index.js';
 
 /** How long a connection may take to open (undici's default too). */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** How long a socket may sit without a byte in or out once connected, before it counts as lost. */
-const IDLE_TIMEOUT_MS = 60_000;
 const agents = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
@@ -155,7 +154,7 @@ function drained(request: http.ClientRequest): Promise<void> {
   });
 }
 
-/** A connect timeout, then an idle timeout: a peer that stops reading or writing is a lost connection. */
+/** A connect timeout, then an idle timeout: a peer that stops reading, writing or answering is a lost connection. */
 function watchSocket(request: http.ClientRequest, socket: Socket): void {
   const timedOut = (what: string) => request.destroy(Object.assign(new Error(`${what}`), { code: 'ETIMEDOUT' }));
   if (socket.connecting) {
@@ -166,7 +165,10 @@ function watchSocket(request: http.ClientRequest, socket: Socket): void {
     socket.once('connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   }
-  request.setTimeout(IDLE_TIMEOUT_MS, () => timedOut(`no data for ${IDLE_TIMEOUT_MS / 1000} s`));
+  // The answer's limit (MERCURE_MODULE_REQUEST_TIMEOUT) as a limit on silence: a streamed body takes
+  // as long as it takes, but a peer that stops reading it, or never answers, is a lost connection.
+  const idle = responseTimeoutMs();
+  request.setTimeout(idle, () => timedOut(`no byte to or from the peer for ${idle / 1000} s`));
 }
 
 function toResponse(answer: http.IncomingMessage, head: boolean, signal: AbortSignal | undefined): Response {

@@ -86,6 +86,13 @@ export async function sendWithRetries(peer: Peer, request: PeerRequest): Promise
  * The one place a single try of a request to a peer happens (a per-try timeout belongs here).
  */
 async function attemptOnce(peer: Peer, request: PeerRequest, signal: AbortSignal | undefined): Promise<Response> {
+  if (!request.replayable) {
+    // A streamed body (a layer) may take longer to send than any answer should take to come: a
+    // limit on the whole try failed every upload slower than it. Its transport bounds it by
+    // inactivity instead (registry/http-fetch.ts: no byte in or out for this long).
+    const response = await peer.fetch(request.url, { ...request.init, ...(signal ? { signal } : {}) });
+    return request.receive ? await request.receive(response) : response;
+  }
   // A peer that accepts the connection and never answers: each try waits at most this long for the
   // answer's headers (undici's own limit is 300 s), then fails as a retryable ETIMEDOUT.
   const ms = responseTimeoutMs();

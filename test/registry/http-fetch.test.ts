@@ -4,11 +4,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { RegistryClient } from '../../src/registry/client.js';
 import { httpFetch, rawBody } from '../../src/registry/http-fetch.js';
+import { sha256Digest } from '../../src/registry/manifest.js';
 import { isRetryableNetworkCode, networkCode } from '../../src/retry/index.js';
+import { startRegistry } from '../support/registry.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
@@ -191,5 +195,43 @@ describe('httpFetch', () => {
     setTimeout(() => controller.abort('SIGTERM'), 30);
     expect(await failure(pending)).toBe('SIGTERM');
     await vi.waitFor(() => expect(source.closed).toBe(true));
+  });
+
+  test('hf09 a peer that takes the body and then stays silent fails as a retryable ETIMEDOUT (the answer limit, as silence)', async () => {
+    vi.stubEnv('MERCURE_MODULE_REQUEST_TIMEOUT', '1');
+    const base = await serve((req) => req.resume());
+    const error = await failure(
+      httpFetch(`${base}/put`, {
+        method: 'PUT',
+        headers: { 'Content-Length': '3' },
+        body: pieces([Buffer.from('abc')]),
+      }),
+    );
+    expect(networkCode(error)).toBe('ETIMEDOUT');
+    expect(isRetryableNetworkCode('ETIMEDOUT')).toBe(true);
+  });
+});
+
+describe('a streamed upload slower than the answer limit', () => {
+  test('completes: the limit counts silence, not the whole upload (a real registry, no retry)', async () => {
+    vi.stubEnv('MERCURE_MODULE_REQUEST_TIMEOUT', '1');
+    const registry = await startRegistry();
+    try {
+      const parts = Array.from({ length: 6 }, (_, i) => Buffer.alloc(100_000, i));
+      const bytes = Buffer.concat(parts);
+      // About 2.5 s on the way, a part every 500 ms: longer than the 1 s limit, never silent that long.
+      async function* slow(): AsyncGenerator<Uint8Array> {
+        for (const part of parts) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          yield part;
+        }
+      }
+      const client = new RegistryClient({ registry: registry.host });
+      expect(await client.uploadBlob('slow/upload', sha256Digest(bytes), slow(), bytes.length)).toBe('uploaded');
+      expect(client.retries).toBe(0);
+      expect((await client.headBlob('slow/upload', sha256Digest(bytes)))?.size).toBe(bytes.length);
+    } finally {
+      await registry.stop();
+    }
   });
 });
