@@ -33,14 +33,15 @@ const HUFFMAN_TRY_RATIO = 0.85;
 const RECHECK_EVERY = 16;
 
 /**
- * zlib's settings besides the level. `chunkSize` holds a whole piece's output (plus what an
- * incompressible piece grows by), so that each piece is one job on the thread pool: with zlib's
- * default 16 KiB, a 4 MiB piece went back to the main thread about a hundred times, and the
+ * zlib's settings besides the level. With zlib's default 16 KiB `chunkSize` a 4 MiB piece went
+ * back to the main thread a hundred times or more (every output chunk is a round trip), and the
  * compressing threads sat idle whenever the main thread was busy reading the export (measured
- * here: 30-45 MB/s over a whole push against 150 MB/s of the two cores alone). memLevel 9 (the
- * most hash memory, 256 KiB a stream) took 12% less CPU than the default 8 for 0.2% more bytes.
+ * here: 30-45 MB/s over a whole push against 150 MB/s of the two cores alone). 1 MiB makes it a
+ * few round trips a piece; a whole piece's size did no better and kept a 4 MiB output buffer
+ * alive per piece (peak RSS 254 MiB with a 1 GiB layer, against 237). memLevel 9 (the most hash
+ * memory, 256 KiB a stream) took 12% less CPU than the default 8 for 0.2% more bytes.
  */
-const zlibOptions = (pieceBytes: number) => ({ chunkSize: pieceBytes + (pieceBytes >> 6) + 1024, memLevel: 9 });
+const ZLIB_OPTIONS = { chunkSize: 1024 * 1024, memLevel: 9 };
 
 /** At most this many pieces are compressed at once, over all layers: one per core. */
 const compressing = limiter(Math.max(1, availableParallelism()));
@@ -65,14 +66,9 @@ class PieceCompressor {
   #sinceCheck = 0;
   huffmanPieces = 0;
 
-  readonly #options: ReturnType<typeof zlibOptions>;
+  readonly #options = ZLIB_OPTIONS;
 
-  constructor(
-    readonly level: number,
-    pieceBytes: number,
-  ) {
-    this.#options = zlibOptions(pieceBytes);
-  }
+  constructor(readonly level: number) {}
 
   async compress(piece: Buffer): Promise<Buffer> {
     const huffmanOnly = { ...this.#options, level: this.level, strategy: constants.Z_HUFFMAN_ONLY };
@@ -114,12 +110,16 @@ export async function compressLayer(
   const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   const window = Math.max(2, availableParallelism() + 1);
   const diff = createHash('sha256');
-  const compressor = new PieceCompressor(level, pieceBytes);
+  const compressor = new PieceCompressor(level);
   const pending: Promise<Buffer>[] = [];
   let uncompressedSize = 0;
   // Each piece is filled in place: one copy of every byte and one allocation a piece (copying
   // chunks out and concatenating them cost two of each, and most of the push's GC time).
-  let piece = Buffer.allocUnsafe(pieceBytes);
+  // Piece buffers are reused once compressed: a few of them serve the whole layer, where one
+  // allocation a piece left gigabytes of garbage for the collector, and peak memory with it.
+  const free: Buffer[] = [];
+  const fresh = () => free.pop() ?? Buffer.allocUnsafe(pieceBytes);
+  let piece = fresh();
   let filled = 0;
 
   const flushOldest = async () => {
@@ -129,7 +129,13 @@ export async function compressLayer(
   const enqueue = async (bytes: Buffer) => {
     diff.update(bytes);
     uncompressedSize += bytes.length;
-    pending.push(compressing(() => compressor.compress(bytes)));
+    const compressed = compressing(() => compressor.compress(bytes));
+    if (bytes.length === pieceBytes)
+      compressed.then(
+        () => free.push(bytes),
+        () => {},
+      );
+    pending.push(compressed);
     options.onRead?.(uncompressedSize);
     while (pending.length >= window) await flushOldest();
   };
@@ -143,7 +149,7 @@ export async function compressLayer(
         at += take;
         if (filled === pieceBytes) {
           const full = piece;
-          piece = Buffer.allocUnsafe(pieceBytes);
+          piece = fresh();
           filled = 0;
           await enqueue(full);
         }

@@ -70,10 +70,10 @@ export class BlobSpool {
     if (this.#error !== undefined) throw this.#error;
   }
 
-  /** Reads `length` bytes at `offset` (all of them written already). */
-  async read(offset: number, length: number): Promise<Buffer> {
+  /** Reads `length` bytes at `offset` (all of them written already), into `into` when it is big enough. */
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     if (!this.#file) throw new Error(`spool ${this.path} is closed`);
-    const bytes = Buffer.allocUnsafe(length);
+    const bytes = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let at = 0;
     while (at < length) {
       const { bytesRead } = await this.#file.read(bytes, at, length - at, offset + at);
