@@ -3,7 +3,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { hasErrors, sortFindings, type Finding } from '../contract/finding.js';
 import { checkTimeoutSeconds } from '../contract/smoke.js';
-import { resolveModuleRun } from './validation/module-run.js';
+import { resolveModuleRun, smokeRunOptions } from './validation/module-run.js';
 import { connectEngine } from '../engine/connect.js';
 import { ModuleError } from '../errors.js';
 import {
@@ -128,15 +128,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const stage = await mkdtemp(tempFolderPrefix(await tempRoot(logger), 'case-matrix'));
   const write = (i: number, folder: string) => writeCase(variants[i] as Variant, folder, caseOptions, ctx);
   const schedule = new VariantSchedule(stage, variants.length, write, folderTraits);
-  const smoke = {
-    image: imageId,
-    settings: moduleRun.settings,
-    ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
-    ...(options.targets ? { targets: options.targets } : {}),
-    timeoutSeconds,
-    logger,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+  const smoke = smokeRunOptions(imageId, moduleRun, options, timeoutSeconds, logger);
   const outcomes = await runVariants(
     { docker, variants, scope, schedule, smoke, shown, report, logger },
     options.signal,

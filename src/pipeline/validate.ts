@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { prepareCase, type CaseSource } from './validation/case.js';
 import { buildForValidation, staticChecks } from './image/module-image.js';
 import { imageIdOf } from '../engine/image-id.js';
-import { resolveModuleRun, type ModuleRunOptions } from './validation/module-run.js';
+import { resolveModuleRun, smokeRunOptions, type ModuleRunOptions } from './validation/module-run.js';
 import { recordValidation, requireRecordable, stateDir } from './validation/validation-record.js';
 import { tempRoot } from '../local/index.js';
 import {
@@ -152,15 +152,9 @@ async function run(options: ValidateOptions, inspectCase: SmokeOptions['inspectC
   if (checked.run.how === 'emulated')
     logger.info(`${shown} is for ${report.platform}: smoke run under emulation (${checked.run.handler})`);
   const smoke = await smokeRun(docker, {
-    image: imageId,
+    ...smokeRunOptions(imageId, moduleRun, options, timeoutSeconds, logger),
     name: shown,
     prepareInput: (inDir) => prepareCase(inDir, source),
-    settings: moduleRun.settings,
-    ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
-    ...(options.targets ? { targets: options.targets } : {}),
-    timeoutSeconds,
-    logger,
-    ...(options.signal ? { signal: options.signal } : {}),
     ...(inspectCase ? { inspectCase } : {}),
   });
   smoke.image = shown;

@@ -5,6 +5,8 @@ import { mapDockerArguments, parseGpus } from '../../mercure/docker-arguments.js
 import type { ModuleRunSettings } from '../../mercure/invocation.js';
 import { parseModuleConfig, readModuleConfig, type ModuleConfig } from '../../mercure/module-config.js';
 import type { Module } from '../../mercure/task.js';
+import type { SmokeOptions } from '../../contract/smoke.js';
+import type { Logger } from '../../logger.js';
 
 /** How the server configured the module, as the smoke-run options of validate, release and promote take it. */
 export interface ModuleRunOptions {
@@ -52,6 +54,28 @@ export interface ModuleRun {
   network: boolean;
   /** Warnings about the configuration (arguments a forbidding server strips). */
   findings: Finding[];
+}
+
+/**
+ * The smoke-run options every case of a module shares (validate's one case, each case of the
+ * matrix): the image, the module run as mercure configures it, the server's targets, the limits.
+ */
+export function smokeRunOptions(
+  image: string,
+  moduleRun: ModuleRun,
+  options: { targets?: string[] | undefined; signal?: AbortSignal | undefined },
+  timeoutSeconds: number,
+  logger: Logger,
+): Omit<SmokeOptions, 'name' | 'prepareInput'> {
+  return {
+    image,
+    settings: moduleRun.settings,
+    ...(moduleRun.persistence !== undefined ? { persistence: moduleRun.persistence } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
+    timeoutSeconds,
+    logger,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }
 
 /**
