@@ -66,23 +66,26 @@ class PieceCompressor {
   #sinceCheck = 0;
   huffmanPieces = 0;
 
-  readonly #options = ZLIB_OPTIONS;
+  readonly #matching;
+  readonly #huffmanOnly;
 
-  constructor(readonly level: number) {}
+  constructor(readonly level: number) {
+    this.#matching = { ...ZLIB_OPTIONS, level };
+    this.#huffmanOnly = { ...ZLIB_OPTIONS, level, strategy: constants.Z_HUFFMAN_ONLY };
+  }
 
   async compress(piece: Buffer): Promise<Buffer> {
-    const huffmanOnly = { ...this.#options, level: this.level, strategy: constants.Z_HUFFMAN_ONLY };
     if (this.#huffman && ++this.#sinceCheck < RECHECK_EVERY) {
       this.huffmanPieces++;
-      return gzip(piece, huffmanOnly);
+      return gzip(piece, this.#huffmanOnly);
     }
     this.#sinceCheck = 0;
-    const matched = await gzip(piece, { ...this.#options, level: this.level });
+    const matched = await gzip(piece, this.#matching);
     if (this.level === 0 || matched.length < piece.length * HUFFMAN_TRY_RATIO) {
       this.#huffman = false;
       return matched;
     }
-    const huffman = await gzip(piece, huffmanOnly);
+    const huffman = await gzip(piece, this.#huffmanOnly);
     // Switch only where it costs (almost) nothing in bytes; keep the smaller member either way.
     this.#huffman = huffman.length <= matched.length * 1.01;
     return huffman.length < matched.length ? huffman : matched;
@@ -113,10 +116,10 @@ export async function compressLayer(
   const compressor = new PieceCompressor(level);
   const pending: Promise<Buffer>[] = [];
   let uncompressedSize = 0;
-  // Each piece is filled in place: one copy of every byte and one allocation a piece (copying
-  // chunks out and concatenating them cost two of each, and most of the push's GC time).
-  // Piece buffers are reused once compressed: a few of them serve the whole layer, where one
-  // allocation a piece left gigabytes of garbage for the collector, and peak memory with it.
+  // Each piece is filled in place: one copy of every byte (copying chunks out and concatenating
+  // them cost two, and most of the push's GC time). Piece buffers are reused once compressed, so a
+  // few of them serve the whole layer (peak RSS with a 1 GiB layer measured the same with and
+  // without: 240 and 241 MiB; the chunk buffer of the upload was what mattered, spool.ts).
   const free: Buffer[] = [];
   const fresh = () => free.pop() ?? Buffer.allocUnsafe(pieceBytes);
   let piece = fresh();

@@ -33,37 +33,38 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
     const cache = await LayerCache.load(options.cacheDir);
     const platform = { os: inspect.Os, architecture: inspect.Architecture };
     const known = await knownLayers(image.diffIds, cache, options.related ?? [], platform, logger);
-    push = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
-    await push.resolveKnown(image.diffIds);
+    const current = new ImagePush(options, logger, cache, known, inspect.Size, image.diffIds);
+    push = current;
+    await current.resolveKnown(image.diffIds);
     // A second export only when the first one skipped a layer it should not have (a copy that failed).
     let contents: ArchiveContents | undefined;
     // Every layer and the config already in the target (a re-push): nothing to export at all.
     const config = options.archive ? undefined : await options.registry.headBlob(options.repository, image.id);
-    const everyLayer = image.diffIds.every((d) => push?.descriptor(d));
+    const everyLayer = image.diffIds.every((d) => current.descriptor(d));
     if (config && everyLayer) {
-      await push.settle();
-      if (image.diffIds.every((d) => push?.descriptor(d)))
+      await current.settle();
+      if (image.diffIds.every((d) => current.descriptor(d)))
         contents = { format: 'docker-save', configSize: config.size };
     }
     for (let pass = 1; pass <= 2 && !contents?.configSize; pass++) {
-      push.nextPass();
+      current.nextPass();
       const exporting =
         early ?? (options.archive ? options.archive() : exportImage(options.docker, image.id, options.signal));
       early = undefined;
-      contents = await readImageArchive(await exporting, image, push.handlers(temp));
-      await push.settle();
-      const missing = push.missing(contents);
+      contents = await readImageArchive(await exporting, image, current.handlers(temp));
+      await current.settle();
+      const missing = current.missing(contents);
       if (missing.length === 0) break;
       if (pass === 2) throw exportFailed(`layers ${missing.join(', ')} never came`);
       logger.debug('some layers were neither found nor uploaded: exporting the image once more');
     }
     if (!contents) throw exportFailed('nothing was read');
-    const result = await push.finish(image, contents);
+    const result = await current.finish(image, contents);
     await cache.save().catch((error: unknown) => logger.debug(`layer cache not saved: ${String(error)}`));
     return result;
   } catch (error) {
     // An upload that failed first explains a compression cut short by its closed spool.
-    throw ((await push?.abandon()) ?? error) as Error;
+    throw (await push?.abandon()) ?? error;
   } finally {
     if (early) await early.then((stream) => stream.destroy()).catch(() => {});
     await rm(temp, { recursive: true, force: true });
