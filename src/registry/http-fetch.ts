@@ -2,23 +2,23 @@
 // (undici) copies each chunk of a streamed request body through web streams: measured here, a
 // 300 MB cross-registry copy spent ~2 s of CPU in our process with fetch at both ends and ~0.8 s
 // with node:http, where the registry at the far end spends ~1.2 s. Only blob GETs and streamed
-// PUTs come here; everything else keeps the global fetch. Failures look as fetch's do
-// (TypeError 'fetch failed' with the socket error as cause, the signal's reason on an abort), so
-// the retry core judges both alike.
+// PUTs come here; everything else keeps the global fetch. A GET goes over a bare socket
+// (./http-get.ts: node:http's reads allocate and copy every chunk); the PUT's chunks, when lent by
+// such a GET, go back to its pool once written. Failures look as fetch's do (TypeError 'fetch
+// failed' with the socket error as cause, the signal's reason on an abort), so the retry core
+// judges both alike.
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { responseTimeoutMs } from '../retry/index.js';
+import { type Answer, getOverSocket, givesBack, guardSocket } from './http-get.js';
 
-/** How long a connection may take to open (undici's default too). */
-const CONNECT_TIMEOUT_MS = 10_000;
 const agents = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
 };
 /** The node stream behind each answer's body, while nobody has read the body through the web stream. */
-const rawBodies = new WeakMap<Response, { stream: http.IncomingMessage; taken: boolean }>();
+const rawBodies = new WeakMap<Response, { stream: Answer; taken: boolean }>();
 const NULL_BODY = new Set([101, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
@@ -75,6 +75,10 @@ function sendOnce(url: URL, init: RequestInit): Promise<Response> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
   if (!client) return Promise.reject(new TypeError(`fetch failed: unsupported protocol ${url.protocol}`));
+  // A GET's answer is the large one (a blob): its body is read into reused buffers (./http-get.ts).
+  if ((init.method ?? 'GET') === 'GET' && (init.body === undefined || init.body === null)) {
+    return getOverSocket(url, headerRecord(init.headers), signal).then((answer) => toResponse(answer, false, signal));
+  }
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown) => {
@@ -136,7 +140,8 @@ async function sendBody(request: http.ClientRequest, body: RequestInit['body']):
   if (!isAsyncIterable(body)) throw new TypeError('httpFetch sends a Buffer, a string or an async iterable only');
   for await (const chunk of body) {
     if (request.destroyed) return;
-    if (!request.write(chunk)) await drained(request);
+    // A lent chunk (a blob GET's, ./http-get.ts) goes back to its pool once the socket has taken it.
+    if (!request.write(chunk, givesBack(chunk))) await drained(request);
   }
   request.end();
 }
@@ -156,22 +161,14 @@ function drained(request: http.ClientRequest): Promise<void> {
 
 /** A connect timeout, then an idle timeout: a peer that stops reading, writing or answering is a lost connection. */
 function watchSocket(request: http.ClientRequest, socket: Socket): void {
-  const timedOut = (what: string) => request.destroy(Object.assign(new Error(`${what}`), { code: 'ETIMEDOUT' }));
-  if (socket.connecting) {
-    const timer = setTimeout(
-      () => timedOut(`connect timed out after ${CONNECT_TIMEOUT_MS / 1000} s`),
-      CONNECT_TIMEOUT_MS,
-    );
-    socket.once('connect', () => clearTimeout(timer));
-    socket.once('close', () => clearTimeout(timer));
-  }
-  // The answer's limit (MERCURE_MODULE_REQUEST_TIMEOUT) as a limit on silence: a streamed body takes
-  // as long as it takes, but a peer that stops reading it, or never answers, is a lost connection.
-  const idle = responseTimeoutMs();
-  request.setTimeout(idle, () => timedOut(`no byte to or from the peer for ${idle / 1000} s`));
+  guardSocket(
+    socket,
+    (ms, onIdle) => request.setTimeout(ms, onIdle),
+    (error) => request.destroy(error),
+  );
 }
 
-function toResponse(answer: http.IncomingMessage, head: boolean, signal: AbortSignal | undefined): Response {
+function toResponse(answer: Answer, head: boolean, signal: AbortSignal | undefined): Response {
   const status = answer.statusCode ?? 0;
   const headers = new Headers();
   for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
@@ -194,7 +191,7 @@ function toResponse(answer: http.IncomingMessage, head: boolean, signal: AbortSi
 
 /** The body as a web stream that starts reading only when pulled, so `rawBody` can take it untouched. */
 function lazyWebBody(
-  answer: http.IncomingMessage,
+  answer: Answer,
   raw: { taken: boolean },
   signal: AbortSignal | undefined,
 ): ReadableStream<Uint8Array> {
