@@ -87,9 +87,15 @@ function parseError(code: string, message: string): Error {
  * GET `url` with `headers` on a connection of its own. Resolves with the answer once its head has
  * arrived; rejects as fetch rejects (TypeError 'fetch failed' with the socket's error as cause, or
  * the signal's reason). From then on a lost connection is an error of the answer's stream
- * (ECONNRESET when it ends before the body's declared end).
+ * (ECONNRESET when it ends before the body's declared end). With `socketPath` the request goes to
+ * that unix socket (the Docker Engine's), `url` naming the path and the Host header.
  */
-export function getOverSocket(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<Answer> {
+export function getOverSocket(
+  url: URL,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+  options: { socketPath?: string } = {},
+): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const answer = new SocketAnswer();
     let state: 'waiting' | 'answered' | 'failed' = 'waiting';
@@ -113,8 +119,9 @@ export function getOverSocket(url: URL, headers: Record<string, string>, signal?
     };
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const socket =
-      url.protocol === 'https:'
+    const socket = options.socketPath
+      ? net.connect({ path: options.socketPath, onread })
+      : url.protocol === 'https:'
         ? // tls.connect takes onread as net.connect does since Node 15.1 (nodejs/node#35753); @types/node omits it.
           tls.connect({
             host,

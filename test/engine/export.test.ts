@@ -1,0 +1,58 @@
+// exportImage against the real Engine: over its unix socket by the bare-socket client, the same
+// bytes dockerode reads; a missing image and an Engine that is not there named as such; an abort
+// ends the stream.
+import { createHash } from 'node:crypto';
+import Docker from 'dockerode';
+import { describe, expect, test } from 'vitest';
+import { exportImage } from '../../src/engine/export.js';
+import { isModuleError } from '../../src/errors.js';
+import { BASE_IMAGES } from '../support/images.js';
+
+const docker = new Docker();
+const image = BASE_IMAGES.busybox;
+
+async function digestOf(stream: AsyncIterable<Uint8Array>): Promise<{ digest: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { digest: hash.digest('hex'), bytes };
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('exportImage', () => {
+  test('ex01 over the unix socket: the same bytes as the Engine gives dockerode', async () => {
+    const { Id } = await docker.getImage(image).inspect();
+    const ours = await digestOf((await exportImage(docker, Id)) as AsyncIterable<Uint8Array>);
+    const theirs = await digestOf((await docker.getImage(Id).get()) as unknown as AsyncIterable<Uint8Array>);
+    expect(ours.bytes).toBeGreaterThan(1_000_000);
+    expect(ours).toEqual(theirs);
+  });
+
+  test('ex02 a missing image is image-not-found; an Engine socket nobody listens on is export-failed naming it', async () => {
+    const missing = await failure(exportImage(docker, 'mmk-missing/none:never'));
+    expect(isModuleError(missing) && missing.code).toBe('image-not-found');
+    const nowhere = new Docker({ socketPath: '/nonexistent/docker.sock' });
+    const error = await failure(exportImage(nowhere, image));
+    expect(isModuleError(error) && error.code).toBe('export-failed');
+    expect((error as Error).message).toMatch(/ENOENT/);
+  });
+
+  test('ex03 an abort ends the stream being read', async () => {
+    const controller = new AbortController();
+    const stream = await exportImage(docker, image, controller.signal);
+    const reading = failure(digestOf(stream as AsyncIterable<Uint8Array>));
+    controller.abort();
+    expect(((await reading) as Error).message).toBe('interrupted');
+  });
+});
