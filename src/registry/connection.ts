@@ -93,7 +93,9 @@ export class RegistryConnection {
       signal: options.signal,
       retries: { count: 0 },
     };
-    this.#bulk = { ...this.#transport, fetch: options.fetch ?? httpFetch };
+    this.#bulk = options.fetch
+      ? { ...this.#transport, fetch: options.fetch }
+      : { ...this.#transport, fetch: httpFetch, boundsSilence: true };
     this.auth = new RegistryAuth(options.registry, options.credentials, this.#transport, options.now);
   }
 

@@ -22,6 +22,8 @@ const rawBodies = new WeakMap<Response, { stream: Answer; taken: boolean }>();
 const NULL_BODY = new Set([101, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
+/** A Buffer body is written this much at a time (see sendBody). */
+const WRITE_SLICE = 256 * 1024;
 
 /**
  * The answer's body as the node stream it arrived on (no web-stream copies), when `response` came
@@ -133,8 +135,18 @@ async function sendBody(request: http.ClientRequest, body: RequestInit['body']):
     request.end();
     return;
   }
-  if (typeof body === 'string' || body instanceof Uint8Array) {
+  if (typeof body === 'string') {
     request.end(body);
+    return;
+  }
+  if (body instanceof Uint8Array) {
+    // In slices: the silence limit counts a write as activity when it completes, and one write of
+    // a 16 MiB chunk over a slow uplink would be one long silence.
+    for (let at = 0; at < body.length; at += WRITE_SLICE) {
+      if (request.destroyed) return;
+      if (!request.write(body.subarray(at, at + WRITE_SLICE))) await drained(request);
+    }
+    request.end();
     return;
   }
   if (!isAsyncIterable(body)) throw new TypeError('httpFetch sends a Buffer, a string or an async iterable only');

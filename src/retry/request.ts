@@ -6,6 +6,12 @@ import { answerWaitMs } from './wait.js';
 /** How requests reach one peer (a registry, Docker Hub): fetch, retries, waits, clock, signal, log. */
 export interface Peer extends RetryContext {
   fetch: typeof fetch;
+  /**
+   * The fetch limits each connection by silence (no byte in or out for the answer limit: see
+   * registry/http-fetch.ts), so a try needs no limit on its whole length: a 16 MiB chunk over a
+   * slow uplink takes as long as it takes.
+   */
+  boundsSilence?: boolean;
   /** Where retries are told (as warnings). */
   logger: Logger;
 }
@@ -86,10 +92,10 @@ export async function sendWithRetries(peer: Peer, request: PeerRequest): Promise
  * The one place a single try of a request to a peer happens (a per-try timeout belongs here).
  */
 async function attemptOnce(peer: Peer, request: PeerRequest, signal: AbortSignal | undefined): Promise<Response> {
-  if (!request.replayable) {
-    // A streamed body (a layer) may take longer to send than any answer should take to come: a
-    // limit on the whole try failed every upload slower than it. Its transport bounds it by
-    // inactivity instead (registry/http-fetch.ts: no byte in or out for this long).
+  if (!request.replayable || peer.boundsSilence) {
+    // A body (a layer streamed, a 16 MiB chunk) may take longer to send than any answer should
+    // take to come: a limit on the whole try failed every upload slower than it. Its transport
+    // bounds it by inactivity instead (registry/http-fetch.ts: no byte in or out for this long).
     const response = await peer.fetch(request.url, { ...request.init, ...(signal ? { signal } : {}) });
     return request.receive ? await request.receive(response) : response;
   }

@@ -2,9 +2,14 @@
 // bodies streamed as they are read, failures shaped as fetch shapes them (so the retry core judges
 // them alike), redirects followed as fetch follows them, a source failure cutting the request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { RegistryClient } from '../../src/registry/client.js';
+import { BlobSpool } from '../../src/registry/spool.js';
 import { httpFetch, rawBody } from '../../src/registry/http-fetch.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
 import { isRetryableNetworkCode, networkCode } from '../../src/retry/index.js';
@@ -232,6 +237,61 @@ describe('a streamed upload slower than the answer limit', () => {
       expect((await client.headBlob('slow/upload', sha256Digest(bytes)))?.size).toBe(bytes.length);
     } finally {
       await registry.stop();
+    }
+  });
+});
+
+/** A TCP proxy to `target` that takes what the client sends at `bytesPerSecond` (a slow uplink). */
+async function slowUplink(
+  target: string,
+  bytesPerSecond: number,
+): Promise<{ host: string; close: () => Promise<void> }> {
+  const [host = '', port = ''] = target.split(':');
+  const server = createTcpServer((client) => {
+    const upstream = connect(Number(port), host);
+    upstream.pipe(client);
+    client.on('data', (data: Buffer) => {
+      upstream.write(data);
+      client.pause();
+      setTimeout(() => client.resume(), (data.length / bytesPerSecond) * 1000);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) socket.on('error', end).on('close', end);
+  });
+  servers.push(server as unknown as Server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return { host: `127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('a chunk slower than the answer limit', () => {
+  test('completes untried again: a PATCH is limited by silence, not by its length (a real registry, 8 MiB/s uplink)', async () => {
+    // Silence counts from the last write the OS took: what it buffers (about 4 MiB on loopback
+    // here) must drain within the limit, 0.5 s at this rate.
+    vi.stubEnv('MERCURE_MODULE_REQUEST_TIMEOUT', '2');
+    const registry = await startRegistry();
+    const dir = await mkdtemp(path.join(tmpdir(), 'mmk-slow-chunk-'));
+    try {
+      const link = await slowUplink(registry.host, 8 << 20);
+      const bytes = randomBytes(34 << 20);
+      const spool = await BlobSpool.create(path.join(dir, 'blob'));
+      await spool.append(bytes);
+      spool.finish();
+      const client = new RegistryClient({ registry: link.host });
+      // 32 MiB a PATCH: about 4 s on this link, twice the limit.
+      const started = Date.now();
+      const { outcome, mode } = await client.uploadSpool('slow/chunks', spool, { chunkBytes: 32 << 20 });
+      expect({ outcome, mode }).toEqual({ outcome: 'uploaded', mode: 'chunked' });
+      expect(Date.now() - started).toBeGreaterThan(4000);
+      expect(client.retries).toBe(0);
+      expect((await client.headBlob('slow/chunks', sha256Digest(bytes)))?.size).toBe(bytes.length);
+      await spool.close();
+    } finally {
+      await registry.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
