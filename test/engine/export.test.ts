@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { exportImage } from '../../src/engine/export.js';
 import { isModuleError } from '../../src/errors.js';
 import { BASE_IMAGES } from '../support/images.js';
+import { failure } from '../support/failure.js';
 
 const docker = new Docker();
 const image = BASE_IMAGES.busybox;
@@ -19,15 +20,6 @@ async function digestOf(stream: AsyncIterable<Uint8Array>): Promise<{ digest: st
     bytes += chunk.length;
   }
   return { digest: hash.digest('hex'), bytes };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('exportImage', () => {

@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { HubClient, type HubClientOptions } from '../../src/hub/client.js';
 import { MemoryLogger } from '../../src/logger.js';
 import type { HubServer, HubServerRequest } from '../support/hub-server.js';
+export { moduleFailure as failure } from '../support/failure.js';
 
 /** A secret shaped like a personal access token, different each run. */
 export function fakeSecret(): string {
   return `dckr_pat_${randomBytes(18).toString('base64url')}`;
-}
-
-/** The ModuleError a promise rejects with (fails the test when it resolves or throws something else). */
-export async function failure(promise: Promise<unknown>): Promise<ModuleError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isModuleError(error)) throw new Error(`expected a ModuleError, got ${String(error)}`);
-  return error;
 }
 
 /** A fake clock and sleep: sleeping moves the clock, and every wait is recorded. */

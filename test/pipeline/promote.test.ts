@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { promote, type PromoteOptions } from '../../src/pipeline/promote.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { referrersTag } from '../../src/registry/copy.js';
@@ -9,6 +8,7 @@ import { MemoryLogger } from '../../src/logger.js';
 import { pushImage, tinyImage } from '../registry/image-fixture.js';
 import { pushIndex, pushReferrer } from '../registry/index-fixture.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { moduleFailure as failure } from '../support/failure.js';
 
 const credentials = { username: 'promoter', password: `pw-${randomBytes(12).toString('hex')}` };
 let one: TestRegistry;
@@ -49,15 +49,6 @@ function countingFetch() {
 function revalidator(ok = true) {
   const asked: string[] = [];
   return { asked, revalidate: async (reference: string) => (asked.push(reference), ok) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ModuleError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isModuleError(error)) throw new Error(`expected a ModuleError, got ${String(error)}`);
-  return error;
 }
 
 async function tagsAt(

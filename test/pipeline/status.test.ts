@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { status } from '../../src/pipeline/status.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { MediaType } from '../../src/registry/manifest.js';
 import { pushIndex, pushLayeredImage, type LayeredImage } from '../registry/index-fixture.js';
 import { startTokenRegistry, type TokenRegistry } from '../registry/token-service.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { moduleFailure as failure } from '../support/failure.js';
 
 const credentials = { username: 'reader', password: `pw-${randomBytes(12).toString('hex')}` };
 const LABELS = (version: string) => ({
@@ -28,15 +28,6 @@ async function publishTwo(client: RegistryClient): Promise<[LayeredImage, Layere
   for (const tag of ['1.2', '1', 'latest'])
     await client.putManifest('acme/blur', tag, second.manifest, second.mediaType);
   return [first, second];
-}
-
-async function failure(promise: Promise<unknown>): Promise<ModuleError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isModuleError(error)) throw new Error(`expected a ModuleError, got ${String(error)}`);
-  return error;
 }
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { copyImage, referrersTag } from '../../src/registry/copy.js';
 import { MediaType } from '../../src/registry/manifest.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushImage, tinyImage } from './image-fixture.js';
 import { pushIndex, pushLayeredImage, pushReferrer } from './index-fixture.js';
+import { moduleFailure as failure } from '../support/failure.js';
 
 /** A fetch that records each request (`POST mount`, `PUT upload`, ...) and how many uploads ran at once. */
 function watchingFetch(alter?: (url: URL, response: Response) => Response) {
@@ -40,15 +40,6 @@ function watchingFetch(alter?: (url: URL, response: Response) => Response) {
   };
   const count = (what: string) => calls.filter((c) => c.startsWith(what)).length;
   return { fetch: watched, calls, stats, count };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ModuleError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isModuleError(error)) throw new Error(`expected a ModuleError, got ${String(error)}`);
-  return error;
 }
 
 let one: TestRegistry;

@@ -14,6 +14,7 @@ import { httpFetch, rawBody } from '../../src/registry/http-fetch.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
 import { isRetryableNetworkCode, networkCode } from '../../src/retry/index.js';
 import { startRegistry } from '../support/registry.js';
+import { failure } from '../support/failure.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -47,15 +48,6 @@ async function* pieces(parts: Buffer[], done?: { closed: boolean }): AsyncGenera
   } finally {
     if (done) done.closed = true;
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('httpFetch', () => {

@@ -16,6 +16,7 @@ import { httpFetch, rawBody } from '../../src/registry/http-fetch.js';
 import { getOverSocket, giveBack, type Answer } from '../../src/registry/http-get.js';
 import { isRetryableNetworkCode, networkCode } from '../../src/retry/index.js';
 import { startRegistry } from '../support/registry.js';
+import { failure } from '../support/failure.js';
 
 const run = promisify(execFile);
 const servers: Server[] = [];
@@ -54,15 +55,6 @@ async function bodyOf(answer: Answer): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of answer as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('getOverSocket', () => {

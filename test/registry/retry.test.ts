@@ -1,21 +1,12 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isModuleError, type ModuleError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { sha256Digest } from '../../src/registry/manifest.js';
 import { defaultRetryPolicy } from '../../src/retry/index.js';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushImage, tinyImage } from './image-fixture.js';
-
-async function failure(promise: Promise<unknown>): Promise<ModuleError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isModuleError(error)) throw new Error(`expected a ModuleError, got ${String(error)}`);
-  return error;
-}
+import { moduleFailure as failure } from '../support/failure.js';
 
 const UNAVAILABLE = '{"errors":[{"code":"UNAVAILABLE","message":"service unavailable"}]}';
 
