@@ -2,6 +2,7 @@
 // bytes dockerode reads; a missing image and an Engine that is not there named as such; an abort
 // ends the stream.
 import { createHash } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { describe, expect, test } from 'vitest';
 import { exportImage } from '../../src/engine/export.js';
@@ -46,5 +47,28 @@ describe('exportImage', () => {
     const reading = failure(digestOf(stream as AsyncIterable<Uint8Array>));
     controller.abort();
     expect(((await reading) as Error).message).toBe('interrupted');
+  });
+
+  test('ex04 a plain-HTTP DOCKER_HOST (tcp://) is read the same way, through its host and port', async () => {
+    // The Engine listens on its unix socket only: a TCP port in front of it stands in for tcp://.
+    const requests: string[] = [];
+    const server = createServer((client) => {
+      const engine = connect('/var/run/docker.sock');
+      client.once('data', (head: Buffer) => requests.push(head.toString('latin1').split('\r\n')[0] ?? ''));
+      client.pipe(engine).pipe(client);
+      for (const socket of [client, engine]) socket.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const overTcp = new Docker({ host: '127.0.0.1', port, protocol: 'http' });
+      const { Id } = await docker.getImage(image).inspect();
+      const ours = await digestOf((await exportImage(overTcp, Id)) as AsyncIterable<Uint8Array>);
+      const theirs = await digestOf((await docker.getImage(Id).get()) as unknown as AsyncIterable<Uint8Array>);
+      expect(ours).toEqual(theirs);
+      expect(requests).toEqual([`GET /images/get?names=${encodeURIComponent(Id)} HTTP/1.1`]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
