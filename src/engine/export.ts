@@ -73,7 +73,9 @@ async function exportBare(engine: BareEngine, image: string, signal: AbortSignal
   let answer: Answer;
   try {
     const url = engine.url(`/images/get?names=${encodeURIComponent(image)}`);
-    const options = engine.socketPath ? { socketPath: engine.socketPath } : {};
+    // No limit on silence: Engine 20.10 writes the whole image out before its first byte, and the
+    // push asks for the export early and reads it later (dockerode never timed it either).
+    const options = { silenceLimit: false, ...(engine.socketPath ? { socketPath: engine.socketPath } : {}) };
     answer = await getOverSocket(url, engine.headers, waiting.signal, options);
   } catch (error) {
     if (signal?.aborted) throw new Error('interrupted');

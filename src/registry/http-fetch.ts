@@ -79,7 +79,12 @@ function sendOnce(url: URL, init: RequestInit): Promise<Response> {
   if (!client) return Promise.reject(new TypeError(`fetch failed: unsupported protocol ${url.protocol}`));
   // A GET's answer is the large one (a blob): its body is read into reused buffers (./http-get.ts).
   if ((init.method ?? 'GET') === 'GET' && (init.body === undefined || init.body === null)) {
-    return getOverSocket(url, headerRecord(init.headers), signal).then((answer) => toResponse(answer, false, signal));
+    return getOverSocket(url, headerRecord(init.headers), signal).then((answer) => {
+      const status = answer.statusCode ?? 0;
+      if (status >= 200 && status <= 599) return toResponse(answer, false, signal);
+      answer.destroy();
+      throw new TypeError('fetch failed', { cause: new Error(`unexpected HTTP status ${status}`) });
+    });
   }
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
@@ -141,7 +146,9 @@ async function sendBody(request: http.ClientRequest, body: RequestInit['body']):
   }
   if (body instanceof Uint8Array) {
     // In slices: the silence limit counts a write as activity when it completes, and one write of
-    // a 16 MiB chunk over a slow uplink would be one long silence.
+    // a 16 MiB chunk over a slow uplink would be one long silence. Its length is known: said, as
+    // end(body) said it (a first write() alone would send the body chunked).
+    if (!request.headersSent && !request.hasHeader('content-length')) request.setHeader('Content-Length', body.length);
     for (let at = 0; at < body.length; at += WRITE_SLICE) {
       if (request.destroyed) return;
       if (!request.write(body.subarray(at, at + WRITE_SLICE))) await drained(request);

@@ -25,9 +25,13 @@ export interface Answer extends Readable {
 
 /** How long a connection may take to open (undici's default too). */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** Each read takes up to this many bytes; a pool holds at most POOL_BUFFERS of them. */
-const BUFFER_BYTES = 128 * 1024;
-const POOL_BUFFERS = 16;
+/**
+ * Each read takes up to this many bytes: 128 KiB from a plain socket; TLS hands over one record at
+ * a time (at most 16 KiB of plaintext), so a larger buffer would hold 16 KiB and pin the rest.
+ */
+const READ_BYTES = { plain: 128 * 1024, tls: 16 * 1024 };
+/** Bytes an answer holds read ahead before it pauses its socket, and at most twice that in its pool. */
+const READ_AHEAD_BYTES = 1024 * 1024;
 /** A head (status line and fields) longer than this is refused, as node:http refuses one over 16 KiB. */
 const MAX_HEAD_BYTES = 64 * 1024;
 /** A chunk-size line or a trailer line longer than this is refused. */
@@ -37,6 +41,7 @@ interface Lease {
   buffer: Buffer;
   count: number;
   pool: Buffer[];
+  poolMax: number;
 }
 const leases = new WeakMap<Uint8Array, Lease>();
 
@@ -45,7 +50,7 @@ export function giveBack(chunk: Uint8Array): void {
   const lease = leases.get(chunk);
   if (!lease) return;
   leases.delete(chunk);
-  if (--lease.count === 0 && lease.pool.length < POOL_BUFFERS) lease.pool.push(lease.buffer);
+  if (--lease.count === 0 && lease.pool.length < lease.poolMax) lease.pool.push(lease.buffer);
 }
 
 /** The callback that gives `chunk` back, for a write that lets go of it when it calls back; undefined when not lent. */
@@ -88,16 +93,20 @@ function parseError(code: string, message: string): Error {
  * arrived; rejects as fetch rejects (TypeError 'fetch failed' with the socket's error as cause, or
  * the signal's reason). From then on a lost connection is an error of the answer's stream
  * (ECONNRESET when it ends before the body's declared end). With `socketPath` the request goes to
- * that unix socket (the Docker Engine's), `url` naming the path and the Host header.
+ * that unix socket (the Docker Engine's), `url` naming the path and the Host header. With
+ * `silenceLimit: false` only opening the connection is timed: for a peer that may rightly take long
+ * before its first byte, or an answer that waits unread (the Engine's export), as dockerode never
+ * timed either.
  */
 export function getOverSocket(
   url: URL,
   headers: Record<string, string>,
   signal?: AbortSignal,
-  options: { socketPath?: string } = {},
+  options: { socketPath?: string; silenceLimit?: boolean } = {},
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
-    const answer = new SocketAnswer();
+    const tlsSocket = !options.socketPath && url.protocol === 'https:';
+    const answer = new SocketAnswer(tlsSocket ? READ_BYTES.tls : READ_BYTES.plain);
     let state: 'waiting' | 'answered' | 'failed' = 'waiting';
     const fail = (error: unknown) => {
       socket.destroy();
@@ -144,7 +153,9 @@ export function getOverSocket(
     };
     answer.onProtocolError = lost;
     signal?.addEventListener('abort', onAbort, { once: true });
-    guardSocket(socket, (ms, onIdle) => socket.setTimeout(ms, onIdle), lost);
+    const silence =
+      options.silenceLimit === false ? () => {} : (ms: number, onIdle: () => void) => socket.setTimeout(ms, onIdle);
+    guardSocket(socket, silence, lost);
     socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => socket.write(request));
     socket.on('error', lost);
     socket.on('end', () => answer.ended());
@@ -185,28 +196,31 @@ class SocketAnswer extends Readable implements Answer {
   #finished = false;
   #paused = false;
 
-  constructor() {
+  readonly #poolMax: number;
+
+  constructor(readonly readBytes: number) {
     // One object a chunk: a chunk comes out as it went in (lent views keep their identity; a byte
     // stream would join several into a new Buffer).
-    super({ objectMode: true, highWaterMark: 8 });
+    super({ objectMode: true, highWaterMark: Math.max(1, Math.floor(READ_AHEAD_BYTES / readBytes)) });
+    this.#poolMax = 2 * this.readableHighWaterMark;
   }
 
   nextBuffer(): Buffer {
-    this.#next ??= this.#pool.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+    this.#next ??= this.#pool.pop() ?? Buffer.allocUnsafe(this.readBytes);
     return this.#next;
   }
 
   /** One read of `n` bytes into `buffer`; false pauses the socket. */
   took(n: number, buffer: Buffer): boolean {
     if (this.#next === buffer) this.#next = undefined;
-    const lease: Lease = { buffer, count: 1, pool: this.#pool };
+    const lease: Lease = { buffer, count: 1, pool: this.#pool, poolMax: this.#poolMax };
     try {
       this.#take(buffer.subarray(0, n), lease);
     } catch (error) {
       this.onProtocolError(error as Error);
     }
     // The count started at 1 for this read itself: chunks lent hold the buffer from here.
-    if (--lease.count === 0 && this.#pool.length < POOL_BUFFERS) this.#pool.push(buffer);
+    if (--lease.count === 0 && this.#pool.length < this.#poolMax) this.#pool.push(buffer);
     if (this.#finished || this.destroyed) return true;
     if (this.readableLength >= this.readableHighWaterMark) {
       this.#paused = true;

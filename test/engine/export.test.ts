@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { exportImage } from '../../src/engine/export.js';
 import { isModuleError } from '../../src/errors.js';
 import { BASE_IMAGES } from '../support/images.js';
@@ -69,6 +69,21 @@ describe('exportImage', () => {
       expect(requests).toEqual([`GET /images/get?names=${encodeURIComponent(Id)} HTTP/1.1`]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('ex05 an export asked for early and read later is not cut by the answer limit (it is no registry answer)', async () => {
+    vi.stubEnv('MERCURE_MODULE_REQUEST_TIMEOUT', '1');
+    try {
+      const { Id } = await docker.getImage(image).inspect();
+      const stream = await exportImage(docker, Id);
+      // The push's registry lookups run meanwhile: here, three times the limit.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const ours = await digestOf(stream as AsyncIterable<Uint8Array>);
+      const theirs = await digestOf((await docker.getImage(Id).get()) as unknown as AsyncIterable<Uint8Array>);
+      expect(ours).toEqual(theirs);
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 });

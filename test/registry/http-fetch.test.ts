@@ -209,6 +209,22 @@ describe('httpFetch', () => {
   });
 });
 
+test('hf10 a Buffer body goes with its Content-Length, never chunked (also when the caller gave none)', async () => {
+  const seen: { length?: string | undefined; chunked?: string | undefined; bytes?: number } = {};
+  const base = await serve((req, res) => {
+    seen.length = req.headers['content-length'];
+    seen.chunked = req.headers['transfer-encoding'];
+    void received(req).then(({ bytes }) => {
+      seen.bytes = bytes.length;
+      res.end('ok');
+    });
+  });
+  const body = Buffer.alloc(600 * 1024, 7);
+  const response = await httpFetch(`${base}/put`, { method: 'PUT', body });
+  expect(await response.text()).toBe('ok');
+  expect(seen).toEqual({ length: String(body.length), chunked: undefined, bytes: body.length });
+});
+
 describe('a streamed upload slower than the answer limit', () => {
   test('completes: the limit counts silence, not the whole upload (a real registry, no retry)', async () => {
     vi.stubEnv('MERCURE_MODULE_REQUEST_TIMEOUT', '1');

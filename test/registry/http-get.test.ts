@@ -246,7 +246,7 @@ describe('getOverSocket', () => {
     answer.destroy();
   });
 
-  test('hg10 TLS: a certificate nobody trusts is refused; a trusted one (NODE_EXTRA_CA_CERTS) carries the body', async () => {
+  test('hg10 TLS: a certificate nobody trusts is refused; a trusted one (NODE_EXTRA_CA_CERTS) carries the body, in record-sized buffers', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mmk-http-get-'));
     try {
       const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
@@ -254,25 +254,32 @@ describe('getOverSocket', () => {
         ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
         ...['-keyout', key, '-out', cert, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
       ]);
+      const body = randomBytes(4 << 20);
       const server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) => {
-        res.writeHead(200, { 'Content-Length': '6' });
-        res.end('secret');
+        res.writeHead(200, { 'Content-Length': String(body.length) });
+        res.end(body);
       });
       servers.push(server);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       expect(networkCode(await failure(getOverSocket(new URL(url), {})))).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
       // The CA list is read when node starts: a child process trusts the certificate.
+      // TLS hands over a record (at most 16 KiB) a read: the buffers are that size, and given back they are reused.
       const script = [
-        `import { getOverSocket } from ${JSON.stringify(path.resolve('src/registry/http-get.ts'))};`,
+        'import { createHash } from "node:crypto";',
+        `import { getOverSocket, giveBack } from ${JSON.stringify(path.resolve('src/registry/http-get.ts'))};`,
         `const answer = await getOverSocket(new URL(${JSON.stringify(url)}), {});`,
-        'let text = ""; for await (const chunk of answer) text += chunk;',
-        'console.log(answer.statusCode, text);',
+        'const hash = createHash("sha256"); const buffers = new Set(); let biggest = 0;',
+        'for await (const chunk of answer) { hash.update(chunk); buffers.add(chunk.buffer); biggest = Math.max(biggest, chunk.buffer.byteLength); giveBack(chunk); }',
+        'console.log(answer.statusCode, hash.digest("hex"), biggest, buffers.size);',
       ].join('\n');
       const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },
       });
-      expect(stdout.trim()).toBe('200 secret');
+      const [status, digest, biggest, buffers] = stdout.trim().split(' ');
+      expect([status, digest]).toEqual(['200', createHash('sha256').update(body).digest('hex')]);
+      expect(Number(biggest)).toBeLessThanOrEqual(16 * 1024);
+      expect(Number(buffers)).toBeLessThanOrEqual(128);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -294,5 +301,18 @@ describe('getOverSocket', () => {
     const stream = rawBody(found);
     expect(stream).toBeDefined();
     expect((await bodyOf(stream as Answer)).toString()).toBe('blob');
+  });
+
+  test('hg12 a status outside 200-599 fails as fetch fails, and the connection is closed at once', async () => {
+    let closed = false;
+    const base = await rawServer((socket) => {
+      socket.on('close', () => (closed = true));
+      socket.write('HTTP/1.1 999 Odd\r\nContent-Length: 100\r\n\r\n');
+    });
+    const error = await failure(httpFetch(base));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).cause)).toMatch(/unexpected HTTP status 999/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(true);
   });
 });
