@@ -28,11 +28,17 @@ export interface RunnableImage {
   config: ImageConfig;
 }
 
-/** The image a linux/amd64 server runs from a stored manifest (an index picks its linux/amd64 child); undefined when it has none. */
+/**
+ * The image a linux/amd64 server runs from a stored manifest (an index picks its linux/amd64 child);
+ * undefined when it has none. With `orFirstImage`, an index without one gives its first image
+ * instead (attestations, platform unknown/unknown, are not images): for what all of one release's
+ * images share, such as its version label.
+ */
 export async function runnableImage(
   client: RegistryClient,
   repository: string,
   stored: StoredManifest,
+  options: { orFirstImage?: boolean } = {},
 ): Promise<RunnableImage | undefined> {
   let current = stored;
   // Nested indexes are legal; follow at most a few levels.
@@ -45,9 +51,13 @@ export async function runnableImage(
         config: await client.getConfig(repository, manifest),
       };
     }
-    const child = manifest.manifests.find(
-      (m) => m.platform?.os === SERVER_PLATFORM.os && m.platform.architecture === SERVER_PLATFORM.architecture,
-    );
+    const child =
+      manifest.manifests.find(
+        (m) => m.platform?.os === SERVER_PLATFORM.os && m.platform.architecture === SERVER_PLATFORM.architecture,
+      ) ??
+      (options.orFirstImage
+        ? manifest.manifests.find((m) => m.platform !== undefined && m.platform.os !== 'unknown')
+        : undefined);
     if (!child) return undefined;
     current = await client.getManifest(repository, child.digest);
   }

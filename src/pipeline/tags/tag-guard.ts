@@ -18,7 +18,6 @@ import {
   type TagPlanOptions,
 } from '../../release/index.js';
 import type { Logger } from '../../logger.js';
-import { isIndex, parseManifest } from '../../registry/manifest.js';
 import { runnableImage } from '../status.js';
 
 /** The image being published and where: what the guards need to judge a floating tag. */
@@ -141,21 +140,8 @@ async function versionLabel(ctx: GuardContext, digest: string): Promise<string |
   // For a multi-platform image, the version is read from the image a mercure server runs; an
   // index without one (an arm64-only release) from its first image: one release's images carry
   // one version.
-  const image = await runnableImage(ctx.registry, ctx.repository, stored);
-  if (image) return image.config.config?.Labels?.['org.opencontainers.image.version'];
-  return firstImageLabel(ctx, stored);
-}
-
-/** The version label of an index's first image (attestations, platform unknown/unknown, are not images). */
-async function firstImageLabel(ctx: GuardContext, stored: StoredManifest): Promise<string | undefined> {
-  const index = parseManifest(stored.bytes, `${ctx.repository}@${stored.digest}`);
-  if (!isIndex(index)) return undefined;
-  const child = index.manifests.find((m) => m.platform !== undefined && m.platform.os !== 'unknown');
-  if (!child) return undefined;
-  const manifest = parseManifest((await ctx.registry.getManifest(ctx.repository, child.digest)).bytes, child.digest);
-  if (isIndex(manifest)) return undefined;
-  const config = await ctx.registry.getConfig(ctx.repository, manifest);
-  return config.config?.Labels?.['org.opencontainers.image.version'];
+  const image = await runnableImage(ctx.registry, ctx.repository, stored, { orFirstImage: true });
+  return image?.config.config?.Labels?.['org.opencontainers.image.version'];
 }
 
 function highest(versions: readonly ReleaseVersion[]): ReleaseVersion | undefined {
