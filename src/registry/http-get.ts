@@ -24,7 +24,7 @@ export interface Answer extends Readable {
 }
 
 /** How long a connection may take to open (undici's default too). */
-export const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * Each read takes up to this many bytes: 128 KiB from a plain socket; TLS hands over one record at
  * a time (at most 16 KiB of plaintext), so a larger buffer would hold 16 KiB and pin the rest.
@@ -50,6 +50,11 @@ export function giveBack(chunk: Uint8Array): void {
   const lease = leases.get(chunk);
   if (!lease) return;
   leases.delete(chunk);
+  release(lease);
+}
+
+/** One holder of the buffer is done with it; the last one puts it back in its pool (unless the pool is full). */
+function release(lease: Lease): void {
   if (--lease.count === 0 && lease.pool.length < lease.poolMax) lease.pool.push(lease.buffer);
 }
 
@@ -220,7 +225,7 @@ class SocketAnswer extends Readable implements Answer {
       this.onProtocolError(error as Error);
     }
     // The count started at 1 for this read itself: chunks lent hold the buffer from here.
-    if (--lease.count === 0 && this.#pool.length < this.#poolMax) this.#pool.push(buffer);
+    release(lease);
     if (this.#finished || this.destroyed) return true;
     if (this.readableLength >= this.readableHighWaterMark) {
       this.#paused = true;
@@ -249,10 +254,9 @@ class SocketAnswer extends Readable implements Answer {
       this.#finish();
       return;
     }
-    const error = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     if (this.#framing === undefined)
       this.onProtocolError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    else this.destroy(error);
+    else this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
   }
 
   #take(bytes: Buffer, lease: Lease): void {
